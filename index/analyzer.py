@@ -1,0 +1,209 @@
+"""Indonesian text analysis for the lexical (BM25) index.
+
+bm25s and llama-index's BM25Retriever default to English stemming and stopwords, and
+PyStemmer's Snowball Indonesian stemmer over-stems ("berita" -> "ita"). Sastrawi's
+dictionary-backed stemmer leaves names and unknown words intact ("Tokayev", "Blinken")
+while reducing affixed forms ("memadamkan" -> "madam", "kerusuhan" -> "rusuh").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
+
+# Numbers keep their grouping so "2.500" and "2,500" meet as one token; words may carry
+# inner hyphens (reduplication "negara-negara", names "Kassym-Jomart").
+_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+)*")
+_THOUSANDS_RE = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
+
+# English function words: questions arrive in English too, and their function words must
+# not match Indonesian text by accident (e.g. "a", "at", "di" do not overlap, but "the" would
+# otherwise score as a rare term).
+ENGLISH_STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "did",
+        "many",
+        "much",
+    ]
+)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    return StemmerFactory().create_stemmer()
+
+
+@lru_cache(maxsize=1)
+def indonesian_stopwords() -> frozenset[str]:
+    return frozenset(StopWordRemoverFactory().get_stop_words())
+
+
+def normalize_number(token: str) -> str:
+    """'2.500' / '2,500' -> '2500'; '1,5' -> '1.5' (Indonesian decimal comma)."""
+    if _THOUSANDS_RE.match(token):
+        return re.sub(r"[.,]", "", token)
+    return token.replace(",", ".")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> tuple[str, ...]:
+    """Stem one lower-cased word; hyphenated names fall apart into their parts."""
+    stemmed = _stemmer().stem(word)
+    if not stemmed:
+        return (word,)
+    if "-" in stemmed:
+        return tuple(part for part in stemmed.split("-") if part)
+    return (stemmed,)
+
+
+class IndonesianAnalyzer:
+    """Text -> BM25 tokens: lower-case, numbers normalised, stopwords out, Sastrawi stems."""
+
+    def __init__(self, extra_stopwords: Iterable[str] = ()) -> None:
+        self.stopwords = indonesian_stopwords() | ENGLISH_STOPWORDS | frozenset(extra_stopwords)
+
+    def __call__(self, text: str) -> list[str]:
+        tokens: list[str] = []
+        for match in _TOKEN_RE.finditer(text.lower()):
+            token = match.group(0)
+            if token[0].isdigit():
+                tokens.append(normalize_number(token))
+                continue
+            if token in self.stopwords:
+                continue
+            for part in stem(token):
+                if len(part) > 1 and part not in self.stopwords:
+                    tokens.append(part)
+        return tokens
+
+    def many(self, texts: Iterable[str]) -> list[list[str]]:
+        return [self(text) for text in texts]

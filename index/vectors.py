@@ -1,0 +1,136 @@
+"""The dense index: a Chroma collection, local (PersistentClient) or on a Chroma server."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+
+_UPSERT_BATCH = 1000
+
+
+class VectorStoreError(RuntimeError):
+    """The Chroma store cannot be used as asked."""
+
+
+class EmbedderMismatchError(VectorStoreError):
+    """The collection was built with another embedder than the one configured."""
+
+
+@dataclass(frozen=True)
+class VectorHit:
+    chunk_id: str
+    similarity: float  # cosine similarity, 1 = same direction
+
+
+class VectorStore:
+    """One Chroma collection of chunk vectors, tagged with the embedder that made them."""
+
+    def __init__(
+        self,
+        collection_name: str,
+        embedder_id: str,
+        dim: int,
+        *,
+        path: Path | None = None,
+        url: str | None = None,
+    ) -> None:
+        self.embedder_id = embedder_id
+        self.dim = dim
+        self.location = url or str(path)
+        self._lock = threading.Lock()
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        try:
+            if url:
+                parsed = urlparse(url)
+                if not parsed.hostname:
+                    raise VectorStoreError(f"invalid Chroma URL {url!r}: expected http://host:port")
+                self._client: Any = chromadb.HttpClient(
+                    host=parsed.hostname,
+                    port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                    ssl=parsed.scheme == "https",
+                    settings=chroma_settings,
+                )
+            else:
+                if path is None:
+                    raise VectorStoreError("a Chroma path or URL is required")
+                self._client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+            self._collection = self._client.get_or_create_collection(
+                collection_name,
+                metadata={"embedder": embedder_id, "dim": dim},
+                configuration={"hnsw": {"space": "cosine"}},
+                embedding_function=None,
+            )
+        except VectorStoreError:
+            raise
+        except Exception as exc:
+            raise VectorStoreError(f"cannot open Chroma at {self.location}: {exc}") from exc
+        stored = self._collection.metadata or {}
+        if stored.get("embedder") != embedder_id or int(stored.get("dim", -1)) != dim:
+            raise EmbedderMismatchError(
+                f"the collection {collection_name!r} at {self.location} holds vectors of "
+                f"{stored.get('embedder')} (dim {stored.get('dim')}), but the configured embedder "
+                f"is {embedder_id} (dim {dim}). Use the same embedder, or rebuild with "
+                "`rag ingest --rebuild` (or another RAG_DATA_DIR / RAG_COLLECTION)."
+            )
+
+    def count(self) -> int:
+        return int(self._collection.count())
+
+    def ids(self) -> set[str]:
+        found: set[str] = set()
+        offset = 0
+        while True:
+            page = self._collection.get(include=[], limit=10_000, offset=offset)["ids"]
+            found.update(page)
+            if len(page) < 10_000:
+                return found
+            offset += len(page)
+
+    def upsert(
+        self,
+        ids: Sequence[str],
+        embeddings: Sequence[Sequence[float]],
+        documents: Sequence[str],
+        metadatas: Sequence[dict[str, Any]],
+    ) -> None:
+        for i in range(0, len(ids), _UPSERT_BATCH):
+            j = i + _UPSERT_BATCH
+            with self._lock:
+                self._collection.upsert(
+                    ids=list(ids[i:j]),
+                    embeddings=[list(map(float, e)) for e in embeddings[i:j]],
+                    documents=list(documents[i:j]),
+                    metadatas=[_clean(m) for m in metadatas[i:j]],
+                )
+
+    def delete(self, ids: Sequence[str]) -> None:
+        for i in range(0, len(ids), _UPSERT_BATCH):
+            with self._lock:
+                self._collection.delete(ids=list(ids[i : i + _UPSERT_BATCH]))
+
+    def query(
+        self, embedding: Sequence[float], k: int, where: dict[str, Any] | None = None
+    ) -> list[VectorHit]:
+        if k <= 0:
+            raise ValueError(f"k must be positive, got {k}")
+        result = self._collection.query(
+            query_embeddings=[list(map(float, embedding))],
+            n_results=k,
+            where=where or None,
+            include=["distances"],
+        )
+        ids = result["ids"][0] if result["ids"] else []
+        distances = (result.get("distances") or [[]])[0]
+        return [VectorHit(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=True)]
+
+
+def _clean(metadata: dict[str, Any]) -> dict[str, Any]:
+    """Chroma metadata takes no None values."""
+    return {k: v for k, v in metadata.items() if v is not None}
