@@ -1,0 +1,1 @@
+"""The ``rag`` command line: the composition root (imports the packages it runs lazily)."""

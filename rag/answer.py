@@ -1,0 +1,77 @@
+"""The values an answer is made of: retrieved passages, citations, the answer itself.
+
+These cross module and process boundaries (UI, HTTP, MCP, eval reports), so they are
+frozen dataclasses with a JSON-ready ``to_dict``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Language = Literal["id", "en"]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk of an article; ``raw[start:end]`` of the article is its source span."""
+
+    chunk_id: str
+    doc_id: str
+    title: str
+    published: str | None
+    publisher: str | None
+    text: str
+    score: float
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Citation ``[n]`` of an answer: the exact evidence text and where it sits in the article."""
+
+    n: int
+    doc_id: str
+    title: str
+    published: str | None
+    publisher: str | None
+    text: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the assistant says, with everything needed to check it."""
+
+    question: str
+    text: str
+    language: Language
+    refused: bool
+    citations: tuple[Citation, ...] = ()
+    retrieved: tuple[Passage, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
+    standalone_question: str = ""
+    generator: str = ""
+    notices: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "text": self.text,
+            "language": self.language,
+            "refused": self.refused,
+            "citations": [c.to_dict() for c in self.citations],
+            "retrieved": [p.to_dict() for p in self.retrieved],
+            "timings": dict(self.timings),
+            "standalone_question": self.standalone_question,
+            "generator": self.generator,
+            "notices": list(self.notices),
+        }

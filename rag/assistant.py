@@ -1,0 +1,290 @@
+"""The assistant: question (+ history) -> retrieval -> evidence -> generation -> checked answer."""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index import DocumentRecord, IngestReport, ingest
+from rag.answer import Answer, Citation, Language
+from rag.citations import verify_citations
+from rag.conflicts import figures_conflict
+from rag.evidence import Evidence, SentenceVectors, select_evidence
+from rag.filters import Filters
+from rag.followups import is_followup, normalize_history, rule_based_standalone
+from rag.generators.base import GenerationRequest, Generator
+from rag.generators.errors import GenerationError
+from rag.generators.extractive import ExtractiveGenerator
+from rag.generators.factory import make_generator
+from rag.language import detect_language
+from rag.prompts import REFUSAL, source_label
+from rag.refusal import is_relevant, says_not_found
+from rag.retrieval import Retriever
+from rag.settings import GeneratorName, Settings
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_EMPTY = {
+    "id": "Silakan tulis pertanyaan tentang berita di korpus.",
+    "en": "Please type a question about the news in the corpus.",
+}
+_CUT = {
+    "id": "Pertanyaan dipotong menjadi {n} karakter pertama.",
+    "en": "The question was cut to its first {n} characters.",
+}
+_FALLBACK = {
+    "id": "Jawaban model tidak dapat diverifikasi terhadap sumber; berikut kutipan sumbernya.",
+    "en": "The model's answer could not be verified against the sources; quoting them instead.",
+}
+_GEN_ERROR = {
+    "id": "Model gagal menjawab ({error}); berikut kutipan sumbernya.",
+    "en": "The model failed ({error}); quoting the sources instead.",
+}
+
+
+class Assistant:
+    """Answers questions over the indexed corpus, in the asker's language, with citations."""
+
+    def __init__(self, retriever: Retriever, settings: Settings) -> None:
+        self.retriever = retriever
+        self.settings = settings
+        self.sentence_vectors = SentenceVectors(retriever.stores.embedder)
+        self._extractive = ExtractiveGenerator()
+
+    @classmethod
+    def load(cls, settings: Settings | None = None) -> Assistant:
+        """Open the data dir of ``settings`` (default: environment); index the seeds if empty."""
+        settings = settings or Settings()
+        return cls(Retriever.load(settings), settings)
+
+    # -- corpus ----------------------------------------------------------------------------
+    def documents(self) -> list[DocumentRecord]:
+        return self.retriever.documents()
+
+    def document(self, doc_id: str) -> DocumentRecord | None:
+        return self.retriever.document(doc_id)
+
+    def ingest(self, paths: Sequence[Path], prune: bool = False) -> IngestReport:
+        report = ingest(self.retriever.stores, list(paths), prune=prune)
+        self.retriever.refresh()
+        return report
+
+    # -- answering -------------------------------------------------------------------------
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Any] = (),
+        *,
+        generator: GeneratorName | None = None,
+        top_k: int | None = None,
+        filters: Filters | dict[str, Any] | None = None,
+    ) -> Answer:
+        """Answer ``question``; ``history`` holds earlier (role, text) turns."""
+        final: Answer | None = None
+        for item in self.stream(
+            question, history, generator=generator, top_k=top_k, filters=filters
+        ):
+            if isinstance(item, Answer):
+                final = item
+        assert final is not None
+        return final
+
+    def stream(
+        self,
+        question: str,
+        history: Sequence[Any] = (),
+        *,
+        generator: GeneratorName | None = None,
+        top_k: int | None = None,
+        filters: Filters | dict[str, Any] | None = None,
+    ) -> Iterator[str | Answer]:
+        """Yield text deltas as they are generated, then the final checked ``Answer``.
+
+        The final answer's text may differ from the streamed deltas: markers are renumbered,
+        unsupported sentences removed.
+        """
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+        if not isinstance(question, str):
+            raise TypeError(f"question must be a string, got {type(question).__name__}")
+        text, was_cut = self._clean(question)
+        notices: tuple[str, ...] = ()
+        language: Language = detect_language(text) if text else "en"
+        if was_cut:
+            notices = (_CUT[language].format(n=self.settings.max_question_chars),)
+        if not any(ch.isalnum() for ch in text):
+            answer = Answer(
+                question,
+                _EMPTY[language],
+                language,
+                True,
+                notices=notices,
+                timings={"total_ms": _ms(started)},
+            )
+            yield answer.text
+            yield answer
+            return
+        if isinstance(filters, dict):
+            filters = Filters.from_dict(filters)
+        turns = normalize_history(history, self.settings.history_turns)
+        chosen = (
+            make_generator(self.settings, generator)
+            if (generator or self.settings.generator) != "extractive"
+            else self._extractive
+        )
+
+        standalone = text
+        if turns and is_followup(text, turns):
+            t = time.perf_counter()
+            standalone = self._condense(chosen, text, turns)
+            timings["condense_ms"] = _ms(t)
+
+        retrieval = self.retriever.search(standalone, k=top_k, filters=filters)
+        timings["retrieve_ms"] = retrieval.timings["retrieve_ms"]
+        t = time.perf_counter()
+        evidence = select_evidence(
+            standalone,
+            retrieval.query_vector,
+            retrieval.passages,
+            self.retriever.document,
+            self.sentence_vectors,
+            self.retriever.analyzer,
+            self.settings.evidence_sentences,
+            self.settings.evidence_max_chars,
+        )
+        timings["evidence_ms"] = _ms(t)
+        passages = tuple(p.to_passage() for p in retrieval.passages)
+
+        def finish(
+            text_: str,
+            refused: bool,
+            citations: tuple[Citation, ...],
+            name: str,
+            extra: tuple[str, ...] = (),
+        ) -> Answer:
+            timings["total_ms"] = _ms(started)
+            return Answer(
+                question=question,
+                text=text_,
+                language=language,
+                refused=refused,
+                citations=citations,
+                retrieved=passages,
+                timings=dict(timings),
+                standalone_question=standalone,
+                generator=name,
+                notices=notices + extra,
+            )
+
+        if not is_relevant(evidence, self.settings.refusal_threshold):
+            yield REFUSAL[language]
+            yield finish(REFUSAL[language], True, (), chosen.name)
+            return
+
+        request = GenerationRequest(
+            question=standalone
+            if standalone != text and chosen.uses_llm and "(" not in standalone
+            else text,
+            language=language,
+            evidence=tuple(evidence),
+            conflict=figures_conflict(standalone, evidence),
+        )
+        if not chosen.uses_llm:
+            body, citations = self._quote(request)
+            yield body
+            yield finish(body, False, citations, chosen.name)
+            return
+
+        t = time.perf_counter()
+        pieces: list[str] = []
+        try:
+            for delta in chosen.stream(request):
+                if not pieces:
+                    timings["first_token_ms"] = _ms(started)
+                pieces.append(delta)
+                yield delta
+        except GenerationError as exc:
+            timings["generate_ms"] = _ms(t)
+            body, citations = self._quote(request)
+            yield "\n\n" + body
+            notice = _GEN_ERROR[language].format(error=exc)
+            yield finish(body, False, citations, "extractive", (notice,))
+            return
+        timings["generate_ms"] = _ms(t)
+        raw = "".join(pieces).strip()
+        if says_not_found(raw):
+            yield finish(REFUSAL[language], True, (), chosen.name)
+            return
+        t = time.perf_counter()
+        checked = verify_citations(
+            raw,
+            [f"{source_label(e, language)} {e.text}" for e in evidence],
+            language,
+            similarity=self._similarity_fn(evidence),
+        )
+        timings["verify_ms"] = _ms(t)
+        if not checked.sentences:
+            body, citations = self._quote(request)
+            yield finish(body, False, citations, "extractive", (_FALLBACK[language],))
+            return
+        citations = tuple(_citation(n, evidence[i]) for n, i in enumerate(checked.used, start=1))
+        yield finish(checked.text, False, citations, chosen.name)
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _clean(self, question: str) -> tuple[str, bool]:
+        """Normalised question text, and whether it had to be cut to the length limit."""
+        text = unicodedata.normalize("NFC", question)
+        text = _CONTROL_RE.sub(" ", text)
+        text = re.sub(r"\s+", " ", text).strip()
+        limit = self.settings.max_question_chars
+        if len(text) <= limit:
+            return text, False
+        cut = text[:limit]
+        if " " in cut[limit // 2 :]:
+            cut = cut[: cut.rfind(" ")]
+        return cut, True
+
+    def _condense(self, chosen: Generator, question: str, turns: list[tuple[str, str]]) -> str:
+        if chosen.uses_llm:
+            try:
+                rewritten = chosen.condense(question, turns)
+            except GenerationError:
+                rewritten = None
+            if rewritten:
+                return rewritten
+        return rule_based_standalone(question, turns)
+
+    def _similarity_fn(self, evidence: list[Evidence]):
+        def similarity(sentence: str) -> list[float]:
+            query = np.asarray(self.retriever.embed_query(sentence), dtype=np.float32)
+            matrix = self.sentence_vectors.get([e.text for e in evidence])
+            return [float(x) for x in matrix @ query]
+
+        return similarity
+
+    def _quote(self, request: GenerationRequest) -> tuple[str, tuple[Citation, ...]]:
+        """The extractive answer for ``request`` with its citations."""
+        body, used = self._extractive.compose(request)
+        return body, tuple(_citation(n, request.evidence[i]) for n, i in enumerate(used, start=1))
+
+
+def _citation(n: int, evidence: Evidence) -> Citation:
+    return Citation(
+        n=n,
+        doc_id=evidence.doc_id,
+        title=evidence.title,
+        published=evidence.published,
+        publisher=evidence.publisher,
+        text=evidence.text,
+        start=evidence.start,
+        end=evidence.end,
+    )
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 2)

@@ -1,0 +1,217 @@
+"""Citation verification: every sentence of an answer must be backed by the passage it cites.
+
+After generation (a small model cites imperfectly):
+- a marker pointing to no evidence is removed;
+- a sentence whose key facts (numbers; names that occur in the evidence) are not in the
+  passage(s) it cites is re-cited to passages that hold them, or dropped when none does;
+- a sentence without markers is cited to the passage that holds its facts, or, when it
+  states no checkable fact, to the passage it is most similar to; otherwise it is dropped;
+- citations are renumbered 1..n in order of first use.
+Names in the answer that occur in no evidence at all (an English rendering of an Indonesian
+name, "Russia" for "Rusia") cannot be checked by string and are not held against the
+sentence; numbers always are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from index.analyzer import normalize_number
+from rag.answer import Language
+from rag.names import names_in
+
+MARKER_RE = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+_SPLIT_RE = re.compile(r"(?<=[.!?])\s+|\n+")
+_SPACED_THOUSANDS_RE = re.compile(r"(\d),\s(\d{3})\b")
+_ID_THOUSANDS_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![\d,]|\.\d)")
+_EN_THOUSANDS_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d.]|,\d)")
+
+SimilarityFn = Callable[[str], Sequence[float]]
+"""Maps a sentence to its similarity with each evidence passage (same order)."""
+
+
+@dataclass(frozen=True)
+class CheckedSentence:
+    text: str  # without markers
+    sources: tuple[int, ...]  # 0-based evidence indices
+
+
+@dataclass(frozen=True)
+class Verification:
+    text: str  # with renumbered markers
+    used: tuple[int, ...]  # evidence index of citation n is used[n-1]
+    sentences: tuple[CheckedSentence, ...]
+    removed_markers: int
+    recited: int
+    dropped: int
+
+
+def normalize_numbers(text: str, language: Language) -> str:
+    """Repair and localise number formatting: '2, 600' -> '2,600'; 2.500 <-> 2,500."""
+    text = _SPACED_THOUSANDS_RE.sub(r"\1,\2", text)
+    if language == "en":
+        return _ID_THOUSANDS_RE.sub(lambda m: m.group(0).replace(".", ","), text)
+    return _EN_THOUSANDS_RE.sub(lambda m: m.group(0).replace(",", "."), text)
+
+
+def numbers_in(text: str) -> set[str]:
+    return {normalize_number(n) for n in _NUMBER_RE.findall(text)}
+
+
+def split_answer(text: str) -> list[tuple[str, list[int]]]:
+    """Sentences of an answer with their markers (a marker leading a sentence goes back)."""
+    pieces = [p.strip() for p in _SPLIT_RE.split(text) if p and p.strip()]
+    sentences: list[tuple[str, list[int]]] = []
+    for piece in pieces:
+        leading = re.match(r"^((?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+)", piece)
+        if leading and sentences:
+            sentences[-1][1].extend(_markers(leading.group(1)))
+            piece = piece[leading.end() :].strip()
+            if not piece:
+                continue
+        markers = _markers(piece)
+        body = MARKER_RE.sub("", piece)
+        body = re.sub(r"\s+([.,;:!?])", r"\1", body)
+        body = re.sub(r"\s{2,}", " ", body).strip()
+        if body and any(ch.isalnum() for ch in body):
+            sentences.append((body, markers))
+        elif sentences:
+            sentences[-1][1].extend(markers)
+    return sentences
+
+
+def verify_citations(
+    answer: str,
+    evidence_texts: Sequence[str],
+    language: Language,
+    similarity: SimilarityFn | None = None,
+    min_similarity: float = 0.82,
+) -> Verification:
+    """Check and repair the citations of ``answer`` against the numbered evidence."""
+    answer = normalize_numbers(answer, language)
+    evidence_numbers = [numbers_in(t) for t in evidence_texts]
+    evidence_words = [_words(t) for t in evidence_texts]
+    all_words = set().union(*evidence_words) if evidence_words else set()
+    removed = recited = dropped = 0
+    kept: list[CheckedSentence] = []
+    for body, markers in split_answer(answer):
+        valid = [m - 1 for m in dict.fromkeys(markers) if 1 <= m <= len(evidence_texts)]
+        removed += len(markers) - len(valid)
+        numbers = numbers_in(body)
+        names = {n.lower() for n in names_in(body)}
+        names = {n for n in names if _fuzzy_in(n, all_words)}
+        has_facts = bool(numbers or names)
+
+        def holds(
+            indices: Sequence[int], numbers: set[str] = numbers, names: set[str] = names
+        ) -> bool:
+            nums = set().union(*(evidence_numbers[i] for i in indices))
+            words = set().union(*(evidence_words[i] for i in indices))
+            return numbers <= nums and all(_fuzzy_in(n, words) for n in names)
+
+        if valid and (not has_facts or holds(valid)):
+            kept.append(CheckedSentence(body, tuple(valid)))
+            continue
+        if has_facts:
+            cover = _cover(numbers, names, evidence_numbers, evidence_words)
+            if cover:
+                recited += 1
+                kept.append(CheckedSentence(body, tuple(cover)))
+            else:
+                dropped += 1
+            continue
+        if similarity is not None and evidence_texts:
+            scores = list(similarity(body))
+            best = max(range(len(scores)), key=scores.__getitem__)
+            if scores[best] >= min_similarity:
+                recited += 1
+                kept.append(CheckedSentence(body, (best,)))
+                continue
+        dropped += 1
+
+    used: list[int] = []
+    for sentence in kept:
+        for i in sentence.sources:
+            if i not in used:
+                used.append(i)
+    rendered = [_render(s, used) for s in kept]
+    return Verification(" ".join(rendered), tuple(used), tuple(kept), removed, recited, dropped)
+
+
+def _render(sentence: CheckedSentence, used: list[int]) -> str:
+    marks = "".join(f"[{used.index(i) + 1}]" for i in sentence.sources)
+    body = sentence.text
+    end = ""
+    if body and body[-1] in ".!?":
+        body, end = body[:-1].rstrip(), body[-1]
+    return f"{body} {marks}{end}"
+
+
+def _markers(text: str) -> list[int]:
+    found: list[int] = []
+    for group in MARKER_RE.findall(text):
+        found.extend(int(x) for x in re.split(r"\s*[,;]\s*", group) if x)
+    return found
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[\w'-]+", text) if not w.isdigit()}
+
+
+def _fuzzy_in(name: str, words: set[str]) -> bool:
+    """A name matches a word equal to it, or (long names) one edit away: Rusia ~ Russia."""
+    if name in words:
+        return True
+    parts = [p for p in re.split(r"[-']", name) if p]
+    if len(parts) > 1 and all(p in words for p in parts):
+        return True
+    if len(name) < 5:
+        return False
+    return any(abs(len(w) - len(name)) <= 1 and _within_one_edit(name, w) for w in words)
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :]
+    return a[i:] == b[i + 1 :]
+
+
+def _cover(
+    numbers: set[str],
+    names: set[str],
+    evidence_numbers: Sequence[set[str]],
+    evidence_words: Sequence[set[str]],
+) -> list[int]:
+    """Fewest evidence passages (greedy) that together hold all facts; [] if impossible."""
+    facts = [("n", n) for n in numbers] + [("w", w) for w in names]
+
+    def has(i: int, fact: tuple[str, str]) -> bool:
+        kind, value = fact
+        return value in evidence_numbers[i] if kind == "n" else _fuzzy_in(value, evidence_words[i])
+
+    remaining = set(range(len(facts)))
+    chosen: list[int] = []
+    while remaining:
+        best = max(
+            range(len(evidence_numbers)),
+            key=lambda i: (sum(has(i, facts[f]) for f in remaining), -i),
+            default=None,
+        )
+        if best is None:
+            return []
+        gained = {f for f in remaining if has(best, facts[f])}
+        if not gained:
+            return []
+        chosen.append(best)
+        remaining -= gained
+    return chosen

@@ -1,0 +1,98 @@
+"""Follow-up questions: detect them and make them standalone before retrieval."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rag.names import names_in
+
+Turn = tuple[str, str]  # (role, text), role "user" or "assistant"
+
+# Words that point back into the conversation. "-nya" is the Indonesian possessive/object
+# clitic ("jumlahnya", "perintahnya"), the commonest anaphor of all.
+_ANAPHORA = frozenset(
+    [
+        "he",
+        "she",
+        "they",
+        "it",
+        "him",
+        "her",
+        "them",
+        "his",
+        "hers",
+        "their",
+        "theirs",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "then",
+        "such",
+        "same",
+        "dia",
+        "ia",
+        "mereka",
+        "beliau",
+        "itu",
+        "tersebut",
+        "ini",
+        "sana",
+        "situ",
+        "begitu",
+        "demikian",
+    ]
+)
+_NYA_RE = re.compile(r"\b\w{3,}nya\b", re.IGNORECASE)
+_WORD_RE = re.compile(r"[^\W_]+")
+_MARKER_RE = re.compile(r"\[\d+\]")
+
+
+def normalize_history(history: Sequence[object], max_turns: int) -> list[Turn]:
+    """Accept (role, text) pairs or {"role", "content"} dicts; keep the last ``max_turns``."""
+    turns: list[Turn] = []
+    for item in history:
+        if isinstance(item, dict):
+            role, text = item.get("role"), item.get("content")
+        elif isinstance(item, list | tuple) and len(item) == 2:
+            role, text = item
+        else:
+            raise ValueError(f"history items must be (role, text) pairs, got {item!r}")
+        if role not in ("user", "assistant") or not isinstance(text, str):
+            raise ValueError(f"history role must be 'user' or 'assistant' with text, got {role!r}")
+        if text.strip():
+            turns.append((role, text.strip()))
+    return turns[-max_turns:] if max_turns else []
+
+
+def is_followup(question: str, history: Sequence[Turn]) -> bool:
+    """Does ``question`` lean on earlier turns (a pronoun, '-nya', or too few words)?"""
+    if not any(role == "user" for role, _ in history):
+        return False
+    words = [w.lower() for w in _WORD_RE.findall(question)]
+    if any(w in _ANAPHORA for w in words) or _NYA_RE.search(question):
+        return True
+    return len(words) <= 4
+
+
+def rule_based_standalone(question: str, history: Sequence[Turn]) -> str:
+    """The question plus the previous question and the names of the previous answer.
+
+    Not a grammatical rewrite, but what retrieval needs: the entities the pronoun stands for.
+    """
+    last_user = next((text for role, text in reversed(history) if role == "user"), "")
+    last_answer = next((text for role, text in reversed(history) if role == "assistant"), "")
+    names = names_in(_MARKER_RE.sub("", last_answer))[:6]
+    context = "; ".join(p for p in [", ".join(names), last_user] if p)
+    return f"{question} ({context})" if context else question
+
+
+def history_text(history: Sequence[Turn], max_chars: int = 1200) -> str:
+    lines = [
+        f"{'User' if r == 'user' else 'Assistant'}: {_MARKER_RE.sub('', t)}" for r, t in history
+    ]
+    text = "\n".join(lines)
+    return text[-max_chars:]

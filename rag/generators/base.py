@@ -1,0 +1,73 @@
+"""The generator interface: evidence in, answer text (streamed) out.
+
+``LLMGenerator`` drives any llama-index LLM (the bundled llama.cpp model, an
+OpenAI-compatible endpoint, or a user's own); ``ExtractiveGenerator`` quotes evidence and
+needs no model at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from llama_index.core.base.llms.types import ChatMessage, MessageRole
+from llama_index.core.llms import LLM
+
+from rag.answer import Language
+from rag.evidence import Evidence
+from rag.followups import Turn, history_text
+from rag.prompts import CONDENSE_PROMPT, SYSTEM_PROMPT, user_prompt
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    question: str
+    language: Language
+    evidence: tuple[Evidence, ...]
+    conflict: bool = False
+
+
+class Generator(Protocol):
+    name: str
+    uses_llm: bool
+
+    def stream(self, request: GenerationRequest) -> Iterator[str]: ...
+
+    def condense(self, question: str, history: Sequence[Turn]) -> str | None: ...
+
+
+class LLMGenerator:
+    """Answers with a llama-index LLM through chat messages (system + user)."""
+
+    uses_llm = True
+
+    def __init__(self, llm: LLM, name: str) -> None:
+        self.llm = llm
+        self.name = name
+
+    def messages(self, request: GenerationRequest) -> list[ChatMessage]:
+        return [
+            ChatMessage(role=MessageRole.SYSTEM, content=SYSTEM_PROMPT),
+            ChatMessage(
+                role=MessageRole.USER,
+                content=user_prompt(
+                    request.question, request.evidence, request.language, request.conflict
+                ),
+            ),
+        ]
+
+    def stream(self, request: GenerationRequest) -> Iterator[str]:
+        for chunk in self.llm.stream_chat(self.messages(request)):
+            if chunk.delta:
+                yield chunk.delta
+
+    def condense(self, question: str, history: Sequence[Turn]) -> str | None:
+        prompt = CONDENSE_PROMPT.format(history=history_text(history), question=question)
+        response = self.llm.chat([ChatMessage(role=MessageRole.USER, content=prompt)])
+        text = (response.message.content or "").strip().strip('"').splitlines()
+        rewritten = text[0].strip() if text else ""
+        # A rewrite that lost the question or ran on is worse than none.
+        if not rewritten or len(rewritten) > 3 * len(question) + 200:
+            return None
+        return rewritten

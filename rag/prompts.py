@@ -1,0 +1,91 @@
+"""Prompt templates (module constants) and the evidence block they are filled with.
+
+The system prompt is fixed so llama.cpp can reuse its processed prefix across questions;
+everything that varies (sources, question, language) comes after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rag.answer import Language
+from rag.evidence import Evidence
+
+NOT_FOUND = "NOT_FOUND"
+
+SYSTEM_PROMPT = f"""You answer questions about news articles using only the numbered sources you are given.
+Rules:
+- Answer briefly, in one to three sentences, in the language the user asks for.
+- End every sentence with the number of the source it comes from, like [1] or [2][3].
+- Copy names and numbers exactly as the sources give them.
+- If sources give different figures (for example on different dates), give each figure with its date and source.
+- If the sources do not answer the question, reply only: {NOT_FOUND}"""
+
+USER_PROMPT = """Sources:
+{sources}
+
+Question: {question}
+{hint}Answer in {language_name}."""
+
+CONFLICT_HINT = (
+    "Note: the sources report different figures; give each figure with its date and source.\n"
+)
+
+CONDENSE_PROMPT = """Rewrite the last question so that it can be understood without the conversation. Keep its language. Reply with the rewritten question only.
+
+Conversation:
+{history}
+
+Last question: {question}
+Rewritten question:"""
+
+REFUSAL = {
+    "id": "Informasi tersebut tidak ditemukan dalam korpus.",
+    "en": "The corpus does not contain this information.",
+}
+
+LANGUAGE_NAMES = {"id": "Indonesian", "en": "English"}
+
+_MONTHS = {
+    "id": "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember",
+    "en": "January February March April May June July August September October November December",
+}
+
+
+def format_date(published: str | None, language: Language) -> str | None:
+    """'2022-01-16T08:47:00+07:00' -> '16 Januari 2022' / '16 January 2022'."""
+    if not published or len(published) < 10:
+        return None
+    try:
+        year, month, day = int(published[:4]), int(published[5:7]), int(published[8:10])
+    except ValueError:
+        return None
+    if not 1 <= month <= 12:
+        return None
+    return f"{day} {_MONTHS[language].split()[month - 1]} {year}"
+
+
+def source_label(evidence: Evidence, language: Language) -> str:
+    """'Media Pakuan, 16 January 2022' — outlet (or title) and date of a source."""
+    parts = [evidence.publisher or evidence.title]
+    date = format_date(evidence.published, language)
+    if date:
+        parts.append(date)
+    return ", ".join(p for p in parts if p)
+
+
+def format_sources(evidence: Sequence[Evidence], language: Language) -> str:
+    return "\n".join(
+        f"[{i}] ({source_label(e, language)}) {e.text}" for i, e in enumerate(evidence, start=1)
+    )
+
+
+def user_prompt(
+    question: str, evidence: Sequence[Evidence], language: Language, conflict: bool
+) -> str:
+    return USER_PROMPT.format(
+        sources=format_sources(evidence, language),
+        question=question,
+        hint=CONFLICT_HINT if conflict else "",
+        language_name=LANGUAGE_NAMES[language],
+    )

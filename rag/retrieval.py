@@ -1,0 +1,245 @@
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25) rankings fused by RRF.
+
+``Retriever`` is a llama-index ``BaseRetriever`` (plug it into any query or chat engine),
+and its ``retrieve(query, k=..., filters=...)`` returns ``PassageNode`` s: llama-index
+``NodeWithScore`` s that also expose the passage fields (doc_id, title, published, ...).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from llama_index.core.retrievers import BaseRetriever
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+
+from index import DocumentRecord, IndonesianAnalyzer, Stores, ingest
+from rag.answer import Passage
+from rag.filters import Filters
+from rag.fusion import reciprocal_rank_fusion
+from rag.language import detect_language
+from rag.settings import Settings
+
+_CALL: ContextVar[tuple[int | None, Filters | None]] = ContextVar("_CALL", default=(None, None))
+_NODE_ONLY_KEYS = ["start", "end", "chunk_id", "sentences", "dense_similarity", "kind"]
+
+
+class PassageNode(NodeWithScore):
+    """A retrieved chunk: a llama-index node with score, plus the passage's fields."""
+
+    @property
+    def chunk_id(self) -> str:
+        return str(self.node.node_id)
+
+    @property
+    def doc_id(self) -> str:
+        return str(self.node.metadata["doc_id"])
+
+    @property
+    def title(self) -> str:
+        return str(self.node.metadata.get("title", ""))
+
+    @property
+    def published(self) -> str | None:
+        return self.node.metadata.get("published")
+
+    @property
+    def publisher(self) -> str | None:
+        return self.node.metadata.get("publisher")
+
+    @property
+    def start(self) -> int:
+        return int(self.node.metadata["start"])
+
+    @property
+    def end(self) -> int:
+        return int(self.node.metadata["end"])
+
+    @property
+    def sentences(self) -> list[tuple[int, int]]:
+        return [tuple(s) for s in self.node.metadata.get("sentences", [])]
+
+    @property
+    def dense_similarity(self) -> float | None:
+        value = self.node.metadata.get("dense_similarity")
+        return None if value is None else float(value)
+
+    def to_passage(self) -> Passage:
+        return Passage(
+            chunk_id=self.chunk_id,
+            doc_id=self.doc_id,
+            title=self.title,
+            published=self.published,
+            publisher=self.publisher,
+            text=self.node.get_content(),
+            score=float(self.score or 0.0),
+            start=self.start,
+            end=self.end,
+        )
+
+
+@dataclass
+class Retrieval:
+    """One retrieval run: the ranked passages and what evidence selection reuses."""
+
+    query: str
+    query_vector: np.ndarray
+    passages: list[PassageNode]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class Retriever(BaseRetriever):
+    """Dense + BM25 retrieval with reciprocal rank fusion and metadata filters."""
+
+    def __init__(self, stores: Stores, settings: Settings) -> None:
+        super().__init__()
+        self.stores = stores
+        self.settings = settings
+        self.analyzer = IndonesianAnalyzer()
+        self._docs: dict[str, DocumentRecord] = {}
+        self._docs_version: object = object()
+        self._lock = threading.Lock()
+        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    @classmethod
+    def load(cls, settings: Settings | None = None) -> Retriever:
+        """Open the stores of ``settings`` (default: environment), indexing the seeds if empty."""
+        settings = settings or Settings()
+        stores = Stores.open(settings)
+        if stores.docstore.count_chunks() == 0 and settings.seeds_dir.is_dir():
+            ingest(stores, [settings.seeds_dir])
+        return cls(stores, settings)
+
+    # -- llama-index -----------------------------------------------------------------------
+    def retrieve(  # type: ignore[override]
+        self,
+        str_or_query_bundle: str | QueryBundle,
+        k: int | None = None,
+        filters: Filters | dict[str, Any] | None = None,
+    ) -> list[PassageNode]:
+        """Top ``k`` passages (default ``settings.top_k``), best first."""
+        if k is not None and k <= 0:
+            raise ValueError(f"k must be positive, got {k}")
+        if isinstance(filters, dict):
+            filters = Filters.from_dict(filters)
+        token = _CALL.set((k, filters))
+        try:
+            return super().retrieve(str_or_query_bundle)  # type: ignore[return-value]
+        finally:
+            _CALL.reset(token)
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        k, filters = _CALL.get()
+        return list(self.search(query_bundle.query_str, k=k, filters=filters).passages)
+
+    # -- our API ---------------------------------------------------------------------------
+    def search(self, query: str, k: int | None = None, filters: Filters | None = None) -> Retrieval:
+        k = k or self.settings.top_k
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        self.refresh()
+        vector = self.embed_query(query)
+        timings["embed_ms"] = _ms(started)
+
+        where = filters.to_chroma_where() if filters and not filters.empty else None
+        candidates = max(self.settings.candidates, k)
+        t = time.perf_counter()
+        dense = self.stores.vectors.query(vector.tolist(), candidates, where)
+        timings["dense_ms"] = _ms(t)
+
+        t = time.perf_counter()
+        allowed = self._allowed_chunks(filters) if where else None
+        lexical = self.stores.lexical.query(self.analyzer(query), candidates, allowed)
+        timings["bm25_ms"] = _ms(t)
+
+        lexical_weight = (
+            self.settings.lexical_weight_en
+            if detect_language(query, default="id") == "en"
+            else self.settings.lexical_weight_id
+        )
+        fused = reciprocal_rank_fusion(
+            [[h.chunk_id for h in dense], [h.chunk_id for h in lexical]],
+            k=self.settings.rrf_k,
+            weights=[1.0, lexical_weight],
+        )
+        similarity = {h.chunk_id: h.similarity for h in dense}
+        records = self.stores.docstore.chunks(cid for cid, _ in fused[: k * 2])
+        passages: list[PassageNode] = []
+        for chunk_id, score in fused:
+            record = records.get(chunk_id)  # absent: a vector not (or no longer) committed
+            doc = self._docs.get(record.doc_id) if record else None
+            if record is None or doc is None:
+                continue
+            if chunk_id not in similarity:
+                similarity[chunk_id] = float(np.dot(record.embedding, vector))
+            node = TextNode(
+                id_=chunk_id,
+                text=record.text,
+                metadata={
+                    "doc_id": record.doc_id,
+                    "title": doc.title,
+                    "published": doc.published,
+                    "publisher": doc.publisher,
+                    "kind": record.kind,
+                    "start": record.start,
+                    "end": record.end,
+                    "chunk_id": chunk_id,
+                    "sentences": [list(s) for s in record.sentences],
+                    "dense_similarity": similarity[chunk_id],
+                },
+                excluded_llm_metadata_keys=_NODE_ONLY_KEYS,
+                excluded_embed_metadata_keys=_NODE_ONLY_KEYS,
+            )
+            passages.append(PassageNode(node=node, score=score))
+            if len(passages) == k:
+                break
+        timings["retrieve_ms"] = _ms(started)
+        return Retrieval(query, vector, passages, timings)
+
+    def embed_query(self, query: str) -> np.ndarray:
+        with self._lock:
+            cached = self._query_cache.get(query)
+            if cached is not None:
+                self._query_cache.move_to_end(query)
+                return cached
+        vector = np.asarray(self.stores.embedder.get_query_embedding(query), dtype=np.float32)
+        with self._lock:
+            self._query_cache[query] = vector
+            if len(self._query_cache) > 1024:
+                self._query_cache.popitem(last=False)
+        return vector
+
+    def refresh(self) -> None:
+        """Pick up a newer index published by an ingest (in this or another process)."""
+        self.stores.lexical.refresh()
+        version = self.stores.lexical.version
+        if version != self._docs_version:
+            docs = {d.doc_id: d for d in self.stores.docstore.documents()}
+            with self._lock:
+                self._docs, self._docs_version = docs, version
+
+    def documents(self) -> list[DocumentRecord]:
+        self.refresh()
+        return list(self._docs.values())
+
+    def document(self, doc_id: str) -> DocumentRecord | None:
+        self.refresh()
+        return self._docs.get(doc_id)
+
+    def _allowed_chunks(self, filters: Filters | None) -> list[str]:
+        if filters is None:
+            return []
+        allowed: list[str] = []
+        for doc in self._docs.values():
+            if filters.accepts(doc):
+                allowed.extend(c.chunk_id for c in self.stores.docstore.chunks_of(doc.doc_id))
+        return allowed
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 2)

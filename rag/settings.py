@@ -1,0 +1,52 @@
+"""All settings of the assistant: the index's plus retrieval, generation and answering.
+
+One object, read from ``RAG_*`` environment variables or passed in (the CLI maps its flags
+onto it); nothing below reads the environment on its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+
+from index.settings import IndexSettings
+
+GeneratorName = Literal["bundled", "openai", "extractive"]
+
+_PROJECT_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+class Settings(IndexSettings):
+    # retrieval
+    top_k: int = Field(default=6, ge=1, le=50, description="Chunks passed to evidence selection.")
+    candidates: int = Field(
+        default=30, ge=1, le=500, description="Hits per retriever before fusion."
+    )
+    rrf_k: int = Field(default=60, ge=0, description="Reciprocal rank fusion constant.")
+    # BM25's weight in the fusion (dense has 1.0). An English question shares only names and
+    # numbers with Indonesian text, so its lexical ranking is mostly noise: weight it down.
+    lexical_weight_id: float = Field(default=1.0, ge=0.0, le=5.0)
+    lexical_weight_en: float = Field(default=0.35, ge=0.0, le=5.0)
+    # evidence
+    evidence_sentences: int = Field(default=5, ge=1, le=20)
+    evidence_max_chars: int = Field(default=1100, ge=100, le=8000)
+    # refusal: the best query-sentence cosine similarity below which nothing is relevant
+    refusal_threshold: float = Field(default=0.80, ge=0.0, le=1.0)
+    # generation
+    generator: GeneratorName = "bundled"
+    model: Literal["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"] = "qwen2.5-coder-1.5b"
+    n_threads: int = Field(default=2, ge=1, le=64)
+    n_ctx: int = Field(default=4096, ge=512, le=32768)
+    max_tokens: int = Field(default=200, ge=16, le=2048)
+    openai_base_url: str | None = None
+    openai_model: str | None = None
+    openai_api_key: SecretStr | None = None
+    openai_timeout: float = Field(default=60.0, gt=0)
+    # input
+    max_question_chars: int = Field(default=1000, ge=20, le=100_000)
+    history_turns: int = Field(default=6, ge=0, le=50)
+    seeds_dir: Path = Field(
+        default=_PROJECT_SEEDS, description="Corpus indexed when the store is empty."
+    )

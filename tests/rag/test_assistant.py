@@ -1,0 +1,132 @@
+"""End to end with the extractive generator (real Chroma, real embedder, seeded corpus)."""
+
+import json
+
+import pytest
+
+from index.cleaning import normalize_whitespace
+from rag import Answer, Assistant
+
+
+def _check_offsets(assistant: Assistant, answer: Answer) -> None:
+    for c in answer.citations:
+        doc = assistant.document(c.doc_id)
+        assert doc is not None
+        assert normalize_whitespace(doc.raw[c.start : c.end]) == c.text
+        assert c.title == doc.title and c.published == doc.published
+
+
+def test_indonesian_question_gets_a_cited_indonesian_answer(assistant: Assistant) -> None:
+    answer = assistant.ask("Berapa orang yang mencari perawatan di rumah sakit?")
+    assert answer.language == "id" and not answer.refused
+    assert "2.600" in answer.text
+    assert "[1]" in answer.text
+    assert answer.citations[0].doc_id == "004_94ce680aa1d7413e"
+    _check_offsets(assistant, answer)
+
+
+def test_english_question_finds_indonesian_passages(assistant: Assistant) -> None:
+    answer = assistant.ask("How many people sought hospital treatment?")
+    assert answer.language == "en" and not answer.refused
+    assert answer.text.startswith("According to")
+    assert any("2.600" in c.text for c in answer.citations)
+    _check_offsets(assistant, answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("Who won the 2022 World Cup?", "The corpus does not contain this information."),
+        (
+            "Siapa yang memenangkan Piala Dunia 2022?",
+            "Informasi tersebut tidak ditemukan dalam korpus.",
+        ),
+    ],
+)
+def test_questions_outside_the_corpus_are_refused(
+    assistant: Assistant, question: str, message: str
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.refused
+    assert answer.text == message
+    assert answer.citations == ()
+
+
+def test_stream_yields_text_then_the_final_answer(assistant: Assistant) -> None:
+    items = list(assistant.stream("Siapa Menteri Luar Negeri Amerika Serikat?"))
+    assert all(isinstance(i, str) for i in items[:-1])
+    final = items[-1]
+    assert isinstance(final, Answer)
+    assert "".join(items[:-1]).strip() == final.text
+
+
+def test_to_dict_is_the_json_contract(assistant: Assistant) -> None:
+    answer = assistant.ask("Apa yang dikatakan Blinken tentang pasukan Rusia?")
+    data = json.loads(json.dumps(answer.to_dict()))
+    assert set(data) == {
+        "question",
+        "text",
+        "language",
+        "refused",
+        "citations",
+        "retrieved",
+        "timings",
+        "standalone_question",
+        "generator",
+        "notices",
+    }
+    assert set(data["citations"][0]) == {
+        "n",
+        "doc_id",
+        "title",
+        "published",
+        "publisher",
+        "text",
+        "start",
+        "end",
+    }
+    assert set(data["retrieved"][0]) == {
+        "chunk_id",
+        "doc_id",
+        "title",
+        "published",
+        "publisher",
+        "text",
+        "score",
+        "start",
+        "end",
+    }
+    assert {"retrieve_ms", "total_ms"} <= set(data["timings"])
+    assert [c["n"] for c in data["citations"]] == list(range(1, len(data["citations"]) + 1))
+
+
+def test_followup_is_made_standalone_from_history(assistant: Assistant) -> None:
+    history = [
+        ("user", "Siapa Presiden Kazakhstan?"),
+        ("assistant", "Presiden Kazakhstan adalah Kassym-Jomart Tokayev [1]."),
+    ]
+    answer = assistant.ask("Apa yang dia perintahkan kepada pasukan keamanan?", history)
+    assert "Tokayev" in answer.standalone_question
+    assert not answer.refused
+    assert any("Tokayev" in c.text for c in answer.citations)
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\x00\x07", "🙂🙂🙂"])
+def test_empty_questions_get_a_prompt_not_an_error(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.refused
+    assert "question" in answer.text.lower() or "pertanyaan" in answer.text.lower()
+
+
+def test_overlong_question_is_cut_and_the_user_told(assistant: Assistant) -> None:
+    answer = assistant.ask("Berapa jumlah pasukan CSTO? " * 5000)
+    assert any("cut" in n or "dipotong" in n for n in answer.notices)
+    assert len(answer.standalone_question) <= assistant.settings.max_question_chars
+
+
+def test_filters_restrict_the_cited_articles(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "Apa yang dikatakan Blinken?", filters={"doc_id": "000_5af2c4d53b4ab9d2"}
+    )
+    assert {p.doc_id for p in answer.retrieved} == {"000_5af2c4d53b4ab9d2"}
+    assert {c.doc_id for c in answer.citations} <= {"000_5af2c4d53b4ab9d2"}

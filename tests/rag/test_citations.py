@@ -1,0 +1,68 @@
+from rag.citations import normalize_numbers, split_answer, verify_citations
+
+EVIDENCE = [
+    "Pasukan penjaga perdamaian secara keseluruhan akan berjumlah sekitar 2.500 orang.",
+    "Lebih dari 2.600 orang mencari perawatan dari rumah sakit sekitar.",
+    "Presiden Kassym-Jomart Tokayev meminta bantuan dari CSTO.",
+]
+
+
+def test_valid_citation_is_kept_and_renumbered() -> None:
+    result = verify_citations("About 2,600 people sought treatment [2].", EVIDENCE, "en")
+    assert result.text == "About 2,600 people sought treatment [1]."
+    assert result.used == (1,)
+    assert (result.removed_markers, result.recited, result.dropped) == (0, 0, 0)
+
+
+def test_marker_pointing_to_no_passage_is_removed_and_sentence_recited() -> None:
+    result = verify_citations("The force would number about 2.500 troops [7].", EVIDENCE, "en")
+    assert result.text == "The force would number about 2,500 troops [1]."
+    assert result.used == (0,)
+    assert result.removed_markers == 1
+    assert result.recited == 1
+
+
+def test_wrong_number_for_the_cited_passage_is_recited_to_the_passage_holding_it() -> None:
+    result = verify_citations("Sekitar 2.600 orang dirawat [1].", EVIDENCE, "id")
+    assert result.text == "Sekitar 2.600 orang dirawat [1]."
+    assert result.used == (1,)  # evidence 2 holds 2.600, not evidence 1
+    assert result.recited == 1
+
+
+def test_number_found_in_no_passage_drops_the_sentence() -> None:
+    result = verify_citations(
+        "About 2,500 troops were sent [1]. Some 9,999 people died [2].", EVIDENCE, "en"
+    )
+    assert result.text == "About 2,500 troops were sent [1]."
+    assert result.dropped == 1
+
+
+def test_uncited_claim_with_facts_gets_the_passage_that_holds_them() -> None:
+    result = verify_citations("Tokayev asked the CSTO for help.", EVIDENCE, "en")
+    assert result.text == "Tokayev asked the CSTO for help [1]."
+    assert result.used == (2,)
+
+
+def test_uncited_sentence_without_facts_uses_similarity_or_is_dropped() -> None:
+    never = verify_citations(
+        "It was a difficult week.", EVIDENCE, "en", similarity=lambda s: [0.1, 0.2, 0.3]
+    )
+    assert never.text == "" and never.dropped == 1
+    close = verify_citations(
+        "It was a difficult week.", EVIDENCE, "en", similarity=lambda s: [0.9, 0.5, 0.4]
+    )
+    assert close.text == "It was a difficult week [1]."
+
+
+def test_markers_leading_the_next_sentence_belong_to_the_previous_one() -> None:
+    assert split_answer("First 2.500. [1] Second [2][3].") == [
+        ("First 2.500.", [1]),
+        ("Second.", [2, 3]),
+    ]
+    assert split_answer("One [1, 2].") == [("One.", [1, 2])]
+
+
+def test_number_formats_follow_the_answer_language() -> None:
+    assert normalize_numbers("2.500 troops, 2, 600 people", "en") == "2,500 troops, 2,600 people"
+    assert normalize_numbers("2,500 pasukan", "id") == "2.500 pasukan"
+    assert normalize_numbers("on 15.01.2022 at 1.5%", "en") == "on 15.01.2022 at 1.5%"
