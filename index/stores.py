@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from index.docstore import DocStore, DocStoreError
-from index.embedders import Embedder, make_embedder
 from index.lexical import LexicalIndex
 from index.settings import IndexSettings
-from index.vectors import VectorStore
+
+if TYPE_CHECKING:
+    from index.embedders import Embedder
+    from index.vectors import VectorStore
 
 MARKER = "RAG_DATA_DIR"
 _MARKER_TEXT = "kabar-rag data dir, format 1\n"
@@ -22,17 +25,51 @@ class DataDirError(RuntimeError):
     """The data dir is not ours, or is damaged."""
 
 
-@dataclass
 class Stores:
-    settings: IndexSettings
-    embedder: Embedder
-    docstore: DocStore
-    vectors: VectorStore
-    lexical: LexicalIndex
+    """The document store, the Chroma collection and the BM25 index of one data dir.
+
+    The embedder and the Chroma client are opened on first use: checking an unchanged
+    corpus touches neither (and skips importing them).
+    """
+
+    def __init__(
+        self,
+        settings: IndexSettings,
+        docstore: DocStore,
+        lexical: LexicalIndex,
+        embedder: Embedder | None = None,
+    ) -> None:
+        self.settings = settings
+        self.docstore = docstore
+        self.lexical = lexical
+        if embedder is not None:
+            self.__dict__["embedder"] = embedder
 
     @property
     def data_dir(self) -> Path:
         return self.settings.data_dir
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        from index.embedders import make_embedder
+
+        embedder = make_embedder(self.settings)
+        if embedder.embedder_id != self.settings.embedder_id:  # pragma: no cover - a bug
+            raise DataDirError(f"embedder {embedder.embedder_id} != {self.settings.embedder_id}")
+        return embedder
+
+    @cached_property
+    def vectors(self) -> VectorStore:
+        from index.vectors import VectorStore
+
+        settings = self.settings
+        return VectorStore(
+            settings.collection,
+            settings.embedder_id,
+            self.embedder.dim,
+            path=None if settings.chroma_url else settings.data_dir / "chroma",
+            url=settings.chroma_url,
+        )
 
     @classmethod
     def open(cls, settings: IndexSettings, embedder: Embedder | None = None) -> Stores:
@@ -41,34 +78,28 @@ class Stores:
         check_data_dir(data_dir)
         data_dir.mkdir(parents=True, exist_ok=True)
         (data_dir / MARKER).write_text(_MARKER_TEXT)
-        embedder = embedder or make_embedder(settings)
+        embedder_id = embedder.embedder_id if embedder is not None else settings.embedder_id
         try:
             docstore = DocStore(data_dir / "docstore.sqlite")
         except DocStoreError as exc:
             raise DataDirError(f"{exc}; {REBUILD_HINT}") from exc
         recorded = docstore.get_meta("embedder")
         if recorded is None:
-            docstore.set_meta("embedder", embedder.embedder_id)
-        elif recorded != embedder.embedder_id:
+            docstore.set_meta("embedder", embedder_id)
+        elif recorded != embedder_id:
             docstore.close()
             raise DataDirError(
                 f"{data_dir} was built with the embedder {recorded}, but the configured embedder "
-                f"is {embedder.embedder_id}; use the same embedder, or {REBUILD_HINT}"
+                f"is {embedder_id}; use the same embedder, or {REBUILD_HINT}"
             )
-        vectors = VectorStore(
-            settings.collection,
-            embedder.embedder_id,
-            embedder.dim,
-            path=None if settings.chroma_url else data_dir / "chroma",
-            url=settings.chroma_url,
-        )
         try:
             lexical = LexicalIndex(data_dir / "bm25")
         except (OSError, ValueError) as exc:
+            docstore.close()
             raise DataDirError(
                 f"the BM25 index in {data_dir} is damaged ({exc}); {REBUILD_HINT}"
             ) from exc
-        return cls(settings, embedder, docstore, vectors, lexical)
+        return cls(settings, docstore, lexical, embedder)
 
     def close(self) -> None:
         self.docstore.close()
@@ -86,10 +117,10 @@ def check_data_dir(data_dir: Path) -> None:
 
 
 def wipe_stores(settings: IndexSettings) -> None:
-    """Delete the derived stores and the document store (downloaded/assembled models stay)."""
+    """Delete the derived stores and the document store (assembled models stay)."""
     data_dir = settings.data_dir
     check_data_dir(data_dir)
-    for name in ("docstore.sqlite", "docstore.sqlite-wal", "docstore.sqlite-shm"):
+    for name in ("docstore.sqlite", "docstore.sqlite-wal", "docstore.sqlite-shm", "ingest.dirty"):
         (data_dir / name).unlink(missing_ok=True)
     for name in ("chroma", "bm25"):
         shutil.rmtree(data_dir / name, ignore_errors=True)

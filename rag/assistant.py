@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from index import DocumentRecord, IngestReport, ingest
+from index import DocumentRecord, IngestReport
+from index.ingest import ingest
 from rag.answer import Answer, Citation, Language
 from rag.citations import verify_citations
 from rag.conflicts import figures_conflict
@@ -24,7 +25,7 @@ from rag.generators.extractive import ExtractiveGenerator
 from rag.generators.factory import make_generator
 from rag.language import detect_language
 from rag.prompts import REFUSAL, source_label
-from rag.refusal import is_relevant, says_not_found
+from rag.refusal import absent_entities, is_relevant, says_not_found
 from rag.retrieval import Retriever
 from rag.settings import GeneratorName, Settings
 
@@ -181,7 +182,13 @@ class Assistant:
                 notices=notices + extra,
             )
 
-        if not is_relevant(evidence, self.settings.refusal_threshold):
+        threshold = (
+            self.settings.refusal_threshold_en
+            if language == "en"
+            else self.settings.refusal_threshold_id
+        )
+        absent = absent_entities(standalone, self.retriever.vocabulary())
+        if absent or not is_relevant(evidence, threshold):
             yield REFUSAL[language]
             yield finish(REFUSAL[language], True, (), chosen.name)
             return

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from rag.evidence import Evidence
+from rag.gazetteer import entities_in
 from rag.prompts import NOT_FOUND
 
 _NOT_FOUND_RE = re.compile(
@@ -19,6 +20,15 @@ _NOT_FOUND_RE = re.compile(
 def is_relevant(evidence: Sequence[Evidence], threshold: float) -> bool:
     """Does the best evidence sentence reach the calibrated similarity threshold?"""
     return bool(evidence) and max(e.similarity for e in evidence) >= threshold
+
+
+def absent_entities(question: str, vocabulary: Collection[str]) -> list[str]:
+    """Countries/organisations the question names that the corpus never mentions."""
+    missing = []
+    for entry in entities_in(question):
+        if not any(all(word in vocabulary for word in form.split()) for form in entry):
+            missing.append(entry[0])
+    return missing
 
 
 def says_not_found(text: str) -> bool:

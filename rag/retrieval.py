@@ -7,6 +7,7 @@ and its ``retrieve(query, k=..., filters=...)`` returns ``PassageNode`` s: llama
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -18,13 +19,15 @@ import numpy as np
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from index import DocumentRecord, IndonesianAnalyzer, Stores, ingest
+from index import DocumentRecord, IndonesianAnalyzer, LexicalHit, Stores
+from index.ingest import ingest
 from rag.answer import Passage
 from rag.filters import Filters
 from rag.fusion import reciprocal_rank_fusion
 from rag.language import detect_language
 from rag.settings import Settings
 
+_WORD_RE = re.compile(r"[^\W_]+")
 _CALL: ContextVar[tuple[int | None, Filters | None]] = ContextVar("_CALL", default=(None, None))
 _NODE_ONLY_KEYS = ["start", "end", "chunk_id", "sentences", "dense_similarity", "kind"]
 
@@ -105,6 +108,7 @@ class Retriever(BaseRetriever):
         self._docs_version: object = object()
         self._lock = threading.Lock()
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._vocabulary: tuple[object, frozenset[str]] | None = None
 
     @classmethod
     def load(cls, settings: Settings | None = None) -> Retriever:
@@ -148,13 +152,18 @@ class Retriever(BaseRetriever):
 
         where = filters.to_chroma_where() if filters and not filters.empty else None
         candidates = max(self.settings.candidates, k)
+        mode = self.settings.retrieval_mode
         t = time.perf_counter()
-        dense = self.stores.vectors.query(vector.tolist(), candidates, where)
+        dense = (
+            self.stores.vectors.query(vector.tolist(), candidates, where) if mode != "bm25" else []
+        )
         timings["dense_ms"] = _ms(t)
 
         t = time.perf_counter()
-        allowed = self._allowed_chunks(filters) if where else None
-        lexical = self.stores.lexical.query(self.analyzer(query), candidates, allowed)
+        lexical: list[LexicalHit] = []
+        if mode != "dense":
+            allowed = self._allowed_chunks(filters) if where else None
+            lexical = self.stores.lexical.query(self.analyzer(query), candidates, allowed)
         timings["bm25_ms"] = _ms(t)
 
         lexical_weight = (
@@ -222,6 +231,17 @@ class Retriever(BaseRetriever):
             docs = {d.doc_id: d for d in self.stores.docstore.documents()}
             with self._lock:
                 self._docs, self._docs_version = docs, version
+
+    def vocabulary(self) -> frozenset[str]:
+        """Lower-cased words of the whole corpus (computed once per index version)."""
+        self.refresh()
+        with self._lock:
+            if self._vocabulary is None or self._vocabulary[0] != self._docs_version:
+                words: set[str] = set()
+                for doc in self._docs.values():
+                    words.update(_WORD_RE.findall(doc.raw.lower()))
+                self._vocabulary = (self._docs_version, frozenset(words))
+            return self._vocabulary[1]
 
     def documents(self) -> list[DocumentRecord]:
         self.refresh()

@@ -24,6 +24,9 @@ class Settings(IndexSettings):
     candidates: int = Field(
         default=30, ge=1, le=500, description="Hits per retriever before fusion."
     )
+    retrieval_mode: Literal["hybrid", "dense", "bm25"] = Field(
+        default="hybrid", description="Fuse both rankings, or use one (for comparisons)."
+    )
     rrf_k: int = Field(default=60, ge=0, description="Reciprocal rank fusion constant.")
     # BM25's weight in the fusion (dense has 1.0). An English question shares only names and
     # numbers with Indonesian text, so its lexical ranking is mostly noise: weight it down.
@@ -32,8 +35,12 @@ class Settings(IndexSettings):
     # evidence
     evidence_sentences: int = Field(default=5, ge=1, le=20)
     evidence_max_chars: int = Field(default=1100, ge=100, le=8000)
-    # refusal: the best query-sentence cosine similarity below which nothing is relevant
-    refusal_threshold: float = Field(default=0.80, ge=0.0, le=1.0)
+    # Refusal: the best question-to-evidence-sentence cosine similarity below which nothing is
+    # taken as relevant. Cross-lingual similarities (English question, Indonesian text) run
+    # lower than same-language ones, hence two thresholds; calibrated on the gold set
+    # (docs/CALIBRATION.md) between the unanswerable and answerable clusters.
+    refusal_threshold_id: float = Field(default=0.83, ge=0.0, le=1.0)
+    refusal_threshold_en: float = Field(default=0.785, ge=0.0, le=1.0)
     # generation
     generator: GeneratorName = "bundled"
     model: Literal["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"] = "qwen2.5-coder-1.5b"

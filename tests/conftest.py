@@ -26,7 +26,8 @@ def seeds_dir() -> Path:
 @pytest.fixture(scope="session")
 def seeded_settings(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """Settings for a data dir holding the five seed articles (extractive generator)."""
-    from index import Stores, ingest
+    from index import Stores
+    from index.ingest import ingest
     from rag import Settings
 
     settings = Settings(
