@@ -56,6 +56,7 @@ def _user_errors() -> tuple[type[BaseException], ...]:
         IngestBusyError,
         VectorStoreError,
     )
+    from api import ApiConfigError
     from rag import FilterError, GenerationError
     from rag.model_files import ModelFileError
 
@@ -68,6 +69,7 @@ def _user_errors() -> tuple[type[BaseException], ...]:
         FilterError,
         GenerationError,
         ModelFileError,
+        ApiConfigError,
     )
 
 

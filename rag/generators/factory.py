@@ -42,7 +42,12 @@ def _build(settings: Settings, name: str) -> Generator:
         from rag.generators.bundled import BundledLLM
         from rag.model_files import MODELS, ensure_model_file
 
-        path = ensure_model_file(MODELS[settings.model], settings.data_dir)
+        from rag.model_files import ModelFileError
+
+        try:
+            path = ensure_model_file(MODELS[settings.model], settings.data_dir)
+        except ModelFileError as exc:  # callers handle one error type for "no generator"
+            raise GenerationError(str(exc)) from exc
         llm = BundledLLM(
             model_path=path,
             n_threads=settings.n_threads,
