@@ -171,6 +171,9 @@ def normalize_number(token: str) -> str:
     """'2.500' / '2,500' -> '2500'; '1,5' -> '1.5' (Indonesian decimal comma)."""
     if _THOUSANDS_RE.match(token):
         return re.sub(r"[.,]", "", token)
+    grouped = re.fullmatch(r"(\d{1,3}(?:([.,])\d{3})+)([.,])(\d+)", token)
+    if grouped and grouped.group(2) != grouped.group(3):  # "1.234,56" / "1,234.56"
+        return re.sub(r"[.,]", "", grouped.group(1)) + "." + grouped.group(4)
     return token.replace(",", ".")
 
 
@@ -189,19 +192,22 @@ class IndonesianAnalyzer:
     """Text -> BM25 tokens: lower-case, numbers normalised, stopwords out, Sastrawi stems."""
 
     def __init__(self, extra_stopwords: Iterable[str] = ()) -> None:
-        self.stopwords = indonesian_stopwords() | ENGLISH_STOPWORDS | frozenset(extra_stopwords)
+        self.indonesian = indonesian_stopwords() | frozenset(extra_stopwords)
+        self.stopwords = self.indonesian | ENGLISH_STOPWORDS
 
     def __call__(self, text: str) -> list[str]:
         tokens: list[str] = []
-        for match in _TOKEN_RE.finditer(text.lower()):
-            token = match.group(0)
+        for match in _TOKEN_RE.finditer(text):
+            original = match.group(0)
+            token = original.lower()
             if token[0].isdigit():
                 tokens.append(normalize_number(token))
                 continue
-            if token in self.stopwords:
+            acronym = len(original) > 1 and original.isupper()  # "AS" = Amerika Serikat
+            if token in self.indonesian or (token in self.stopwords and not acronym):
                 continue
             for part in stem(token):
-                if len(part) > 1 and part not in self.stopwords:
+                if len(part) > 1 and (part not in self.stopwords or acronym):
                     tokens.append(part)
         return tokens
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.articles import Article, BlockKind
+from index.cleaning import normalize_whitespace
 from index.sentences import Sentence, split_sentences
 
 
@@ -37,7 +38,12 @@ def chunk_article(article: Article, max_chars: int, version: str) -> list[Chunk]
     if max_chars <= 0:
         raise ValueError(f"max_chars must be positive, got {max_chars}")
     groups: list[tuple[BlockKind, list[tuple[int, Sentence]]]] = []
+    previous_end: int | None = None
     for block_no, block in enumerate(article.blocks):
+        dropped = previous_end is not None and bool(
+            normalize_whitespace(article.raw[previous_end : block.start])
+        )
+        previous_end = block.end
         if block.kind == "caption":
             # A caption is one unit: its photo credit ("/Pexels/Vitalina", "(REUTERS/…)")
             # is no sentence of its own.
@@ -46,7 +52,7 @@ def chunk_article(article: Article, max_chars: int, version: str) -> list[Chunk]
             sentences = split_sentences(article.raw, block.start, block.end)
         if not sentences:
             continue
-        if not groups or groups[-1][0] != block.kind:
+        if not groups or groups[-1][0] != block.kind or dropped:
             groups.append((block.kind, []))
         groups[-1][1].extend((block_no, s) for s in sentences)
 

