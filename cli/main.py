@@ -49,6 +49,7 @@ def _fail(message: str, code: int = 2) -> NoReturn:
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
+    from api import ApiConfigError
     from index import (
         DataDirError,
         DocStoreError,
@@ -56,9 +57,9 @@ def _user_errors() -> tuple[type[BaseException], ...]:
         IngestBusyError,
         VectorStoreError,
     )
-    from api import ApiConfigError
     from rag import FilterError, GenerationError
     from rag.model_files import ModelFileError
+    from ui.errors import UiConfigError
 
     return (
         DataDirError,
@@ -70,6 +71,7 @@ def _user_errors() -> tuple[type[BaseException], ...]:
         GenerationError,
         ModelFileError,
         ApiConfigError,
+        UiConfigError,
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from index import DocumentRecord, IngestReport
-from index.ingest import ingest
+from index.ingest import ProgressFn, ingest
 from rag.answer import Answer, Citation, Language
 from rag.citations import verify_citations
 from rag.conflicts import figures_conflict
@@ -70,8 +70,11 @@ class Assistant:
     def document(self, doc_id: str) -> DocumentRecord | None:
         return self.retriever.document(doc_id)
 
-    def ingest(self, paths: Sequence[Path], prune: bool = False) -> IngestReport:
-        report = ingest(self.retriever.stores, list(paths), prune=prune)
+    def ingest(
+        self, paths: Sequence[Path], prune: bool = False, progress: ProgressFn | None = None
+    ) -> IngestReport:
+        """Add or update articles from files/folders; they are answerable on return."""
+        report = ingest(self.retriever.stores, list(paths), prune=prune, progress=progress)
         self.retriever.refresh()
         return report
 

@@ -49,6 +49,7 @@ _ANAPHORA = frozenset(
 _NYA_RE = re.compile(r"\b\w{3,}nya\b", re.IGNORECASE)
 _WORD_RE = re.compile(r"[^\W_]+")
 _MARKER_RE = re.compile(r"\[\d+\]")
+_INTRO_RE = re.compile(r"^(?:According to|Menurut) [^:\n]*:", re.MULTILINE)
 
 
 def normalize_history(history: Sequence[object], max_turns: int) -> list[Turn]:
@@ -85,7 +86,10 @@ def rule_based_standalone(question: str, history: Sequence[Turn]) -> str:
     """
     last_user = next((text for role, text in reversed(history) if role == "user"), "")
     last_answer = next((text for role, text in reversed(history) if role == "assistant"), "")
-    names = names_in(_MARKER_RE.sub("", last_answer))[:6]
+    # Quoted answers open with their source ("According to MEDIA PAKUAN, 16 January 2022:");
+    # the outlet is not what a pronoun refers to.
+    answer = _INTRO_RE.sub("", _MARKER_RE.sub("", last_answer))
+    names = names_in(answer)[:6]
     context = "; ".join(p for p in [", ".join(names), last_user] if p)
     return f"{question} ({context})" if context else question
 

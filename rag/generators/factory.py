@@ -40,9 +40,7 @@ def make_generator(settings: Settings, name: GeneratorName | None = None) -> Gen
 def _build(settings: Settings, name: str) -> Generator:
     if name == "bundled":
         from rag.generators.bundled import BundledLLM
-        from rag.model_files import MODELS, ensure_model_file
-
-        from rag.model_files import ModelFileError
+        from rag.model_files import MODELS, ModelFileError, ensure_model_file
 
         try:
             path = ensure_model_file(MODELS[settings.model], settings.data_dir)
