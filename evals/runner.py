@@ -1,0 +1,191 @@
+"""Running an eval: every gold question through every system, scored, written to a folder.
+
+    from evals.runner import run_eval
+    summary = run_eval([Path("evals/gold/kazakhstan.jsonl")], Path("evals/results/latest"))
+
+The output folder gets one ``<system>.jsonl`` per system (a line per question: the question,
+the answer's ``to_dict()``, the passages ranked for the retrieval metrics, the scores and the
+failure cause), ``summary.json``, ``summary.md``, ``metrics.png`` and ``latency.png``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from evals.baselines import SYSTEMS, System, build_systems
+from evals.gold import GoldQuestion, load_gold
+from evals.metrics import (
+    RANKING_DEPTH,
+    RETRIEVAL_METRICS,
+    answer_scores,
+    failure_cause,
+    matched_groups,
+    passage_is_relevant,
+    retrieval_scores,
+)
+from evals.report import QuestionResult, Summary
+from rag import Answer, Assistant, GeneratorName, Settings
+
+
+def run_eval(
+    gold_paths: Sequence[Path],
+    out_dir: Path,
+    systems: Sequence[str] = SYSTEMS,
+    generator: GeneratorName = "extractive",
+    settings: Settings | None = None,
+    limit: int | None = None,
+    *,
+    progress: bool = True,
+) -> Summary:
+    """Evaluate ``systems`` on the questions of ``gold_paths`` (the first ``limit``).
+
+    ``settings`` (default: from the environment) name the data dir, opened (and filled with
+    ``settings.seeds_dir`` when empty) as ``Assistant.load`` does; every system answers
+    with ``generator``.
+    """
+    if limit is not None and limit <= 0:
+        raise ValueError(f"limit must be positive, got {limit}")
+    questions = load_gold([Path(p) for p in gold_paths])[:limit]
+    settings = settings or Settings()
+    assistant = Assistant.load(settings)
+    built = build_systems(list(systems), assistant, generator)
+    return evaluate(
+        questions,
+        built,
+        Path(out_dir),
+        generator=generator,
+        gold=[str(p) for p in gold_paths],
+        progress=progress,
+    )
+
+
+def evaluate(
+    questions: Sequence[GoldQuestion],
+    systems: Sequence[System],
+    out_dir: Path,
+    *,
+    generator: str,
+    gold: Sequence[str] = (),
+    progress: bool = True,
+) -> Summary:
+    """Ask, rank and score every question with every system; write the results to ``out_dir``.
+
+    Questions go round the systems in turn (question 1 to every system, then question 2 ...),
+    so a load spike on the machine hits all systems alike instead of the one running then.
+    """
+    from tqdm import tqdm
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    answers: dict[str, dict[str, Answer]] = {s.name: {} for s in systems}
+    rankings: dict[str, dict[str, list[str]]] = {s.name: {} for s in systems}
+    bar = tqdm(total=len(questions) * len(systems), file=sys.stderr, disable=not progress, unit="q")
+    try:
+        for q in questions:
+            for system in systems:
+                bar.set_description(system.name)
+                answer = system.ask(q.question, q.history)
+                answers[system.name][q.id] = answer
+                if q.answerable:
+                    query = answer.standalone_question or q.question
+                    ranked = system.rank(query, RANKING_DEPTH)
+                    rankings[system.name][q.id] = [p.chunk_id for p in ranked]
+                bar.update(1)
+    finally:
+        bar.close()
+
+    results: dict[str, list[QuestionResult]] = {}
+    totals: dict[str, list[float]] = {}
+    for system in systems:
+        rows, system_results = _score_system(
+            system, questions, answers[system.name], rankings[system.name]
+        )
+        results[system.name] = system_results
+        totals[system.name] = [
+            r.timings["total_ms"] for r in system_results if "total_ms" in r.timings
+        ]
+        with (out_dir / f"{system.name}.jsonl").open("w", encoding="utf-8") as f:
+            for row in rows:
+                f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    summary = Summary.build(gold, generator, results)
+    (out_dir / "summary.json").write_text(
+        json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    (out_dir / "summary.md").write_text(summary.to_markdown(), encoding="utf-8")
+    from evals.plots import plot_latency, plot_metrics
+
+    plot_metrics(summary, out_dir / "metrics.png")
+    plot_latency(totals, out_dir / "latency.png", f"Total latency per question ({generator})")
+    return summary
+
+
+def _score_system(
+    system: System,
+    questions: Sequence[GoldQuestion],
+    answers: dict[str, Answer],
+    rankings: dict[str, list[str]],
+) -> tuple[list[dict[str, Any]], list[QuestionResult]]:
+    """The JSONL rows and scored results of one system's answers and rankings."""
+    articles = system.articles()
+    pool = system.passages()
+    relevant = {
+        q.id: [p.chunk_id for p in pool if passage_is_relevant(p.doc_id, p.text, q.evidence)]
+        for q in questions
+        if q.answerable
+    }
+    retrieval = retrieval_scores(relevant, rankings)
+
+    rows: list[dict[str, Any]] = []
+    results: list[QuestionResult] = []
+    for q in questions:
+        answer = answers[q.id]
+        scores: dict[str, float | None] = dict.fromkeys(RETRIEVAL_METRICS)
+        scores.update(retrieval.get(q.id, {}))
+        scores.update(answer_scores(q, answer, articles))
+        flags = [passage_is_relevant(p.doc_id, p.text, q.evidence) for p in answer.retrieved]
+        judged = bool(relevant.get(q.id))
+        failure = failure_cause(q, scores, any(flags) if judged else None)
+        missing: tuple[str, ...] = ()
+        if q.answerable and failure:
+            found = (
+                matched_groups(answer.text, q.answers)
+                if not answer.refused
+                else [False] * len(q.answers)
+            )
+            missing = tuple(group[0] for group, ok in zip(q.answers, found, strict=True) if not ok)
+        result = QuestionResult(
+            id=q.id,
+            type=q.type,
+            language=q.language,
+            answerable=q.answerable,
+            scores=scores,
+            timings=dict(answer.timings),
+            failure=failure,
+            missing=missing,
+        )
+        results.append(result)
+        ranking = rankings.get(q.id, [])
+        rows.append(
+            {
+                "id": q.id,
+                "system": system.name,
+                "gold": q.to_dict(),
+                "answer": answer.to_dict(),
+                "ranking": ranking,
+                "relevant_ranks": [
+                    i
+                    for i, cid in enumerate(ranking, start=1)
+                    if cid in set(relevant.get(q.id, ()))
+                ],
+                "n_relevant": len(relevant.get(q.id, ())),
+                "retrieved_relevant": flags,
+                "scores": scores,
+                "failure": failure,
+                "missing": list(missing),
+            }
+        )
+    return rows, results
