@@ -23,6 +23,10 @@ class Chunk:
     sentences: tuple[Sentence, ...]
 
 
+# Bump when chunk boundaries or embedded text change: stored articles are then re-chunked.
+CHUNKER_VERSION = 2
+
+
 def embed_text(chunk_text: str, title: str, with_title: bool) -> str:
     """The text handed to the embedder: the title gives a short chunk its topic."""
     return f"{title}\n{chunk_text}" if with_title and title else chunk_text

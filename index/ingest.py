@@ -26,7 +26,7 @@ from typing import Any
 
 from index.analyzer import IndonesianAnalyzer
 from index.articles import Article, parse_article
-from index.chunking import Chunk, chunk_article, embed_text
+from index.chunking import CHUNKER_VERSION, Chunk, chunk_article, embed_text
 from index.docstore import ChunkRecord, DocumentRecord
 from index.lexical import build_lexical_index
 from index.loaders import LoadedFile, LoadError, discover, load_file
@@ -226,7 +226,7 @@ class _Builder:
 
 def _chunking_signature(stores: Stores) -> str:
     s = stores.settings
-    return f"max_chars={s.chunk_max_chars};embed_title={s.embed_title}"
+    return f"chunker={CHUNKER_VERSION};max_chars={s.chunk_max_chars};embed_title={s.embed_title}"
 
 
 def _plan(stores: Stores, files: list[Path], report: _Builder) -> list[_Pending]:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from rag.assistant import Assistant
     from rag.filters import FilterError, Filters
     from rag.generators.errors import GenerationError
+    from rag.language import detect_language
     from rag.retrieval import PassageNode, Retriever
     from rag.settings import GeneratorName, Settings
 
@@ -39,6 +40,7 @@ _EXPORTS = {
     "PassageNode": "rag.retrieval",
     "Retriever": "rag.retrieval",
     "Settings": "rag.settings",
+    "detect_language": "rag.language",
 }
 
 
@@ -64,4 +66,5 @@ __all__ = [
     "PassageNode",
     "Retriever",
     "Settings",
+    "detect_language",
 ]

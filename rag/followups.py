@@ -49,6 +49,7 @@ _ANAPHORA = frozenset(
 _NYA_RE = re.compile(r"\b\w{3,}nya\b", re.IGNORECASE)
 _WORD_RE = re.compile(r"[^\W_]+")
 _MARKER_RE = re.compile(r"\[\d+\]")
+_FIGURE_RE = re.compile(r"\b\d[\d.,]*\d\b|\b\d\b")
 _INTRO_RE = re.compile(r"^(?:According to|Menurut) [^:\n]*:", re.MULTILINE)
 
 
@@ -90,7 +91,8 @@ def rule_based_standalone(question: str, history: Sequence[Turn]) -> str:
     # the outlet is not what a pronoun refers to.
     answer = _INTRO_RE.sub("", _MARKER_RE.sub("", last_answer))
     names = names_in(answer)[:6]
-    context = "; ".join(p for p in [", ".join(names), last_user] if p)
+    figures = list(dict.fromkeys(_FIGURE_RE.findall(answer)))[:4]
+    context = "; ".join(p for p in [", ".join(names + figures), last_user] if p)
     return f"{question} ({context})" if context else question
 
 

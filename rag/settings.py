@@ -31,7 +31,7 @@ class Settings(IndexSettings):
     # BM25's weight in the fusion (dense has 1.0). An English question shares only names and
     # numbers with Indonesian text, so its lexical ranking is mostly noise: weight it down.
     lexical_weight_id: float = Field(default=1.0, ge=0.0, le=5.0)
-    lexical_weight_en: float = Field(default=0.35, ge=0.0, le=5.0)
+    lexical_weight_en: float = Field(default=0.15, ge=0.0, le=5.0)
     # evidence
     evidence_sentences: int = Field(default=5, ge=1, le=20)
     evidence_max_chars: int = Field(default=1100, ge=100, le=8000)
