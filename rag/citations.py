@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from index.analyzer import normalize_number
 from rag.answer import Language
+from rag.gazetteer import entities_in
 from rag.names import names_in
 
 MARKER_RE = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
@@ -92,39 +93,35 @@ def verify_citations(
 ) -> Verification:
     """Check and repair the citations of ``answer`` against the numbered evidence."""
     answer = normalize_numbers(answer, language)
-    evidence_numbers = [numbers_in(t) for t in evidence_texts]
-    evidence_words = [_words(t) for t in evidence_texts]
-    all_words = set().union(*evidence_words) if evidence_words else set()
+    evidence = [_Evidence(numbers_in(t), _words(t)) for t in evidence_texts]
+    all_words = set().union(*(e.words for e in evidence)) if evidence else set()
     removed = recited = dropped = 0
     kept: list[CheckedSentence] = []
     for body, markers in split_answer(answer):
-        valid = [m - 1 for m in dict.fromkeys(markers) if 1 <= m <= len(evidence_texts)]
+        valid = [m - 1 for m in dict.fromkeys(markers) if 1 <= m <= len(evidence)]
         removed += len(markers) - len(valid)
-        numbers = numbers_in(body)
-        names = {n.lower() for n in names_in(body)}
-        names = {n for n in names if _fuzzy_in(n, all_words)}
-        has_facts = bool(numbers or names)
-
-        def holds(
-            indices: Sequence[int], numbers: set[str] = numbers, names: set[str] = names
-        ) -> bool:
-            nums = set().union(*(evidence_numbers[i] for i in indices))
-            words = set().union(*(evidence_words[i] for i in indices))
-            return numbers <= nums and all(_fuzzy_in(n, words) for n in names)
-
-        if valid and (not has_facts or holds(valid)):
+        facts = _facts(body, all_words)
+        if valid and facts and all(any(evidence[i].has(f) for i in valid) for f in facts):
             kept.append(CheckedSentence(body, tuple(valid)))
             continue
-        if has_facts:
-            cover = _cover(numbers, names, evidence_numbers, evidence_words)
+        if valid and not facts and similarity is None:
+            kept.append(CheckedSentence(body, tuple(valid)))  # nothing to check it with
+            continue
+        if facts:
+            cover = _cover(facts, evidence)
             if cover:
                 recited += 1
                 kept.append(CheckedSentence(body, tuple(cover)))
             else:
                 dropped += 1
             continue
-        if similarity is not None and evidence_texts:
+        # No fact to check: keep the sentence only if it says what a passage says (filler
+        # such as "Tentu saja!" or "Here is the answer:" is dropped, with or without a marker).
+        if similarity is not None and evidence:
             scores = list(similarity(body))
+            if valid and max(scores[i] for i in valid) >= min_similarity:
+                kept.append(CheckedSentence(body, tuple(valid)))
+                continue
             best = max(range(len(scores)), key=scores.__getitem__)
             if scores[best] >= min_similarity:
                 recited += 1
@@ -186,30 +183,52 @@ def _within_one_edit(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]
 
 
-def _cover(
-    numbers: set[str],
-    names: set[str],
-    evidence_numbers: Sequence[set[str]],
-    evidence_words: Sequence[set[str]],
-) -> list[int]:
-    """Fewest evidence passages (greedy) that together hold all facts; [] if impossible."""
-    facts = [("n", n) for n in numbers] + [("w", w) for w in names]
+Fact = tuple[str, object]
+"""("number", "2500") | ("name", "tokayev") | ("entity", gazetteer entry)."""
 
-    def has(i: int, fact: tuple[str, str]) -> bool:
+
+@dataclass(frozen=True)
+class _Evidence:
+    numbers: set[str]
+    words: set[str]
+
+    def has(self, fact: Fact) -> bool:
         kind, value = fact
-        return value in evidence_numbers[i] if kind == "n" else _fuzzy_in(value, evidence_words[i])
+        if kind == "number":
+            return value in self.numbers
+        if kind == "name":
+            return _fuzzy_in(str(value), self.words)
+        forms = value if isinstance(value, tuple) else ()
+        return any(all(w in self.words for w in form.split()) for form in forms)
 
+
+def _facts(sentence: str, evidence_words: set[str]) -> list[Fact]:
+    """The checkable facts of a sentence: numbers, names found in the evidence, and places or
+    bodies from the gazetteer (in either language, so "Russia" is checked against "Rusia" and
+    an invented "Bulgaria" is caught)."""
+    facts: list[Fact] = [("number", n) for n in sorted(numbers_in(sentence))]
+    entries = entities_in(sentence)
+    entity_forms = {form for entry in entries for form in entry}
+    for name in dict.fromkeys(n.lower() for n in names_in(sentence)):
+        if name not in entity_forms and _fuzzy_in(name, evidence_words):
+            facts.append(("name", name))
+    facts.extend(("entity", entry) for entry in entries)
+    return facts
+
+
+def _cover(facts: Sequence[Fact], evidence: Sequence[_Evidence]) -> list[int]:
+    """Fewest evidence passages (greedy) that together hold all facts; [] if impossible."""
     remaining = set(range(len(facts)))
     chosen: list[int] = []
     while remaining:
         best = max(
-            range(len(evidence_numbers)),
-            key=lambda i: (sum(has(i, facts[f]) for f in remaining), -i),
+            range(len(evidence)),
+            key=lambda i: (sum(evidence[i].has(facts[f]) for f in remaining), -i),
             default=None,
         )
         if best is None:
             return []
-        gained = {f for f in remaining if has(best, facts[f])}
+        gained = {f for f in remaining if evidence[best].has(facts[f])}
         if not gained:
             return []
         chosen.append(best)

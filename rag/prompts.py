@@ -15,11 +15,35 @@ NOT_FOUND = "NOT_FOUND"
 
 SYSTEM_PROMPT = f"""You answer questions about news articles using only the numbered sources you are given.
 Rules:
-- Answer briefly, in one to three sentences, in the language the user asks for.
+- Answer briefly, in one to three sentences, in the language the user asks for. Start with the answer itself: no greeting, no preamble.
 - End every sentence with the number of the source it comes from, like [1] or [2][3].
 - Copy names and numbers exactly as the sources give them.
 - If sources give different figures (for example on different dates), give each figure with its date and source.
 - If the sources do not answer the question, reply only: {NOT_FOUND}"""
+
+# Two worked examples, sent as earlier turns: a small model copies their form (direct answer,
+# a marker per sentence, figures with their dates). They sit in the fixed prefix, so llama.cpp
+# processes them once, not on every question.
+EXAMPLES: tuple[tuple[str, str], ...] = (
+    (
+        """Sources:
+[1] (Kompas, 3 Maret 2021) Banjir merendam 120 rumah di Bekasi pada Selasa (2/3/2021).
+[2] (Antara, 4 Maret 2021) Sebanyak 300 warga mengungsi ke balai desa setelah banjir.
+
+Question: How many residents were evacuated after the flood?
+Answer in English.""",
+        "About 300 residents were evacuated to the village hall after the flood [2].",
+    ),
+    (
+        """Sources:
+[1] (Tempo, 5 Mei 2021) Polisi menyebut 12 orang terluka dalam kecelakaan bus itu.
+[2] (Detik, 7 Mei 2021) Jumlah korban luka kecelakaan bus bertambah menjadi 19 orang.
+
+Question: Berapa korban luka kecelakaan bus?
+Answer in Indonesian.""",
+        "Pada 5 Mei 2021 polisi menyebut 12 orang terluka [1]. Pada 7 Mei 2021 jumlahnya bertambah menjadi 19 orang [2].",
+    ),
+)
 
 USER_PROMPT = """Sources:
 {sources}

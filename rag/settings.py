@@ -33,8 +33,8 @@ class Settings(IndexSettings):
     lexical_weight_id: float = Field(default=1.0, ge=0.0, le=5.0)
     lexical_weight_en: float = Field(default=0.15, ge=0.0, le=5.0)
     # evidence
-    evidence_sentences: int = Field(default=5, ge=1, le=20)
-    evidence_max_chars: int = Field(default=1100, ge=100, le=8000)
+    evidence_sentences: int = Field(default=4, ge=1, le=20)
+    evidence_max_chars: int = Field(default=800, ge=100, le=8000)
     # Refusal: the best question-to-evidence-sentence cosine similarity below which nothing is
     # taken as relevant. Cross-lingual similarities (English question, Indonesian text) run
     # lower than same-language ones, hence two thresholds; calibrated on the gold set

@@ -17,7 +17,7 @@ from llama_index.core.llms import LLM
 from rag.answer import Language
 from rag.evidence import Evidence
 from rag.followups import Turn, history_text
-from rag.prompts import CONDENSE_PROMPT, SYSTEM_PROMPT, user_prompt
+from rag.prompts import CONDENSE_PROMPT, EXAMPLES, SYSTEM_PROMPT, user_prompt
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,14 @@ class LLMGenerator:
         self.name = name
 
     def messages(self, request: GenerationRequest) -> list[ChatMessage]:
+        examples = [
+            ChatMessage(role=role, content=text)
+            for question, answer in EXAMPLES
+            for role, text in ((MessageRole.USER, question), (MessageRole.ASSISTANT, answer))
+        ]
         return [
             ChatMessage(role=MessageRole.SYSTEM, content=SYSTEM_PROMPT),
+            *examples,
             ChatMessage(
                 role=MessageRole.USER,
                 content=user_prompt(

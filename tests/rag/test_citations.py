@@ -66,3 +66,22 @@ def test_number_formats_follow_the_answer_language() -> None:
     assert normalize_numbers("2.500 troops, 2, 600 people", "en") == "2,500 troops, 2,600 people"
     assert normalize_numbers("2,500 pasukan", "id") == "2.500 pasukan"
     assert normalize_numbers("on 15.01.2022 at 1.5%", "en") == "on 15.01.2022 at 1.5%"
+
+
+def test_country_named_in_another_language_is_checked_against_the_evidence() -> None:
+    evidence = ["Pasukan dari Rusia, Belarus, Armenia, Tajikistan, dan Kirgistan mulai dikerahkan."]
+    ok = verify_citations("Troops came from Russia and Kyrgyzstan [1].", evidence, "en")
+    assert ok.text == "Troops came from Russia and Kyrgyzstan [1]."
+    invented = verify_citations("Troops came from Russia and Bulgaria [1].", evidence, "en")
+    assert invented.text == "" and invented.dropped == 1
+
+
+def test_filler_without_facts_is_dropped_even_with_a_marker() -> None:
+    result = verify_citations(
+        "Tentu saja [1]! Sekitar 2.500 orang dikirim [1].",
+        EVIDENCE,
+        "id",
+        similarity=lambda s: [0.7, 0.6, 0.65],
+    )
+    assert result.text == "Sekitar 2.500 orang dikirim [1]."
+    assert result.dropped == 1
