@@ -109,7 +109,9 @@ def check_data_dir(data_dir: Path) -> None:
     """Refuse a folder that exists with content but is not one of our data dirs."""
     if data_dir.exists() and not data_dir.is_dir():
         raise DataDirError(f"the data dir {data_dir} is a file, not a folder")
-    if data_dir.is_dir() and any(data_dir.iterdir()) and not (data_dir / MARKER).exists():
+    # An assembled model folder alone (written before any index) does not make it foreign.
+    contents = [p for p in data_dir.iterdir() if p.name != "models"] if data_dir.is_dir() else []
+    if contents and not (data_dir / MARKER).exists():
         raise DataDirError(
             f"{data_dir} is not empty and is not a data dir of this program (no {MARKER} file); "
             "choose another RAG_DATA_DIR / --data-dir, or empty that folder"

@@ -211,14 +211,15 @@ def _assemble(spec: ModelSpec, parts: list[Path], target: Path) -> None:
     _write_stamp(target, actual)
 
 
-def ensure_model_file(spec: ModelSpec, data_dir: Path) -> Path:
-    """Return ``data_dir/models/<name>.gguf``, assembling and verifying it if needed.
+def ensure_model_file(spec: ModelSpec, data_dir: Path, models_dir: Path | None = None) -> Path:
+    """Return ``data_dir/models/<name>.gguf`` (or ``models_dir/<name>.gguf``), assembling and
+    verifying it if needed.
 
     A file whose stamp matches is trusted as is. An existing file without a matching stamp is
     hashed once; if it is not the expected model it is replaced by a fresh assembly. Raises
     ``ModelFileError`` when a part package is missing or the assembled bytes do not match.
     """
-    models_dir = Path(data_dir) / "models"
+    models_dir = Path(models_dir) if models_dir is not None else Path(data_dir) / "models"
     target = models_dir / spec.filename
     with _ASSEMBLY_LOCK:
         if target.is_file():

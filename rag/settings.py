@@ -44,6 +44,9 @@ class Settings(IndexSettings):
     # generation
     generator: GeneratorName = "bundled"
     model: Literal["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"] = "qwen2.5-coder-1.5b"
+    models_dir: Path | None = Field(
+        default=None, description="Where the assembled model lives (default: <data_dir>/models)."
+    )
     n_threads: int = Field(default=2, ge=1, le=64)
     n_ctx: int = Field(default=4096, ge=512, le=32768)
     max_tokens: int = Field(default=200, ge=16, le=2048)

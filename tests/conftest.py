@@ -59,3 +59,10 @@ def fresh_settings(tmp_path: Path) -> Iterator[object]:
     from rag import Settings
 
     yield Settings(data_dir=tmp_path / "data", generator="extractive", seeds_dir=SEEDS)
+
+
+@pytest.fixture(scope="session")
+def models_dir() -> Path:
+    """Where the slow tests find (or assemble, once) the bundled model: the default data
+    dir's models folder, shared with `make run`, unless RAG_TEST_MODELS_DIR says otherwise."""
+    return Path(os.environ.get("RAG_TEST_MODELS_DIR", ROOT / ".rag" / "models"))

@@ -43,7 +43,7 @@ def _build(settings: Settings, name: str) -> Generator:
         from rag.model_files import MODELS, ModelFileError, ensure_model_file
 
         try:
-            path = ensure_model_file(MODELS[settings.model], settings.data_dir)
+            path = ensure_model_file(MODELS[settings.model], settings.data_dir, settings.models_dir)
         except ModelFileError as exc:  # callers handle one error type for "no generator"
             raise GenerationError(str(exc)) from exc
         llm = BundledLLM(
