@@ -38,7 +38,7 @@ class Settings(IndexSettings):
     # Refusal: the best question-to-evidence-sentence cosine similarity below which nothing is
     # taken as relevant. Cross-lingual similarities (English question, Indonesian text) run
     # lower than same-language ones, hence two thresholds; calibrated on the gold set
-    # (docs/CALIBRATION.md) between the unanswerable and answerable clusters.
+    # (docs/DESIGN.md, "Refusal") between the unanswerable and answerable clusters.
     refusal_threshold_id: float = Field(default=0.83, ge=0.0, le=1.0)
     refusal_threshold_en: float = Field(default=0.785, ge=0.0, le=1.0)
     # generation
