@@ -123,12 +123,21 @@ def _in_corpus(assistant: Assistant, sentence: str) -> bool:
     return any(_normalized(sentence) in _normalized(d.raw) for d in assistant.documents())
 
 
-@pytest.mark.parametrize("generator", ["extractive"])
+@pytest.mark.parametrize(
+    "generator", ["extractive", pytest.param("bundled", marks=pytest.mark.slow)]
+)
 def test_chat_in_both_languages_with_checkable_citations(
-    browser: Any, assistant: Assistant, seeded_settings: Settings, generator: str
+    browser: Any,
+    assistant: Assistant,
+    seeded_settings: Settings,
+    models_dir: Path,
+    generator: str,
 ) -> None:
     from playwright.sync_api import expect
 
+    if generator == "bundled":  # the real model, from the shared models folder
+        seeded_settings = seeded_settings.model_copy(update={"models_dir": models_dir})
+        assistant = Assistant(assistant.retriever, seeded_settings)
     with running_app(seeded_settings, assistant, generator=generator) as url:
         chat = ChatPage(browser, url, generator)
         page = chat.page
