@@ -36,7 +36,9 @@ def _questions(limit: int) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--generator", default="bundled", choices=["bundled", "openai", "extractive"])
+    parser.add_argument(
+        "--generator", default="bundled", choices=["bundled", "openai", "extractive"]
+    )
     parser.add_argument("--model", default=None, help="bundled model name")
     parser.add_argument("--questions", type=int, default=20)
     parser.add_argument("--data-dir", type=Path, default=None)
@@ -95,7 +97,9 @@ def main(argv: list[str] | None = None) -> int:
             "mean": round(statistics.fmean(values), 1),
         }
     args.out.mkdir(parents=True, exist_ok=True)
-    name = f"latency-{args.generator}" + (f"-{settings.model}" if args.generator == "bundled" else "")
+    name = f"latency-{args.generator}" + (
+        f"-{settings.model}" if args.generator == "bundled" else ""
+    )
     (args.out / f"{name}.json").write_text(json.dumps({"summary": summary, "rows": rows}, indent=2))
     lines = [f"# Latency: {name}", "", "| stage | p50 ms | p95 ms |", "|---|---|---|"]
     for key in ("retrieve_ms", "evidence_ms", "first_token_ms", "total_ms"):
