@@ -69,7 +69,7 @@ def test_retrieve_filters_by_document(client: TestClient) -> None:
     body = {"query": "CSTO", "k": 50, "filters": {"doc_id": DOC_KAZAKHSTAN}}
     passages = client.post("/retrieve", json=body).json()["passages"]
 
-    assert len(passages) == 7  # every chunk of the article, none of the others
+    assert len(passages) == 8  # every chunk of the article, none of the others
     assert {p["doc_id"] for p in passages} == {DOC_KAZAKHSTAN}
 
 
@@ -81,7 +81,7 @@ def test_retrieve_filters_by_publication_date(client: TestClient) -> None:
 
     # 000 (10 Jan) and 004 (16 Jan); 001 and 002 are from 8 Jan, 003 has no date.
     assert {p["doc_id"] for p in passages} == {DOC_BLINKEN, DOC_KAZAKHSTAN}
-    assert len(passages) == 5 + 7
+    assert len(passages) == 6 + 8
 
 
 # -- /ask ---------------------------------------------------------------------------------
@@ -307,7 +307,7 @@ def test_health_counts_documents_and_chunks(client: TestClient, assistant: Assis
     assert response.status_code == 200
     chunks = sum(d.n_chunks for d in assistant.documents())
     assert response.json() == {"status": "ok", "documents": 5, "chunks": chunks}
-    assert chunks == 31
+    assert chunks == 33
 
 
 def test_openapi_describes_the_endpoints_and_limits(client: TestClient) -> None:

@@ -96,7 +96,7 @@ def test_mcp_search_corpus_returns_structured_passages(
     assert [p.model_dump() for p in found.passages] == expected
     filtered = SearchResult.model_validate(mcp_results["filtered"].structured_content)
     assert {p.doc_id for p in filtered.passages} == {"004_94ce680aa1d7413e"}
-    assert len(filtered.passages) == 7
+    assert len(filtered.passages) == 8
 
 
 def test_mcp_search_corpus_reports_a_bad_filter_by_name(mcp_results: dict[str, Any]) -> None:
