@@ -27,7 +27,7 @@ $(RUN_STAMP): $(BIN)/python pyproject.toml
 # sentence-transformers (the 'st' extra) needs it.
 $(DEV_STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet 'torch==2.13.0'
-	$(BIN)/pip install --quiet -e '.[model,ui,api,evals,st,dev]'
+	$(BIN)/pip install --quiet -e '.[model,model-small,ui,api,evals,st,dev]'
 	touch $@
 
 install: $(RUN_STAMP)
