@@ -107,11 +107,14 @@ class ChatPage:
         self.context.close()
 
 
+# Records every text the element shows; watches the whole page because Gradio may replace
+# the element itself while it updates.
 SEEN_TEXTS = """(selector) => {
-  const element = document.querySelector(selector);
   window.__seen = [];
-  new MutationObserver(() => window.__seen.push(element.innerText)).observe(
-    element, { subtree: true, childList: true, characterData: true });
+  new MutationObserver(() => {
+    const element = document.querySelector(selector);
+    if (element) window.__seen.push(element.innerText);
+  }).observe(document.body, { subtree: true, childList: true, characterData: true });
 }"""
 
 
@@ -377,6 +380,8 @@ def test_uploaded_articles_are_indexed_and_bad_files_named(
         chat = ChatPage(browser, url)
         page = chat.page
         chat.open_accordion("kr-add")
+        # the accordion renders its content after the click: wait before observing it
+        page.locator("#kr-ingest-status").wait_for(state="attached", timeout=30_000)
         page.evaluate(SEEN_TEXTS, "#kr-ingest-status")  # progress lines come and go
         page.locator("#kr-files input[type=file]").set_input_files(
             [str(good), str(empty), str(binary)]
