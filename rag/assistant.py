@@ -197,9 +197,8 @@ class Assistant:
             return
 
         request = GenerationRequest(
-            question=standalone
-            if standalone != text and chosen.uses_llm and "(" not in standalone
-            else text,
+            # The standalone form: for a follow-up it names what the pronouns refer to.
+            question=standalone,
             language=language,
             evidence=tuple(evidence),
             conflict=figures_conflict(standalone, evidence),
