@@ -268,6 +268,24 @@ class DocStore:
             ).fetchall()
         return [_chunk(row) for row in rows]
 
+    def chunk_ids_of(self, doc_ids: Iterable[str]) -> list[str]:
+        """The chunk ids of these documents, in document and reading order (no texts loaded)."""
+        ids = list(dict.fromkeys(doc_ids))
+        found: list[str] = []
+        with self._lock:
+            for i in range(0, len(ids), 500):
+                part = ids[i : i + 500]
+                marks = ",".join("?" * len(part))
+                found.extend(
+                    row[0]
+                    for row in self._conn.execute(
+                        f"SELECT chunk_id FROM chunks WHERE doc_id IN ({marks}) "
+                        "ORDER BY doc_id, idx",
+                        part,
+                    )
+                )
+        return found
+
     def iter_tokens(self) -> Iterator[tuple[str, list[str]]]:
         """(chunk_id, BM25 tokens) for every chunk, in a stable order."""
         with self._lock:

@@ -27,7 +27,7 @@ from typing import Any
 from index.analyzer import IndonesianAnalyzer
 from index.articles import Article, parse_article
 from index.chunking import CHUNKER_VERSION, Chunk, chunk_article, embed_text
-from index.docstore import ChunkRecord, DocumentRecord
+from index.docstore import ChunkRecord, DocStore, DocumentRecord
 from index.lexical import build_lexical_index
 from index.loaders import LoadedFile, LoadError, discover, load_file
 from index.stores import Stores
@@ -284,10 +284,10 @@ def _plan(stores: Stores, files: list[Path], report: _Builder) -> list[_Pending]
     return pending
 
 
-def _stored_version(docstore: Any, doc_id: str) -> str | None:
+def _stored_version(docstore: DocStore, doc_id: str) -> str | None:
     """The content version in the ids of a document's stored chunks."""
-    chunks = docstore.chunks_of(doc_id)
-    return chunks[0].chunk_id.rsplit(":", 2)[1] if chunks else None
+    ids = docstore.chunk_ids_of([doc_id])
+    return ids[0].rsplit(":", 2)[1] if ids else None
 
 
 def _index(

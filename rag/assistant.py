@@ -269,9 +269,10 @@ class Assistant:
         return rule_based_standalone(question, turns)
 
     def _similarity_fn(self, evidence: list[Evidence]):
+        matrix = self.sentence_vectors.get([e.text for e in evidence])
+
         def similarity(sentence: str) -> list[float]:
             query = np.asarray(self.retriever.embed_query(sentence), dtype=np.float32)
-            matrix = self.sentence_vectors.get([e.text for e in evidence])
             return [float(x) for x in matrix @ query]
 
         return similarity

@@ -254,11 +254,8 @@ class Retriever(BaseRetriever):
     def _allowed_chunks(self, filters: Filters | None) -> list[str]:
         if filters is None:
             return []
-        allowed: list[str] = []
-        for doc in self._docs.values():
-            if filters.accepts(doc):
-                allowed.extend(c.chunk_id for c in self.stores.docstore.chunks_of(doc.doc_id))
-        return allowed
+        accepted = (doc.doc_id for doc in self._docs.values() if filters.accepts(doc))
+        return self.stores.docstore.chunk_ids_of(accepted)
 
 
 def _ms(since: float) -> float:
