@@ -75,9 +75,7 @@ class Stores:
     def open(cls, settings: IndexSettings, embedder: Embedder | None = None) -> Stores:
         """Open (creating if needed) the stores under ``settings.data_dir``."""
         data_dir = settings.data_dir
-        check_data_dir(data_dir)
-        data_dir.mkdir(parents=True, exist_ok=True)
-        (data_dir / MARKER).write_text(_MARKER_TEXT)
+        claim_data_dir(data_dir)
         embedder_id = embedder.embedder_id if embedder is not None else settings.embedder_id
         try:
             docstore = DocStore(data_dir / "docstore.sqlite")
@@ -116,6 +114,17 @@ def check_data_dir(data_dir: Path) -> None:
             f"{data_dir} is not empty and is not a data dir of this program (no {MARKER} file); "
             "choose another RAG_DATA_DIR / --data-dir, or empty that folder"
         )
+
+
+def claim_data_dir(data_dir: Path) -> None:
+    """Create ``data_dir`` if needed and mark it as ours (refusing a foreign folder).
+
+    Tools that keep files beside the stores (the benchmark cache) claim the folder first, so
+    a later ``Stores.open`` does not take it for someone else's.
+    """
+    check_data_dir(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / MARKER).write_text(_MARKER_TEXT)
 
 
 def wipe_stores(settings: IndexSettings) -> None:

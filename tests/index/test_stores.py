@@ -9,7 +9,14 @@ import pytest
 from index.docstore import DocStore
 from index.ingest import ingest
 from index.settings import IndexSettings
-from index.stores import MARKER, REBUILD_HINT, DataDirError, Stores, wipe_stores
+from index.stores import (
+    MARKER,
+    REBUILD_HINT,
+    DataDirError,
+    Stores,
+    claim_data_dir,
+    wipe_stores,
+)
 from index.vectors import EmbedderMismatchError, VectorStore
 
 BANJIR = """Banjir Besar Melanda Kota Semarang
@@ -169,6 +176,24 @@ def test_empty_folder_becomes_a_data_dir(tmp_path: Path) -> None:
     Stores.open(settings(folder)).close()
     assert (folder / MARKER).read_text() == "kabar-rag data dir, format 1\n"
     assert (folder / "docstore.sqlite").is_file()
+
+
+def test_a_claimed_folder_with_a_tools_cache_opens(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    (folder / "models").mkdir(parents=True)
+    claim_data_dir(folder)
+    (folder / "bench-cache").mkdir()  # written by a tool before any store exists
+    Stores.open(settings(folder)).close()
+    assert (folder / "docstore.sqlite").is_file()
+
+
+def test_claiming_a_foreign_folder_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    (folder / "holiday.jpg").write_bytes(b"\xff\xd8\xff")
+    with pytest.raises(DataDirError, match="is not a data dir of this program"):
+        claim_data_dir(folder)
+    assert not (folder / MARKER).exists()
 
 
 @pytest.mark.parametrize("leftovers", [False, True], ids=["alone", "with-wal"])
