@@ -151,14 +151,20 @@ def remove_documents(stores: Stores, doc_ids: Sequence[str]) -> IngestReport:
     report = _Builder()
     with _ingest_lock(stores.data_dir):
         dirty = stores.data_dir / "ingest.dirty"
+        # The marker of an interrupted ingest or removal records leftovers (orphan vectors, a
+        # stale BM25 build): repair them before this run removes the marker, as ingest does.
+        # Without this, repeating a killed `rag remove` left them in place for good.
+        repair = dirty.exists()
         dirty.write_text(datetime.now().isoformat())
+        if repair:
+            report.repaired = _reconcile(stores)
         for doc_id in doc_ids:
             if stores.docstore.document(doc_id) is None:
                 report.skipped.append(Skipped(doc_id, "no such document"))
                 continue
             stores.vectors.delete(stores.docstore.delete_document(doc_id))
             report.removed.append(doc_id)
-        if report.removed:
+        if report.removed or repair:
             build_lexical_index(stores.data_dir / "bm25", stores.docstore.iter_tokens())
             stores.lexical.refresh()
         dirty.unlink(missing_ok=True)

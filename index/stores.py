@@ -92,7 +92,9 @@ class Stores:
             )
         try:
             lexical = LexicalIndex(data_dir / "bm25")
-        except (OSError, ValueError) as exc:
+        # EOFError: numpy's answer to an emptied .npy file of the build (a full disk, a copy
+        # cut short), which otherwise escaped as a traceback without the rebuild hint.
+        except (OSError, ValueError, EOFError) as exc:
             docstore.close()
             raise DataDirError(
                 f"the BM25 index in {data_dir} is damaged ({exc}); {REBUILD_HINT}"

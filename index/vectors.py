@@ -12,6 +12,8 @@ from urllib.parse import urlparse
 import chromadb
 from chromadb.config import Settings as ChromaSettings
 
+from index.stores import REBUILD_HINT
+
 _UPSERT_BATCH = 1000
 
 
@@ -70,7 +72,10 @@ class VectorStore:
         except VectorStoreError:
             raise
         except Exception as exc:
-            raise VectorStoreError(f"cannot open Chroma at {self.location}: {exc}") from exc
+            # A local store that does not open is damaged (a server may just be down): say
+            # how to rebuild it, as the other stores of a data dir do.
+            hint = "" if url else f"; {REBUILD_HINT}"
+            raise VectorStoreError(f"cannot open Chroma at {self.location}: {exc}{hint}") from exc
         stored = self._collection.metadata or {}
         if stored.get("embedder") != embedder_id or int(stored.get("dim", -1)) != dim:
             raise EmbedderMismatchError(
