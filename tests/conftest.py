@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +18,71 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+# -- no way out: sockets may only reach this machine ---------------------------------------
+class NetworkBlockedError(RuntimeError):
+    """A test tried to open a connection off this machine (not an OSError, so that no
+    library's retry or fallback can swallow it quietly)."""
+
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+_real_create_connection = socket.create_connection
+
+
+def is_loopback_host(host: object) -> bool:
+    """127.0.0.0/8, ::1 (also as ::ffff:127.x.y.z) and the name 'localhost'."""
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    if not isinstance(host, str):
+        return False
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        address = ipaddress.ip_address(host.split("%", 1)[0].strip("[]"))
+    except ValueError:
+        return False  # another host name: refused without resolving it
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_loopback
+
+
+def _check(family: int, address: Any) -> None:
+    if family not in (socket.AF_INET, socket.AF_INET6):
+        return  # AF_UNIX and other local families
+    host = address[0] if isinstance(address, tuple) and address else address
+    if not is_loopback_host(host):
+        raise NetworkBlockedError(f"tests may not connect off this machine: {address!r}")
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> None:
+    _check(self.family, address)
+    _real_connect(self, address)
+
+
+def _guarded_connect_ex(self: socket.socket, address: Any) -> int:
+    _check(self.family, address)
+    return _real_connect_ex(self, address)
+
+
+def _guarded_create_connection(address: Any, *args: Any, **kwargs: Any) -> socket.socket:
+    host = address[0] if isinstance(address, tuple) and address else address
+    if not is_loopback_host(host):  # before any DNS look-up
+        raise NetworkBlockedError(f"tests may not connect off this machine: {address!r}")
+    return _real_create_connection(address, *args, **kwargs)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_network() -> Iterator[None]:
+    """Every test runs with connects off loopback refused (IPv4, IPv6, create_connection)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket.socket, "connect", _guarded_connect)
+        patch.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
+        patch.setattr(socket, "create_connection", _guarded_create_connection)
+        yield
+
+
 SEEDS = ROOT / "seeds"
 
 
