@@ -29,10 +29,27 @@ from rag.refusal import absent_entities, is_relevant, says_not_found
 from rag.retrieval import Retriever
 from rag.settings import GeneratorName, Settings
 
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# C0 and C1 control characters, and lone surrogates (they cannot even be encoded as UTF-8):
+# each becomes a space.
+# Terminal colour and cursor codes pasted with a question ("\x1b[31m"): removed whole.
+_ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# Characters that render as nothing: zero-width spaces and joiners, soft hyphen, BOM, and the
+# bidirectional embeddings, overrides and isolates. Deleted, as the indexer deletes them from
+# article text, so "Kazakh\u200bstan" is one word again.
+_INVISIBLE_RE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]")
+# A link or a bare domain ("https://...", "www.x.com", "x.co.id/berita").
+_URL_RE = re.compile(
+    r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:[/?#]\S*)?",
+    re.IGNORECASE,
+)
 _EMPTY = {
     "id": "Silakan tulis pertanyaan tentang berita di korpus.",
     "en": "Please type a question about the news in the corpus.",
+}
+_LINK_ONLY = {
+    "id": "Asisten tidak membuka tautan. Tulis pertanyaan tentang berita di korpus.",
+    "en": "The assistant does not open links. Please type a question about the news in the corpus.",
 }
 _CUT = {
     "id": "Pertanyaan dipotong menjadi {n} karakter pertama.",
@@ -118,13 +135,16 @@ class Assistant:
             raise TypeError(f"question must be a string, got {type(question).__name__}")
         text, was_cut = self._clean(question)
         notices: tuple[str, ...] = ()
-        language: Language = detect_language(text) if text else "en"
+        # Links say nothing about the asker's language ("www.x.com" would read as Indonesian).
+        words = _URL_RE.sub(" ", text)
+        language: Language = detect_language(words)
         if was_cut:
             notices = (_CUT[language].format(n=self.settings.max_question_chars),)
-        if not any(ch.isalnum() for ch in text):
+        link_only = _has_words(text) and not _has_words(words)
+        if link_only or not _has_words(text):
             answer = Answer(
                 question,
-                _EMPTY[language],
+                (_LINK_ONLY if link_only else _EMPTY)[language],
                 language,
                 True,
                 notices=notices,
@@ -247,8 +267,8 @@ class Assistant:
     # -- helpers ---------------------------------------------------------------------------
     def _clean(self, question: str) -> tuple[str, bool]:
         """Normalised question text, and whether it had to be cut to the length limit."""
-        text = unicodedata.normalize("NFC", question)
-        text = _CONTROL_RE.sub(" ", text)
+        text = _CONTROL_RE.sub(" ", _ANSI_RE.sub(" ", question))
+        text = unicodedata.normalize("NFC", _INVISIBLE_RE.sub("", text))
         text = re.sub(r"\s+", " ", text).strip()
         limit = self.settings.max_question_chars
         if len(text) <= limit:
@@ -294,6 +314,10 @@ def _citation(n: int, evidence: Evidence) -> Citation:
         start=evidence.start,
         end=evidence.end,
     )
+
+
+def _has_words(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
 
 
 def _ms(since: float) -> float:
