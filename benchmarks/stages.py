@@ -1,0 +1,447 @@
+"""One measurement of ``benchmarks.run``, run in a child process of its own.
+
+    .venv/bin/python -m benchmarks.stages STAGE SPEC.json RESULT.json
+
+Each stage reads its spec, measures and writes its result as JSON. Running every stage in a
+fresh process keeps one stage's memory (and caches) out of the next one's figures: the
+parent takes each child's peak RSS from its own rusage. Stages also note their peak RSS at a
+few checkpoints (after loading, after warm-up), to say what the memory is made of.
+
+Stages: ``ingest`` (a fresh data dir; the embedder's raw throughput on a sample of the same
+chunk texts before and after), ``reingest`` (the unchanged corpus, in a new process, as
+``rag ingest`` would), ``retrieval`` (dense, BM25 and hybrid latency, local Chroma or a
+server), ``fill_server`` (copy the vectors from the docstore into a Chroma server),
+``answer`` (``Assistant.stream`` per question: first token, whole answer, known answer
+found) and ``naive`` (the same questions through evals/baselines.py's ``naive``).
+"""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import json
+import os
+import pstats
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, cast
+
+from benchmarks.latency import _percentile as percentile  # nearest rank, as the README tables
+
+Spec = dict[str, Any]
+Result = dict[str, Any]
+RETRIEVAL_PARTS = ("embed_ms", "dense_ms", "bm25_ms")
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size so far, in MB (Linux reports KB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def summarize(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {"n": 0}
+    return {
+        "p50": round(percentile(values, 0.5), 2),
+        "p95": round(percentile(values, 0.95), 2),
+        "mean": round(statistics.fmean(values), 2),
+        "n": len(values),
+    }
+
+
+@contextmanager
+def profiled(path: str | None) -> Iterator[None]:
+    """cProfile the block when ``path`` is set; write the top functions there as text."""
+    if not path:
+        yield
+        return
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        yield
+    finally:
+        profiler.disable()
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("cumulative").print_stats(30)
+        stats.sort_stats("tottime").print_stats(20)
+        Path(path).write_text(out.getvalue())
+
+
+def _settings(spec: Spec, **overrides: Any) -> Any:
+    from rag import Settings
+
+    values: dict[str, Any] = {"data_dir": Path(spec["data_dir"]), "generator": "extractive"}
+    if spec.get("chroma_url"):
+        values["chroma_url"] = spec["chroma_url"]
+    if spec.get("models_dir"):
+        values["models_dir"] = Path(spec["models_dir"])
+    values.update(overrides)
+    return Settings(**values)
+
+
+def _evenly(items: list[Any], n: int) -> list[Any]:
+    if n >= len(items):
+        return list(items)
+    step = len(items) / n
+    return [items[int(i * step)] for i in range(n)]
+
+
+def cpu_pressure() -> float | None:
+    """benchmarks/generators.py's PSI reading, imported when used (that module loads
+    llama-index, which a light stage such as ``reingest`` must not pay for)."""
+    from benchmarks.generators import cpu_pressure as psi
+
+    return psi()
+
+
+def _raw_throughput(embedder: Any, texts: list[str]) -> dict[str, Any]:
+    """The embedder alone on these texts, as ingest calls it (one batch call)."""
+    started = time.perf_counter()
+    cpu = time.process_time()
+    embedder.get_text_embedding_batch(texts)
+    seconds = time.perf_counter() - started
+    return {
+        "texts": len(texts),
+        "cpu_pressure_avg10": cpu_pressure(),
+        "seconds": round(seconds, 3),
+        "chunks_per_s": round(len(texts) / seconds, 2),
+        "cpu_per_wall": round((time.process_time() - cpu) / seconds, 2),
+    }
+
+
+# --- Stages ----------------------------------------------------------------------------------
+
+
+def stage_ingest(spec: Spec) -> Result:
+    """Ingest the corpus into a fresh data dir, embedding it or reading the cache."""
+    from benchmarks.embed_cache import CachingEmbedding, EmbeddingCache
+    from index import Embedder, Stores
+    from index.embedders import make_embedder
+    from index.ingest import ingest
+
+    settings = _settings(spec)
+    real = make_embedder(settings)
+    texts = [json.loads(line) for line in Path(spec["chunk_texts"]).read_text("utf-8").splitlines()]
+    sample = _evenly(texts, int(spec.get("raw_sample", 128)))
+    result: Result = {"rss_mb_after_load": peak_rss_mb()}
+    measure_raw = not spec["read_cache"] and sample
+    if measure_raw:
+        real.get_text_embedding_batch(sample[:4])  # warm-up: page the weights in
+        result["raw_before"] = _raw_throughput(real, sample)
+    cache = EmbeddingCache(Path(spec["cache"]), real.embedder_id)
+    caching = CachingEmbedding(real, cache, read=spec["read_cache"], write=spec["write_cache"])
+    # Duck-typed: same embedder_id and dim as the real one, which is all the stores ask.
+    stores = Stores.open(settings, embedder=cast(Embedder, caching))
+    started = time.perf_counter()
+    cpu = time.process_time()
+    with profiled(spec.get("profile")):
+        report = ingest(stores, [Path(spec["corpus"])])
+    seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu
+    cache.flush()
+    chunks = stores.docstore.count_chunks()
+    result.update(
+        documents=len(report.added),
+        skipped=[str(s) for s in report.skipped],
+        chunks=chunks,
+        seconds=round(seconds, 3),
+        chunks_per_s=round(chunks / seconds, 2),
+        embedded=report.embedded_chunks,
+        cache_hits=caching.hits,
+        cache_misses=caching.misses,
+        cpu_seconds=round(cpu_seconds, 3),
+        embed_seconds=round(caching.embed_seconds, 3),
+        other_seconds=round(seconds - caching.embed_seconds, 3),
+        rss_mb_after_ingest=peak_rss_mb(),
+    )
+    if measure_raw:
+        result["raw_after"] = _raw_throughput(real, sample)
+        rates = [result["raw_before"]["chunks_per_s"], result["raw_after"]["chunks_per_s"]]
+        result["raw_chunks_per_s"] = round(statistics.fmean(rates), 2)
+        result["ratio"] = round(result["chunks_per_s"] / result["raw_chunks_per_s"], 3)
+        # The same ratio counting only the time spent embedding inside ingest: how much of
+        # the gap is ingest's own work, and how much the machine being busier or calmer.
+        result["embed_chunks_per_s_in_ingest"] = round(
+            caching.misses / max(caching.embed_seconds, 1e-9), 2
+        )
+        # CPU seconds per chunk, raw vs ingest (all threads): far less sensitive than wall
+        # time to what other processes do with the cores.
+        raw_cpu = [
+            r["seconds"] * r["cpu_per_wall"] / r["texts"]
+            for r in (result["raw_before"], result["raw_after"])
+        ]
+        result["raw_cpu_s_per_chunk"] = round(statistics.fmean(raw_cpu), 4)
+        result["ingest_cpu_s_per_chunk"] = round(cpu_seconds / max(chunks, 1), 4)
+        result["cpu_ratio"] = round(
+            result["raw_cpu_s_per_chunk"] / max(result["ingest_cpu_s_per_chunk"], 1e-9), 3
+        )
+    started = time.perf_counter()
+    again = ingest(stores, [Path(spec["corpus"])])
+    result["warm_reingest_seconds"] = round(time.perf_counter() - started, 3)
+    result["warm_reingest_embedded"] = again.embedded_chunks
+    stores.close()
+    return result
+
+
+def stage_reingest(spec: Spec) -> Result:
+    """The unchanged corpus again, from a new process: open the stores and ingest."""
+    from index import Stores
+    from index.ingest import ingest
+
+    settings = _settings(spec)
+    started = time.perf_counter()
+    with profiled(spec.get("profile")):
+        stores = Stores.open(settings)
+        opened = time.perf_counter()
+        report = ingest(stores, [Path(spec["corpus"])])
+    done = time.perf_counter()
+    result = {
+        "seconds": round(done - started, 3),
+        "open_seconds": round(opened - started, 3),
+        "ingest_seconds": round(done - opened, 3),
+        "unchanged": len(report.unchanged),
+        "changed": report.changed,
+        "embedded": report.embedded_chunks,
+    }
+    stores.close()
+    return result
+
+
+def stage_fill_server(spec: Spec) -> Result:
+    """Point a copy of the data dir at a Chroma server; ingest fills it from the docstore."""
+    from index import Stores
+    from index.ingest import ingest
+
+    settings = _settings(spec)
+    started = time.perf_counter()
+    stores = Stores.open(settings)
+    report = ingest(stores, [Path(spec["corpus"])])
+    seconds = time.perf_counter() - started
+    result = {
+        "seconds": round(seconds, 3),
+        "repaired": report.repaired,
+        "embedded": report.embedded_chunks,
+        "vectors": stores.vectors.count(),
+    }
+    stores.close()
+    return result
+
+
+def stage_retrieval(spec: Spec) -> Result:
+    """Latency (and hit rate) of ``Retriever.search`` per retrieval mode.
+
+    Each query runs ``repeats`` times with the query-vector cache emptied in between, and
+    counts with its fastest run (the machine is shared: slower runs measure other load, as in
+    benchmarks/generators.py); ``all_ms`` summarises every run.
+    """
+    from index import Stores
+    from rag import Retriever
+
+    base = _settings(spec)
+    started = time.perf_counter()
+    stores = Stores.open(base)
+    queries: list[dict[str, str]] = spec["queries"]
+    warmup: list[str] = spec["warmup"]
+    repeats = max(1, int(spec.get("repeats", 3)))
+    result: Result = {"modes": {}, "queries": len(queries), "repeats": repeats}
+    for n, mode in enumerate(spec["modes"]):
+        settings = base.model_copy(update={"retrieval_mode": mode})
+        retriever = Retriever(stores, settings)
+        for text in warmup:
+            retriever.search(text)
+        if n == 0:
+            result["cold_start_seconds"] = round(time.perf_counter() - started, 3)
+            result["rss_mb_after_warmup"] = peak_rss_mb()
+        best: list[dict[str, float]] = []
+        every: list[float] = []
+        hits = first = 0
+        pressure = []
+        with profiled(spec.get("profile") if mode == spec.get("profile_mode") else None):
+            for query in queries:
+                runs = []
+                for _ in range(repeats):
+                    _forget_queries(retriever)
+                    found = retriever.search(query["question"])
+                    runs.append(found.timings)
+                every += [r["retrieve_ms"] for r in runs]
+                best.append(min(runs, key=lambda r: r["retrieve_ms"]))
+                doc_ids = [p.doc_id for p in found.passages]
+                hits += query["doc_id"] in doc_ids
+                first += bool(doc_ids) and doc_ids[0] == query["doc_id"]
+                pressure.append(cpu_pressure())
+        result["modes"][mode] = {
+            "retrieve_ms": summarize([r["retrieve_ms"] for r in best]),
+            **{key: summarize([r.get(key, 0.0) for r in best]) for key in RETRIEVAL_PARTS},
+            "all_ms": summarize(every),
+            f"hit@{settings.top_k}": round(hits / len(queries), 3),
+            "hit@1": round(first / len(queries), 3),
+            "cpu_pressure_avg10": _mean([p for p in pressure if p is not None]),
+        }
+    stores.close()
+    return result
+
+
+def _forget_queries(retriever: Any) -> None:
+    """Empty the retriever's query-vector cache, so a repeat embeds the query again."""
+    cache = getattr(retriever, "_query_cache", None)
+    if cache is not None:
+        cache.clear()
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(statistics.fmean(values), 1) if values else None
+
+
+def _found(text: str, answers: list[str]) -> bool:
+    from evals.metrics import matched_groups
+
+    return all(matched_groups(text, [answers]))
+
+
+def stage_answer(spec: Spec) -> Result:
+    """``Assistant.stream`` per question: time to first token, whole answer, answer found."""
+    from rag import Answer, Assistant
+
+    settings = _settings(spec, generator=spec["generator"], **spec.get("settings", {}))
+    started = time.perf_counter()
+    assistant = Assistant.load(settings)
+    result: Result = {"load_seconds": round(time.perf_counter() - started, 3)}
+    result["rss_mb_after_load"] = peak_rss_mb()
+    warm = time.perf_counter()
+    assistant.ask(spec["warmup"])  # loads the model, fills the vocabulary cache
+    result["warmup_seconds"] = round(time.perf_counter() - warm, 3)
+    result["rss_mb_after_warmup"] = peak_rss_mb()
+    rows = []
+    for question in spec["questions"]:
+        t0 = time.perf_counter()
+        first: float | None = None
+        final: Answer | None = None
+        for item in assistant.stream(question["question"]):
+            if isinstance(item, Answer):
+                final = item
+            elif first is None and item:
+                first = time.perf_counter() - t0
+        total = time.perf_counter() - t0
+        assert final is not None
+        rows.append(
+            {
+                "id": question["id"],
+                "language": question["language"],
+                "refused": final.refused,
+                "found": _found(final.text, question["answers"]),
+                "retrieved_doc": question["doc_id"] in {p.doc_id for p in final.retrieved},
+                "first_token_ms": round((first if first is not None else total) * 1000, 1),
+                "total_ms": round(total * 1000, 1),
+                "timings": final.timings,
+                "text": final.text,
+            }
+        )
+    result.update(_answer_summary(rows), rows=rows, rss_mb_end=peak_rss_mb())
+    return result
+
+
+def stage_naive(spec: Spec) -> Result:
+    """The same questions through the ``naive`` llama-index baseline (evals/baselines.py)."""
+    from benchmarks.embed_cache import CachingEmbedding, EmbeddingCache
+    from evals.baselines import NaiveSystem
+    from index.embedders import make_embedder
+
+    settings = _settings(
+        spec,
+        generator=spec["generator"],
+        seeds_dir=Path(spec["corpus"]),
+        **spec.get("settings", {}),
+    )
+    real = make_embedder(settings)
+    cache = EmbeddingCache(Path(spec["cache"]), real.embedder_id)
+    caching = CachingEmbedding(real, cache, read=True, write=True)
+    started = time.perf_counter()
+    try:
+        system = NaiveSystem(settings, caching, settings.generator)
+    finally:
+        cache.flush()
+    result: Result = {
+        "build_seconds": round(time.perf_counter() - started, 3),
+        "nodes": len(system.index.docstore.docs),
+        "cache_hits": caching.hits,
+        "cache_misses": caching.misses,
+        "embed_seconds": round(caching.embed_seconds, 3),
+        "rss_mb_after_build": peak_rss_mb(),
+    }
+    warm = time.perf_counter()
+    system.ask(spec["warmup"], [])
+    result["warmup_seconds"] = round(time.perf_counter() - warm, 3)
+    rows = []
+    for question in spec["questions"]:
+        t0 = time.perf_counter()
+        answer = system.ask(question["question"], [])
+        total = time.perf_counter() - t0
+        rows.append(
+            {
+                "id": question["id"],
+                "language": question["language"],
+                "refused": answer.refused,
+                "found": _found(answer.text, question["answers"]),
+                "retrieved_doc": question["doc_id"] in {p.doc_id for p in answer.retrieved},
+                # no streaming in the naive engine: the first token comes with the answer
+                "first_token_ms": round(total * 1000, 1),
+                "total_ms": round(total * 1000, 1),
+                "timings": answer.timings,
+                "text": answer.text[:2000],
+            }
+        )
+    result.update(_answer_summary(rows), rows=rows, rss_mb_end=peak_rss_mb())
+    return result
+
+
+def _answer_summary(rows: list[dict[str, Any]]) -> Result:
+    def stage(key: str) -> list[float]:
+        return [float(r["timings"][key]) for r in rows if key in r["timings"]]
+
+    n = max(len(rows), 1)
+    return {
+        "questions": len(rows),
+        "quality": round(sum(r["found"] for r in rows) / n, 3),
+        "retrieved_doc": round(sum(r["retrieved_doc"] for r in rows) / n, 3),
+        "refused": round(sum(r["refused"] for r in rows) / n, 3),
+        "total_ms": summarize([r["total_ms"] for r in rows]),
+        "first_token_ms": summarize([r["first_token_ms"] for r in rows]),
+        "retrieve_ms": summarize(stage("retrieve_ms")),
+        "evidence_ms": summarize(stage("evidence_ms")),
+        "generate_ms": summarize(stage("generate_ms")),
+    }
+
+
+STAGES: dict[str, Callable[[Spec], Result]] = {
+    "ingest": stage_ingest,
+    "reingest": stage_reingest,
+    "fill_server": stage_fill_server,
+    "retrieval": stage_retrieval,
+    "answer": stage_answer,
+    "naive": stage_naive,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 3 or args[0] not in STAGES:
+        print(f"usage: python -m benchmarks.stages {{{','.join(STAGES)}}} SPEC RESULT")
+        return 2
+    name, spec_path, result_path = args
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    spec = json.loads(Path(spec_path).read_text())
+    result = STAGES[name](spec)
+    result["rss_mb_self"] = peak_rss_mb()
+    Path(result_path).write_text(json.dumps(result, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
