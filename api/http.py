@@ -8,9 +8,14 @@ Endpoints: ``POST /retrieve``, ``POST /ask``, ``POST /ask/stream`` (``event: del
 ``{"text"}`` per piece, then ``event: answer`` with the answer, or ``event: error`` with
 ``{"detail"}``), ``GET /documents``, ``GET /health``; the schema is at ``/openapi.json``.
 
-Errors are JSON ``{"detail": ...}``: 401 without the token (when one is configured), 413 for
-a body over the limit, 422 for invalid input (naming the field), 503 when the generator is
-not available, 500 ``"internal error"`` for anything else (the traceback goes to the log).
+Every response is JSON (``/ask/stream``: server-sent events carrying JSON), sent with
+``X-Content-Type-Options: nosniff`` so no browser renders corpus text as HTML; there are no
+HTML documentation pages (they would load scripts from a CDN).
+
+Errors are JSON ``{"detail": ...}``: 401 without the token (when one is configured), 404 and
+405 for a wrong path or method, 413 for a body over the limit, 422 for invalid input (naming
+the field), 503 when the generator is not available, 500 ``"internal error"`` for anything
+else (the traceback goes to the log).
 """
 
 import logging
@@ -26,7 +31,7 @@ from fastapi.responses import JSONResponse
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from api.concurrency import AnswerStream, SharedAssistant
-from api.middleware import AllowedHosts, BearerToken, BodyLimit, InternalErrors
+from api.middleware import AllowedHosts, BearerToken, BodyLimit, InternalErrors, NoSniff
 from api.models import (
     AnswerOut,
     AskRequest,
@@ -62,12 +67,14 @@ def create_app(assistant: Assistant, settings: ApiSettings | None = None) -> Fas
         title="kabar-rag",
         summary="Cited answers and passage search over Indonesian news articles.",
         version="0.1.0",
+        docs_url=None,  # Swagger UI and ReDoc are HTML pages that load scripts from a CDN
+        redoc_url=None,
     )
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        # FastAPI's own handler echoes the input and fails (500) on bytes that are not UTF-8
-        # and on the non-finite numbers JSON parsing accepts (NaN, Infinity).
+        # FastAPI's own handler echoes the input and fails (500) on bytes that are not UTF-8,
+        # on lone surrogates, and on the non-finite numbers JSON parsing accepts (NaN, Infinity).
         return JSONResponse({"detail": jsonable_encoder(_json_safe(exc.errors()))}, status_code=422)
 
     @app.exception_handler(FilterError)
@@ -157,20 +164,24 @@ def create_app(assistant: Assistant, settings: ApiSettings | None = None) -> Fas
             status="ok", documents=len(docs), chunks=sum(d.n_chunks for d in docs)
         )
 
-    # Outermost last: errors -> hosts -> token -> body size -> app.
+    # Outermost last: nosniff -> errors -> hosts -> token -> body size -> app.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.token is not None:
         app.add_middleware(BearerToken, token=settings.token.get_secret_value())
     if settings.allowed_hosts is not None:
         app.add_middleware(AllowedHosts, hosts=settings.allowed_hosts)
     app.add_middleware(InternalErrors)
+    app.add_middleware(NoSniff)
     return app
 
 
 def _json_safe(value: Any) -> Any:
-    """``value`` with bytes decoded (bad bytes replaced) and NaN/infinity as strings."""
+    """``value`` with bytes decoded (bad bytes replaced), lone surrogates (which JSON may
+    carry as "\\ud800" but UTF-8 cannot) replaced, and NaN/infinity as strings."""
     if isinstance(value, bytes):
         return value.decode("utf-8", errors="replace")
+    if isinstance(value, str):
+        return value.encode("utf-8", errors="replace").decode("utf-8")
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
     if isinstance(value, dict):

@@ -1,4 +1,5 @@
-"""ASGI middleware of the HTTP API: internal errors, allowed hosts, bearer token, body size.
+"""ASGI middleware of the HTTP API: nosniff, internal errors, allowed hosts, bearer token,
+body size.
 
 Plain ASGI classes (no ``BaseHTTPMiddleware``), so streaming responses pass straight through.
 Every response they make themselves is JSON ``{"detail": "..."}``.
@@ -11,11 +12,32 @@ import secrets
 from collections.abc import Collection
 
 from fastapi import HTTPException
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 logger = logging.getLogger("api.http")
+
+
+class NoSniff:
+    """Send ``X-Content-Type-Options: nosniff`` with every response, so a browser never
+    guesses HTML from a JSON body that quotes ``<script>`` out of an article."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_header(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["X-Content-Type-Options"] = "nosniff"
+            await send(message)
+
+        await self.app(scope, receive, send_with_header)
 
 
 class InternalErrors:
