@@ -86,6 +86,8 @@ def _settings(spec: Spec, **overrides: Any) -> Any:
 
 
 def _evenly(items: list[Any], n: int) -> list[Any]:
+    if n <= 0:
+        return []
     if n >= len(items):
         return list(items)
     step = len(items) / n
