@@ -25,7 +25,7 @@ from rag.generators.extractive import ExtractiveGenerator
 from rag.generators.factory import make_generator
 from rag.language import detect_language
 from rag.prompts import REFUSAL, source_label
-from rag.refusal import absent_entities, is_relevant, says_not_found
+from rag.refusal import absent_entities, says_not_found
 from rag.retrieval import Retriever
 from rag.settings import GeneratorName, Settings
 
@@ -171,7 +171,7 @@ class Assistant:
         retrieval = self.retriever.search(standalone, k=top_k, filters=filters)
         timings["retrieve_ms"] = retrieval.timings["retrieve_ms"]
         t = time.perf_counter()
-        evidence = select_evidence(
+        selection = select_evidence(
             standalone,
             retrieval.query_vector,
             retrieval.passages,
@@ -180,7 +180,9 @@ class Assistant:
             self.retriever.analyzer,
             self.settings.evidence_sentences,
             self.settings.evidence_max_chars,
+            retrieval.terms,
         )
+        evidence = selection.sentences
         timings["evidence_ms"] = _ms(t)
         passages = tuple(p.to_passage() for p in retrieval.passages)
 
@@ -211,7 +213,8 @@ class Assistant:
             else self.settings.refusal_threshold_id
         )
         absent = absent_entities(standalone, self.retriever.vocabulary())
-        if absent or not is_relevant(evidence, threshold):
+        # The calibrated threshold (docs/DESIGN.md) on the best sentence similarity.
+        if absent or not evidence or selection.relevance < threshold:
             yield REFUSAL[language]
             yield finish(REFUSAL[language], True, (), chosen.name)
             return

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 
-from rag.evidence import Evidence
 from rag.gazetteer import entities_in
 from rag.prompts import NOT_FOUND
 
@@ -15,11 +14,6 @@ _NOT_FOUND_RE = re.compile(
     r"|tidak (?:ditemukan|disebutkan|ada informasi|menyebutkan|terdapat)",
     re.IGNORECASE,
 )
-
-
-def is_relevant(evidence: Sequence[Evidence], threshold: float) -> bool:
-    """Does the best evidence sentence reach the calibrated similarity threshold?"""
-    return bool(evidence) and max(e.similarity for e in evidence) >= threshold
 
 
 def absent_entities(question: str, vocabulary: Collection[str]) -> list[str]:

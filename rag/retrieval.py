@@ -21,6 +21,7 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from index import DocumentRecord, IndonesianAnalyzer, LexicalHit, Stores
 from index.ingest import ingest
+from rag.acronyms import expansions, find_acronyms
 from rag.answer import Passage
 from rag.filters import Filters
 from rag.fusion import reciprocal_rank_fusion
@@ -93,6 +94,7 @@ class Retrieval:
     query: str
     query_vector: np.ndarray
     passages: list[PassageNode]
+    terms: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -109,6 +111,7 @@ class Retriever(BaseRetriever):
         self._lock = threading.Lock()
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._vocabulary: tuple[object, frozenset[str]] | None = None
+        self._acronyms: tuple[object, dict[str, tuple[str, ...]]] | None = None
 
     @classmethod
     def load(cls, settings: Settings | None = None) -> Retriever:
@@ -161,9 +164,10 @@ class Retriever(BaseRetriever):
 
         t = time.perf_counter()
         lexical: list[LexicalHit] = []
+        terms = self.query_terms(query)
         if mode != "dense":
             allowed = self._allowed_chunks(filters) if where else None
-            lexical = self.stores.lexical.query(self.analyzer(query), candidates, allowed)
+            lexical = self.stores.lexical.query(terms, candidates, allowed)
         timings["bm25_ms"] = _ms(t)
 
         lexical_weight = (
@@ -208,7 +212,7 @@ class Retriever(BaseRetriever):
             if len(passages) == k:
                 break
         timings["retrieve_ms"] = _ms(started)
-        return Retrieval(query, vector, passages, timings)
+        return Retrieval(query, vector, passages, terms, timings)
 
     def embed_query(self, query: str) -> np.ndarray:
         with self._lock:
@@ -242,6 +246,22 @@ class Retriever(BaseRetriever):
                     words.update(_WORD_RE.findall(doc.raw.lower()))
                 self._vocabulary = (self._docs_version, frozenset(words))
             return self._vocabulary[1]
+
+    def acronyms(self) -> dict[str, tuple[str, ...]]:
+        """Acronym -> long forms, as the corpus defines them (computed once per index version)."""
+        self.refresh()
+        with self._lock:
+            if self._acronyms is None or self._acronyms[0] != self._docs_version:
+                found = find_acronyms(doc.raw for doc in self._docs.values())
+                self._acronyms = (self._docs_version, found)
+            return self._acronyms[1]
+
+    def query_terms(self, query: str) -> list[str]:
+        """The query's BM25 terms, plus those of the long forms of the acronyms it uses."""
+        terms = self.analyzer(query)
+        for form in expansions(query, self.acronyms()):
+            terms.extend(t for t in self.analyzer(form) if t not in terms)
+        return terms
 
     def documents(self) -> list[DocumentRecord]:
         self.refresh()

@@ -269,7 +269,7 @@ def test_single_retriever_keeps_one_ranking(assistant: Any, keep: str) -> None:
     query = "Berapa jumlah pasukan penjaga perdamaian CSTO?"
     retriever = assistant.retriever
     if keep == "bm25":
-        hits = retriever.stores.lexical.query(retriever.analyzer(query), 5)
+        hits = retriever.stores.lexical.query(retriever.query_terms(query), 5)
     else:
         hits = retriever.stores.vectors.query(retriever.embed_query(query).tolist(), 5)
     single = single_retriever_assistant(assistant, keep)  # type: ignore[arg-type]

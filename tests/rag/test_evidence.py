@@ -1,6 +1,15 @@
+import numpy as np
+import pytest
+
 from rag import Assistant
 from rag.conflicts import figures_conflict
-from rag.evidence import Evidence, expected_answer_type, has_answer_type, select_evidence
+from rag.evidence import (
+    Evidence,
+    SentenceVectors,
+    expected_answer_type,
+    has_answer_type,
+    select_evidence,
+)
 
 
 def _evidence(doc_id: str, text: str, score: float = 0.9) -> Evidence:
@@ -24,7 +33,7 @@ def test_answer_type_ignores_dates_when_a_number_is_wanted() -> None:
 def test_selection_picks_the_answering_sentence_within_budget(assistant: Assistant) -> None:
     question = "Berapa orang mencari perawatan di rumah sakit?"
     r = assistant.retriever.search(question, k=6)
-    chosen = select_evidence(
+    selection = select_evidence(
         question,
         r.query_vector,
         r.passages,
@@ -34,10 +43,12 @@ def test_selection_picks_the_answering_sentence_within_budget(assistant: Assista
         3,
         400,
     )
+    chosen = selection.sentences
     assert 1 <= len(chosen) <= 3
     assert "2.600" in chosen[0].text
     assert sum(len(e.text) for e in chosen) <= 400 or len(chosen) == 1
-    assert [e.score for e in chosen] == sorted((e.score for e in chosen), reverse=True)
+    assert chosen[0].score == max(e.score for e in chosen)
+    assert selection.relevance >= max(e.similarity for e in chosen[:1])
     best = chosen[0]
     doc = assistant.document(best.doc_id)
     assert doc is not None
@@ -53,3 +64,71 @@ def test_figures_conflict_needs_a_quantity_question_and_two_articles() -> None:
     assert not figures_conflict("Berapa korban tewas?", [early, same_doc])
     far = _evidence("004", "Selama keadaan darurat, 225 jenazah dikirim.", 0.70)
     assert not figures_conflict("How many died?", [early, far])  # too weak to count
+
+
+class _FixedVectors(SentenceVectors):
+    """Sentence vectors given by hand (the selection logic, without the embedder)."""
+
+    def __init__(self, table: dict[str, list[float]]) -> None:
+        self.table = table
+
+    def get(self, texts):  # type: ignore[no-untyped-def]
+        rows = np.asarray([self.table[t] for t in texts], dtype=np.float32)
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_selection_skips_a_sentence_that_repeats_a_picked_one(assistant: Assistant) -> None:
+    """Two near-identical sentences and a different one of slightly lower score: with room for
+    two, the second pick is the different one (maximal marginal relevance)."""
+    question = "Berapa orang mencari perawatan di rumah sakit?"
+    r = assistant.retriever.search(question, k=6)
+    source = next(p for p in r.passages if len(p.sentences) >= 3)
+    doc = assistant.document(source.doc_id)
+    assert doc is not None
+    texts = [" ".join(doc.raw[s:e].split()) for s, e in source.sentences[:3]]
+    assert len(set(texts)) == 3
+    query = np.asarray([1.0, 0.0, 0.0], dtype=np.float32)
+    table = {
+        texts[0]: [0.90, 0.43, 0.0],  # best
+        texts[1]: [0.89, 0.45, 0.0],  # nearly the same direction as the best
+        texts[2]: [0.86, 0.0, 0.51],  # a bit less similar, but says something else
+    }
+    passage = source.model_copy()
+    passage.node = passage.node.model_copy(
+        update={"metadata": {**passage.node.metadata, "sentences": passage.sentences[:3]}}
+    )
+    selection = select_evidence(
+        "x",
+        query,
+        [passage],
+        assistant.document,
+        _FixedVectors(table),
+        assistant.retriever.analyzer,
+        2,
+        10_000,
+        query_terms=[],
+    )
+    assert [e.text for e in selection.sentences] == [texts[0], texts[2]]
+    # relevance: the best similarity among the two best-scored, whatever diversity picked
+    assert selection.relevance == pytest.approx(0.90 / np.linalg.norm([0.90, 0.43]), abs=1e-4)
+
+
+def test_quantity_question_gets_the_sentence_with_the_figure(assistant: Assistant) -> None:
+    """The figure's sentence shares few words with the question ("pasukan penjaga perdamaian
+    ... sekitar 2.500 orang", no "CSTO"): the acronym's long form, the answer-type bonus and
+    diversity bring it into the default budget."""
+    question = "Berapa jumlah pasukan CSTO yang dikirim ke Kazakhstan?"
+    settings = assistant.settings
+    r = assistant.retriever.search(question)
+    selection = select_evidence(
+        question,
+        r.query_vector,
+        r.passages,
+        assistant.retriever.document,
+        assistant.sentence_vectors,
+        assistant.retriever.analyzer,
+        settings.evidence_sentences,
+        settings.evidence_max_chars,
+        r.terms,
+    )
+    assert any("2.500 orang" in e.text for e in selection.sentences)

@@ -1,0 +1,102 @@
+"""Acronyms the corpus defines, to widen a question's lexical terms.
+
+News text defines an acronym once ("Organisasi Perjanjian Keamanan Kolektif (CSTO)") and
+then uses either form; a later sentence may name only the long form, or a variant of it
+("Organisasi Perjanjian Keamanan Bersama"). A question that says "CSTO" shares no stem with
+such a sentence, and the small embedder does not bridge the gap either. Mining the
+definitions from the corpus itself (the "long form (ACRONYM)" and "ACRONYM (long form)"
+patterns of Schwartz & Hearst) lets the lexical side match both forms on any corpus, with no
+hand-made list.
+
+Indonesian long forms rarely spell their English acronym (CSTO is "Organisasi Perjanjian
+Keamanan Kolektif"), so the first-letter check of Schwartz & Hearst would reject them; a
+definition here is the run of capitalised words right before (or inside) the parentheses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+# Lower-case words that may sit inside a capitalised name: "Organisasi untuk Keamanan dan
+# Kerja Sama", "Ministry of Foreign Affairs".
+_CONNECTORS = frozenset(
+    [
+        "dan",
+        "untuk",
+        "dari",
+        "di",
+        "ke",
+        "atas",
+        "bagi",
+        "pada",
+        "serta",
+        "of",
+        "the",
+        "and",
+        "for",
+        "in",
+        "on",
+        "de",
+        "van",
+        "der",
+    ]
+)
+_MAX_WORDS = 8
+_ACRONYM_IN_PARENS = re.compile(r"\(\s*([A-Z][A-Za-z0-9&]*[A-Z][A-Za-z0-9&]*)\s*\)")
+_ACRONYM_THEN_PARENS = re.compile(r"\b([A-Z][A-Z0-9&]{1,9})\s*\(([^()]{4,120})\)")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def find_acronyms(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Acronym (lower-case) -> the long forms the texts define for it, in order of first use."""
+    found: dict[str, dict[str, None]] = {}
+    for text in texts:
+        for match in _ACRONYM_IN_PARENS.finditer(text):
+            acronym = match.group(1)
+            if sum(c.isupper() for c in acronym) < 2:
+                continue
+            long_form = _name_before(text[: match.start()])
+            if long_form:
+                found.setdefault(acronym.lower(), {})[long_form] = None
+        for match in _ACRONYM_THEN_PARENS.finditer(text):
+            words = _WORD.findall(match.group(2))
+            if len(words) >= 2 and _is_name(words):
+                found.setdefault(match.group(1).lower(), {})[" ".join(words)] = None
+    return {acronym: tuple(forms) for acronym, forms in found.items()}
+
+
+def expansions(question: str, acronyms: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """The long forms of the acronyms the question uses (whole words, any case)."""
+    words = {w.lower() for w in _WORD.findall(question)}
+    return [form for acronym, forms in acronyms.items() if acronym in words for form in forms]
+
+
+def _name_before(prefix: str) -> str | None:
+    """The capitalised words (with connectors) that end ``prefix``, at least two of them."""
+    tail = prefix[-200:]
+    matches = list(_WORD.finditer(tail))
+    if not matches or tail[matches[-1].end() :].strip():
+        return None  # punctuation between the name and the parenthesis: not a definition
+    name: list[str] = []
+    for i in range(len(matches) - 1, -1, -1):
+        word = matches[i].group(0)
+        if len(name) == _MAX_WORDS:
+            break
+        if word[0].isupper() or (name and word.lower() in _CONNECTORS):
+            name.append(word)
+        else:
+            break
+        gap = tail[matches[i - 1].end() : matches[i].start()] if i else ""
+        if gap.strip():
+            break  # a comma or full stop before this word: the name starts here
+    while name and name[-1].lower() in _CONNECTORS:
+        name.pop()
+    if len(name) < 2:
+        return None
+    return " ".join(reversed(name))
+
+
+def _is_name(words: list[str]) -> bool:
+    capitalised = [w for w in words if w[0].isupper()]
+    return all(w[0].isupper() or w.lower() in _CONNECTORS for w in words) and len(capitalised) >= 2
