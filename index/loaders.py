@@ -143,37 +143,43 @@ def load_file(path: Path) -> LoadedFile:
     )
 
 
-def discover(paths: Sequence[Path]) -> tuple[list[Path], list[LoadError]]:
+def discover(paths: Sequence[Path], *, resolve: bool = False) -> tuple[list[Path], list[LoadError]]:
     """Expand files and folders into the article files to load, plus the paths refused.
 
     Folders are searched recursively in sorted order for supported files; hidden files and
     folders (name starting with ".") inside them are skipped, as are unsupported files. A
     missing path or an explicitly named unsupported file becomes a :class:`LoadError`. The
-    same file reached twice (by two arguments or two spellings) is listed once.
+    same file reached twice (by two arguments or two spellings) is listed once. With
+    ``resolve``, files are listed by their absolute, symlink-free path (what the docstore
+    records) instead of as reached.
     """
     found: list[Path] = []
     errors: list[LoadError] = []
     seen: set[Path] = set()
 
-    def add(candidate: Path) -> None:
-        key = candidate.resolve()
+    def add(candidate: Path, key: Path) -> None:
         if key not in seen:
             seen.add(key)
-            found.append(candidate)
+            found.append(key if resolve else candidate)
 
     for given in paths:
         path = Path(given)
         if not path.exists():
             errors.append(LoadError(path, "file or folder not found; check the path."))
         elif path.is_dir():
+            # One realpath for the folder, not one per file (a path component each: most of
+            # the time of re-ingesting a large unchanged corpus). The walk does not enter
+            # linked folders, so below the resolved folder only a linked file needs resolving.
+            root = path.resolve()
             for candidate in _walk(path):
-                add(candidate)
+                relative = candidate.relative_to(path)
+                add(candidate, candidate.resolve() if candidate.is_symlink() else root / relative)
         elif not path.is_file():
             errors.append(LoadError(path, "is not a regular file."))
         elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
             errors.append(LoadError(path, _unsupported_reason(path.suffix.lower())))
         else:
-            add(path)
+            add(path, path.resolve())
     return found, errors
 
 
@@ -291,7 +297,11 @@ def _unsupported_reason(suffix: str) -> str:
 
 
 def _walk(folder: Path) -> Iterator[Path]:
-    """Supported, non-hidden files under ``folder``, recursively, in sorted order."""
+    """Supported, non-hidden files under ``folder``, recursively, in sorted order.
+
+    Linked folders are not entered (``Path.rglob`` before Python 3.13); ``discover`` relies
+    on it.
+    """
     for candidate in sorted(folder.rglob("*")):
         relative = candidate.relative_to(folder)
         if any(part.startswith(".") for part in relative.parts):

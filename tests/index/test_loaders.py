@@ -228,6 +228,24 @@ def test_discover_reports_missing_and_unsupported_and_removes_duplicates(tmp_pat
     ]
 
 
+def test_discover_resolved_lists_real_paths_once(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    article = write(real / "berita" / "satu.txt", b"satu")
+    other = write(real / "berita" / "dua.md", b"dua")
+    outside = write(tmp_path / "luar" / "tiga.txt", b"tiga")
+    (real / "berita" / "tautan.txt").symlink_to(outside)  # a linked file: its target
+    (real / "berita" / "folder-tautan").symlink_to(
+        tmp_path / "luar"
+    )  # a linked folder: not entered
+    alias = tmp_path / "alias"
+    alias.symlink_to(real)
+    files, errors = discover([alias / "berita", article, tmp_path / "luar"], resolve=True)
+    assert errors == []
+    assert files == [other.resolve(), article.resolve(), outside.resolve()]
+    as_reached, _ = discover([alias / "berita"])
+    assert as_reached == [alias / "berita" / n for n in ("dua.md", "satu.txt", "tautan.txt")]
+
+
 def test_discover_accepts_an_explicit_hidden_file(tmp_path: Path) -> None:
     hidden = write(tmp_path / ".draft.txt", b"draft")
     assert discover([hidden]) == ([hidden], [])
