@@ -14,7 +14,9 @@ same generator.
   default ``SentenceSplitter``, ``VectorStoreIndex``, ``similarity_top_k=2``, the default
   QA prompt via ``as_query_engine``). No history, no refusal; it cites the nodes it
   retrieved as [1], [2]. With the extractive generator there is no LLM, so it answers
-  with the text of its top node followed by ``[1]``.
+  with the sentence of its top node closest to the question (same embedder) followed by
+  ``[1]``: quoting the whole node (here a whole article) would win every substring metric
+  by containing everything.
 """
 
 from __future__ import annotations
@@ -138,6 +140,7 @@ class NaiveSystem:
         self.llm = getattr(chosen, "llm", None) if chosen.uses_llm else None
         self.retriever = self.index.as_retriever()
         self._query_vectors: dict[str, list[float]] = {}
+        self._sentence_vectors: dict[str, list[float]] = {}
         self.engine = self.index.as_query_engine(llm=self.llm) if self.llm is not None else None
 
     def ask(self, question: str, history: Sequence[tuple[str, str]]) -> Answer:
@@ -154,7 +157,10 @@ class NaiveSystem:
         else:
             nodes = self.retriever.retrieve(bundle)
             retrieved_at = time.perf_counter()
-            text = f"{nodes[0].node.get_content().strip()} [1]" if nodes else ""
+            best = (
+                self._best_sentence(nodes[0].node.get_content(), bundle.embedding) if nodes else ""
+            )
+            text = f"{best} [1]" if best else ""
         done = time.perf_counter()
         timings = {"retrieve_ms": _ms(started, retrieved_at), "total_ms": _ms(started, done)}
         if self.engine is not None:
@@ -192,6 +198,23 @@ class NaiveSystem:
         return [
             self._passage(n) for n in self.index.as_retriever(similarity_top_k=k).retrieve(bundle)
         ]
+
+    def _best_sentence(self, text: str, query_vector: Sequence[float] | None) -> str:
+        """The sentence of ``text`` most similar to the query (vectors cached by sentence)."""
+        from index.sentences import split_sentences
+
+        sentences = [s.text for s in split_sentences(text, 0, len(text)) if s.text.strip()]
+        missing = [s for s in dict.fromkeys(sentences) if s not in self._sentence_vectors]
+        if missing:
+            vectors = self.embed_model.get_text_embedding_batch(missing)
+            self._sentence_vectors.update(zip(missing, vectors, strict=True))
+        if not sentences or query_vector is None:
+            return text.strip()
+        query = list(query_vector)
+        return max(
+            sentences,
+            key=lambda s: sum(a * b for a, b in zip(self._sentence_vectors[s], query, strict=True)),
+        )
 
     def _embed(self, query: str) -> list[float]:
         """The query's embedding, computed once (``rank`` reuses the one ``ask`` made)."""
