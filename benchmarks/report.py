@@ -65,11 +65,15 @@ def _runs(results: dict[str, Any]) -> list[str]:
     for i, run in enumerate(results.get("runs", [])):
         m = run.get("machine", {})
         load = ", ".join(str(x) for x in m.get("load_average", []))
+        code = run.get("code", {})
+        changed = code.get("uncommitted") or []
         lines.append(
-            f"{i}. `{run['command']}` started {run['started']}"
+            f"{i}. `{run['command']}` (nice {run.get('niceness', '?')}) started {run['started']}"
             f"{', finished ' + run['finished'] if run.get('finished') else ' (unfinished)'}; "
-            f"{m.get('cpus')} CPUs, load average {load}, CPU pressure (PSI avg10) "
-            f"{m.get('cpu_pressure_avg10')}%"
+            f"commit {code.get('commit', '?')}"
+            + (f" plus uncommitted changes to {', '.join(changed)}" if changed else "")
+            + f"; {m.get('cpus')} CPUs, load average at start {load}, CPU pressure (PSI "
+            f"avg10) {m.get('cpu_pressure_avg10')}%"
         )
     return [*lines, ""]
 

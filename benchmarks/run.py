@@ -393,6 +393,26 @@ def save_results(results: dict[str, Any], out: Path) -> None:
     write_report(results, out)
 
 
+def code_version() -> dict[str, Any]:
+    """The commit measured, and files that differed from it (a shared working tree)."""
+
+    def git(*args: str) -> str:
+        try:
+            done = subprocess.run(
+                ["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=30
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    changed = [
+        line[3:]
+        for line in git("status", "--porcelain", "--untracked-files=no").splitlines()
+        if line[3:].startswith(("index/", "rag/", "benchmarks/", "evals/"))
+    ]
+    return {"commit": git("rev-parse", "--short", "HEAD"), "uncommitted": changed}
+
+
 def machine() -> dict[str, Any]:
     return {
         "platform": platform.platform(),
@@ -484,6 +504,8 @@ def main(argv: list[str] | None = None) -> int:
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": command.strip(),
         "machine": machine(),
+        "code": code_version(),
+        "niceness": os.nice(0),
         "sizes": args.sizes,
         "generators": args.generators,
     }
