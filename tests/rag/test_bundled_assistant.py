@@ -28,6 +28,7 @@ def _offsets_hold(assistant: Assistant, answer: Answer) -> None:
     [
         ("Berapa orang yang mencari perawatan di rumah sakit?", "id", "2.600"),
         ("How many people sought hospital treatment?", "en", "2,600"),
+        ("Berapa jumlah pasukan CSTO yang dikirim ke Kazakhstan?", "id", "2.500"),
         ("Siapa presiden Kazakhstan yang meminta bantuan CSTO?", "id", "Tokayev"),
         ("Who asked the CSTO for help?", "en", "Tokayev"),
     ],
