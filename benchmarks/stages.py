@@ -263,6 +263,7 @@ def stage_retrieval(spec: Spec) -> Result:
         best: list[dict[str, float]] = []
         every: list[float] = []
         hits = first = 0
+        by_language: dict[str, list[int]] = {}  # language -> [questions, in top k, first]
         pressure = []
         with profiled(spec.get("profile") if mode == spec.get("profile_mode") else None):
             for query in queries:
@@ -274,8 +275,14 @@ def stage_retrieval(spec: Spec) -> Result:
                 every += [r["retrieve_ms"] for r in runs]
                 best.append(min(runs, key=lambda r: r["retrieve_ms"]))
                 doc_ids = [p.doc_id for p in found.passages]
-                hits += query["doc_id"] in doc_ids
-                first += bool(doc_ids) and doc_ids[0] == query["doc_id"]
+                hit = query["doc_id"] in doc_ids
+                top = bool(doc_ids) and doc_ids[0] == query["doc_id"]
+                hits += hit
+                first += top
+                counts = by_language.setdefault(query.get("language", "?"), [0, 0, 0])
+                counts[0] += 1
+                counts[1] += hit
+                counts[2] += top
                 pressure.append(cpu_pressure())
         result["modes"][mode] = {
             "retrieve_ms": summarize([r["retrieve_ms"] for r in best]),
@@ -283,6 +290,14 @@ def stage_retrieval(spec: Spec) -> Result:
             "all_ms": summarize(every),
             f"hit@{settings.top_k}": round(hits / len(queries), 3),
             "hit@1": round(first / len(queries), 3),
+            "by_language": {
+                language: {
+                    "queries": n,
+                    f"hit@{settings.top_k}": round(k / n, 3),
+                    "hit@1": round(one / n, 3),
+                }
+                for language, (n, k, one) in sorted(by_language.items())
+            },
             "cpu_pressure_avg10": _mean([p for p in pressure if p is not None]),
         }
     stores.close()
