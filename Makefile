@@ -52,7 +52,7 @@ pytest: $(DEV_STAMP) chromium
 test: lint typecheck pytest
 
 eval: $(DEV_STAMP)
-	$(BIN)/rag eval --gold evals/gold/kazakhstan.jsonl --out evals/results/latest --generator bundled
+	$(BIN)/rag eval --gold evals/gold/kazakhstan.jsonl --out evals/results/latest --generator bundled --resume
 
 bench: $(DEV_STAMP)
 	$(BIN)/python -m benchmarks.run

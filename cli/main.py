@@ -317,6 +317,9 @@ def run_eval(
         str, typer.Option(help="Comma-separated: ours,naive,bm25,dense")
     ] = "ours,naive,bm25,dense",
     limit: Annotated[int | None, typer.Option(help="Only the first N questions.")] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue an interrupted run in --out.")
+    ] = False,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Run the gold questions through each system; write JSONL, summary and plots."""
@@ -326,6 +329,8 @@ def run_eval(
     argv += ["--generator", generator, "--systems", systems]
     if limit:
         argv += ["--limit", str(limit)]
+    if resume:
+        argv += ["--resume"]
     if data_dir:
         argv += ["--data-dir", str(data_dir)]
     raise typer.Exit(eval_main(argv))

@@ -53,6 +53,11 @@ def _parser() -> argparse.ArgumentParser:
         "--limit", type=int, default=None, metavar="N", help="Only the first N questions."
     )
     parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="Continue an interrupted run in --out, reusing the answers it saved.",
+    )
+    parser.add_argument(
         "--data-dir",
         type=Path,
         default=None,
@@ -88,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             generator=args.generator,
             settings=settings,
             limit=args.limit,
+            resume=args.resume,
         )
     except (GoldError, GenerationError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)

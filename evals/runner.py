@@ -6,6 +6,11 @@
 The output folder gets one ``<system>.jsonl`` per system (a line per question: the question,
 the answer's ``to_dict()``, the passages ranked for the retrieval metrics, the scores and the
 failure cause), ``summary.json``, ``summary.md``, ``metrics.png`` and ``latency.png``.
+
+While it runs, every answer is appended to ``checkpoint.jsonl`` in that folder: a run with
+the bundled model takes hours on a small CPU, and ``resume=True`` (``rag eval --resume``)
+continues an interrupted one instead of starting over. The checkpoint is removed once the
+report is written.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ def run_eval(
     limit: int | None = None,
     *,
     progress: bool = True,
+    resume: bool = False,
 ) -> Summary:
     """Evaluate ``systems`` on the questions of ``gold_paths`` (the first ``limit``).
 
@@ -60,6 +66,7 @@ def run_eval(
         generator=generator,
         gold=[str(p) for p in gold_paths],
         progress=progress,
+        resume=resume,
     )
 
 
@@ -71,29 +78,49 @@ def evaluate(
     generator: str,
     gold: Sequence[str] = (),
     progress: bool = True,
+    resume: bool = False,
 ) -> Summary:
     """Ask, rank and score every question with every system; write the results to ``out_dir``.
 
     Questions go round the systems in turn (question 1 to every system, then question 2 ...),
     so a load spike on the machine hits all systems alike instead of the one running then.
+    With ``resume``, answers already in ``out_dir``'s checkpoint (same question, system and
+    generator) are reused.
     """
     from tqdm import tqdm
 
     out_dir.mkdir(parents=True, exist_ok=True)
+    checkpoint = out_dir / CHECKPOINT
     answers: dict[str, dict[str, Answer]] = {s.name: {} for s in systems}
     rankings: dict[str, dict[str, list[str]]] = {s.name: {} for s in systems}
+    if resume:
+        _load_checkpoint(checkpoint, questions, generator, answers, rankings)
+    else:
+        checkpoint.unlink(missing_ok=True)
     bar = tqdm(total=len(questions) * len(systems), file=sys.stderr, disable=not progress, unit="q")
     try:
-        for q in questions:
-            for system in systems:
-                bar.set_description(system.name)
-                answer = system.ask(q.question, q.history)
-                answers[system.name][q.id] = answer
-                if q.answerable:
-                    query = answer.standalone_question or q.question
-                    ranked = system.rank(query, RANKING_DEPTH)
-                    rankings[system.name][q.id] = [p.chunk_id for p in ranked]
-                bar.update(1)
+        with checkpoint.open("a", encoding="utf-8") as saved:
+            for q in questions:
+                for system in systems:
+                    bar.set_description(system.name)
+                    if q.id not in answers[system.name]:
+                        answer = system.ask(q.question, q.history)
+                        answers[system.name][q.id] = answer
+                        if q.answerable:
+                            query = answer.standalone_question or q.question
+                            ranked = system.rank(query, RANKING_DEPTH)
+                            rankings[system.name][q.id] = [p.chunk_id for p in ranked]
+                        entry = {
+                            "system": system.name,
+                            "id": q.id,
+                            "question": q.question,
+                            "generator": generator,
+                            "answer": answer.to_dict(),
+                            "ranking": rankings[system.name].get(q.id),
+                        }
+                        saved.write(json.dumps(entry, ensure_ascii=False) + "\n")
+                        saved.flush()
+                    bar.update(1)
     finally:
         bar.close()
 
@@ -120,7 +147,41 @@ def evaluate(
 
     plot_metrics(summary, out_dir / "metrics.png")
     plot_latency(totals, out_dir / "latency.png", f"Total latency per question ({generator})")
+    checkpoint.unlink(missing_ok=True)
     return summary
+
+
+CHECKPOINT = "checkpoint.jsonl"
+
+
+def _load_checkpoint(
+    path: Path,
+    questions: Sequence[GoldQuestion],
+    generator: str,
+    answers: dict[str, dict[str, Answer]],
+    rankings: dict[str, dict[str, list[str]]],
+) -> None:
+    """Fill ``answers``/``rankings`` from a checkpoint, keeping only entries that still match
+    (same question text, a system of this run, the same generator); a torn last line from a
+    killed run is skipped."""
+    if not path.is_file():
+        return
+    wanted = {q.id: q.question for q in questions}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            entry = json.loads(line)
+            if (
+                entry["system"] not in answers
+                or entry["generator"] != generator
+                or wanted.get(entry["id"]) != entry["question"]
+            ):
+                continue
+            answer = Answer.from_dict(entry["answer"])
+        except (ValueError, KeyError, TypeError):
+            continue
+        answers[entry["system"]][entry["id"]] = answer
+        if entry.get("ranking") is not None:
+            rankings[entry["system"]][entry["id"]] = list(entry["ranking"])
 
 
 def _score_system(

@@ -75,3 +75,19 @@ class Answer:
             "generator": self.generator,
             "notices": list(self.notices),
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Answer:
+        """The inverse of ``to_dict`` (for answers stored as JSON)."""
+        return cls(
+            question=data["question"],
+            text=data["text"],
+            language=data["language"],
+            refused=bool(data["refused"]),
+            citations=tuple(Citation(**c) for c in data.get("citations", [])),
+            retrieved=tuple(Passage(**p) for p in data.get("retrieved", [])),
+            timings={k: float(v) for k, v in data.get("timings", {}).items()},
+            standalone_question=data.get("standalone_question", ""),
+            generator=data.get("generator", ""),
+            notices=tuple(data.get("notices", [])),
+        )

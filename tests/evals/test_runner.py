@@ -256,6 +256,83 @@ def test_files_written(scripted_run: tuple[Path, Any, Scripted]) -> None:
         assert (out / png).read_bytes()[:8] == PNG
 
 
+class Interrupted(Exception):
+    pass
+
+
+class Dies(Scripted):
+    """Scripted, but the process 'dies' when asked question number ``after`` + 1."""
+
+    def __init__(self, name: str, after: int) -> None:
+        super().__init__(name)
+        self.after = after
+
+    def ask(self, question: str, history: Sequence[tuple[str, str]]) -> Answer:
+        if len(self.histories) == self.after:
+            raise Interrupted
+        return super().ask(question, history)
+
+
+def test_resume_reuses_the_answers_of_an_interrupted_run(
+    scripted_run: tuple[Path, Any, Scripted], tmp_path: Path
+) -> None:
+    questions = [FACTOID, FOLLOWUP, UNANSWERABLE]
+    with pytest.raises(Interrupted):
+        evaluate(
+            questions, [Dies("ours", after=2)], tmp_path, generator="extractive", progress=False
+        )
+    saved = (tmp_path / "checkpoint.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["id"] for line in saved] == [FACTOID.id, FOLLOWUP.id]
+    # a line torn by the kill, and one of another generator, are not reused
+    with (tmp_path / "checkpoint.jsonl").open("a", encoding="utf-8") as f:
+        f.write('{"system": "ours", "id": "en-unanswerable-cup", "gen')
+
+    again = Scripted("ours")
+    summary = evaluate(
+        questions, [again], tmp_path, generator="extractive", progress=False, resume=True
+    )
+    assert [q for q, _ in again.histories] == [UNANSWERABLE.question]  # only what was missing
+    assert not (tmp_path / "checkpoint.jsonl").exists()
+    full_out, full_summary, _ = scripted_run
+    resumed = [json.loads(line) for line in (tmp_path / "ours.jsonl").read_text().splitlines()]
+    straight = [json.loads(line) for line in (full_out / "ours.jsonl").read_text().splitlines()]
+    assert resumed == straight
+    assert summary.system("ours").metrics == full_summary.system("ours").metrics
+
+
+def test_without_resume_a_checkpoint_is_started_over(tmp_path: Path) -> None:
+    with pytest.raises(Interrupted):
+        evaluate(
+            [FACTOID, FOLLOWUP],
+            [Dies("ours", after=1)],
+            tmp_path,
+            generator="extractive",
+            progress=False,
+        )
+    fresh = Scripted("ours")
+    evaluate([FACTOID, FOLLOWUP], [fresh], tmp_path, generator="extractive", progress=False)
+    assert len(fresh.histories) == 2
+    # and a checkpoint of another generator is not reused by a resumed run
+    with pytest.raises(Interrupted):
+        evaluate(
+            [FACTOID, FOLLOWUP],
+            [Dies("ours", after=1)],
+            tmp_path,
+            generator="extractive",
+            progress=False,
+        )
+    other = Scripted("ours")
+    evaluate(
+        [FACTOID, FOLLOWUP], [other], tmp_path, generator="bundled", progress=False, resume=True
+    )
+    assert len(other.histories) == 2
+
+
+def test_answer_round_trips_through_its_dict() -> None:
+    answer = Scripted("ours").ask(FACTOID.question, ())
+    assert Answer.from_dict(json.loads(json.dumps(answer.to_dict()))) == answer
+
+
 # -- real systems ----------------------------------------------------------------------------
 
 
