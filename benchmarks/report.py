@@ -714,13 +714,23 @@ def _chunks(results: dict[str, Any], size: int) -> float:
 
 
 def _loglog(ax: Any, ylabel: str, title: str) -> None:
-    ax.set_xscale("log")
-    ax.set_yscale("log")
+    """Log axes when there are points to scale (a partial run may have none yet)."""
+    points = [
+        (x, y)
+        for line in ax.get_lines()
+        if not line.get_label().startswith("target")  # the target lines span the axes
+        for x, y in zip(line.get_xdata(), line.get_ydata(), strict=True)
+        if x > 0 and y > 0
+    ]
+    if points:
+        ax.set_xscale("log")
+        ax.set_yscale("log")
     ax.set_xlabel("corpus size (chunks)")
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize="small")
+    if any(not line.get_label().startswith("_") for line in ax.get_lines()):
+        ax.legend(fontsize="small")
 
 
 # --- Whole report ----------------------------------------------------------------------------

@@ -36,7 +36,9 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -168,13 +170,39 @@ def cache_command(size: int, naive: bool = False) -> str:
     return f"python -m benchmarks.embed_cache --size {size}" + (" --naive" if naive else "")
 
 
+def naive_view(files: CorpusFiles) -> Path:
+    """The corpus's articles at a path without dot-folders, for the ``naive`` baseline.
+
+    llama-index's ``SimpleDirectoryReader`` (``exclude_hidden``) skips every file with a
+    dot-folder anywhere in its path, and the data dir is ``.rag``: evals/baselines.py would
+    find no files there. A link at a fixed visible path also keeps the file paths that
+    llama-index embeds with each node the same from run to run (the cache keys).
+    """
+    link = Path(tempfile.gettempdir()) / "kabar-bench" / files.root.name
+    link.parent.mkdir(parents=True, exist_ok=True)
+    if link.is_symlink() and link.resolve() == files.articles_dir.resolve():
+        return link
+    tmp = link.with_name(f".{link.name}.{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    tmp.symlink_to(files.articles_dir.resolve(), target_is_directory=True)
+    os.replace(tmp, link)
+    return link
+
+
 class SizeBench:
     """Every measurement of one corpus size; results accumulate in ``entry``."""
 
-    def __init__(self, size: int, args: argparse.Namespace, log: Log) -> None:
+    def __init__(
+        self,
+        size: int,
+        args: argparse.Namespace,
+        log: Log,
+        save: Callable[[dict[str, Any]], None] = lambda entry: None,
+    ) -> None:
         self.size = size
         self.args = args
         self.log = log
+        self.save = save
         self.files: CorpusFiles = ensure_corpus(size, args.seed, args.corpus_root, progress=log)
         self.questions = [
             {**q.__dict__, "answers": list(q.answers)} for q in self.files.questions()
@@ -211,6 +239,8 @@ class SizeBench:
             self.entry["errors"][label or name] = str(exc)
             self.log(f"  {exc}")
             return None
+        finally:
+            self.save(self.entry)  # a later failure keeps what was measured
 
     def run(self) -> dict[str, Any]:
         entry, args = self.entry, self.args
@@ -272,7 +302,8 @@ class SizeBench:
     def naive(self, asked: list[dict[str, Any]]) -> None:
         entry, args = self.entry, self.args
         entry["naive"] = {}
-        texts = naive_node_texts(self.files.articles_dir)
+        corpus = naive_view(self.files)
+        texts = naive_node_texts(corpus)
         have = coverage(self.cache, texts)
         entry["naive_cache_coverage"] = {"present": have.present, "total": have.total}
         if not (self.uncached or have.complete or args.allow_slow):
@@ -288,7 +319,7 @@ class SizeBench:
                 "generator": generator,
                 "questions": asked,
                 "warmup": self.warmup[0],
-                "corpus": str(self.files.articles_dir),
+                "corpus": str(corpus),
                 "cache": str(args.cache),
             }
             entry["naive"][generator] = self.stage("naive", spec, f"naive-{generator}")
@@ -390,7 +421,10 @@ def save_results(results: dict[str, Any], out: Path) -> None:
     tmp = out / f".{RESULTS_FILE}.tmp"
     tmp.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
     os.replace(tmp, out / RESULTS_FILE)
-    write_report(results, out)
+    try:
+        write_report(results, out)
+    except Exception:  # the JSON is saved; `python -m benchmarks.report` can retry
+        print(f"could not write the report:\n{traceback.format_exc()}", flush=True)
 
 
 def code_version() -> dict[str, Any]:
@@ -512,10 +546,19 @@ def main(argv: list[str] | None = None) -> int:
     results["runs"].append(run_info)
     for size in args.sizes:
         log(f"size {size}")
-        entry = SizeBench(size, args, log).run()
-        entry["run"] = len(results["runs"]) - 1
-        results["sizes"][str(size)] = entry
-        save_results(results, args.out)
+
+        def save(entry: dict[str, Any], size: int = size) -> None:
+            entry["run"] = len(results["runs"]) - 1
+            results["sizes"][str(size)] = entry
+            save_results(results, args.out)
+
+        bench = SizeBench(size, args, log, save)
+        try:
+            bench.run()
+        except Exception:  # record it, keep what was measured, go on with the next size
+            bench.entry["errors"]["run"] = traceback.format_exc()
+            log(f"  size {size} failed:\n{traceback.format_exc()}")
+        save(bench.entry)
     run_info["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     save_results(results, args.out)
     log(f"wrote {args.out / RESULTS_FILE} and {args.out / 'bench.md'}")
