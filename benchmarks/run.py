@@ -414,13 +414,16 @@ def load_results(path: Path) -> dict[str, Any]:
     return {"schema": 1, "runs": [], "sizes": {}}
 
 
-def save_results(results: dict[str, Any], out: Path) -> None:
+def save_results(results: dict[str, Any], out: Path, report: bool = True) -> None:
+    """Write bench.json (atomically) and, with ``report``, bench.md and the plots."""
     from benchmarks.report import write_report
 
     out.mkdir(parents=True, exist_ok=True)
     tmp = out / f".{RESULTS_FILE}.tmp"
     tmp.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
     os.replace(tmp, out / RESULTS_FILE)
+    if not report:
+        return
     try:
         write_report(results, out)
     except Exception:  # the JSON is saved; `python -m benchmarks.report` can retry
@@ -547,10 +550,10 @@ def main(argv: list[str] | None = None) -> int:
     for size in args.sizes:
         log(f"size {size}")
 
-        def save(entry: dict[str, Any], size: int = size) -> None:
+        def save(entry: dict[str, Any], size: int = size, report: bool = False) -> None:
             entry["run"] = len(results["runs"]) - 1
             results["sizes"][str(size)] = entry
-            save_results(results, args.out)
+            save_results(results, args.out, report)
 
         bench = SizeBench(size, args, log, save)
         try:
@@ -558,7 +561,7 @@ def main(argv: list[str] | None = None) -> int:
         except Exception:  # record it, keep what was measured, go on with the next size
             bench.entry["errors"]["run"] = traceback.format_exc()
             log(f"  size {size} failed:\n{traceback.format_exc()}")
-        save(bench.entry)
+        save(bench.entry, report=True)
     run_info["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     save_results(results, args.out)
     log(f"wrote {args.out / RESULTS_FILE} and {args.out / 'bench.md'}")

@@ -199,3 +199,18 @@ def test_benchmark_run_smoke(tmp_path: Path) -> None:
     corpus_dirs = list((tmp_path / "corpora").iterdir())
     texts = [json.loads(line) for line in (corpus_dirs[0] / "chunk_texts.jsonl").open()]
     assert coverage(cache, texts).complete
+
+
+def test_naive_view_is_a_visible_stable_link(tmp_path: Path) -> None:
+    """llama-index's reader skips paths with dot-folders; the data dir is .rag."""
+    from llama_index.core import SimpleDirectoryReader
+
+    from benchmarks.run import naive_view
+
+    files = write_corpus(generate(20, seed=5), tmp_path / ".rag" / "corpora" / "s5-n20-c500")
+    view = naive_view(files)
+    assert not any(part.startswith(".") for part in view.parts)
+    assert view.resolve() == files.articles_dir.resolve()
+    assert naive_view(files) == view  # the same path every run: the node texts embed it
+    documents = SimpleDirectoryReader(input_dir=str(view)).load_data()
+    assert len(documents) == files.n_articles
