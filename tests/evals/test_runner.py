@@ -300,32 +300,30 @@ def test_resume_reuses_the_answers_of_an_interrupted_run(
     assert summary.system("ours").metrics == full_summary.system("ours").metrics
 
 
-def test_without_resume_a_checkpoint_is_started_over(tmp_path: Path) -> None:
+def _interrupted_run(out: Path) -> None:
+    """An extractive run of two questions that dies on the second, leaving a checkpoint."""
     with pytest.raises(Interrupted):
         evaluate(
             [FACTOID, FOLLOWUP],
             [Dies("ours", after=1)],
-            tmp_path,
+            out,
             generator="extractive",
             progress=False,
         )
-    fresh = Scripted("ours")
-    evaluate([FACTOID, FOLLOWUP], [fresh], tmp_path, generator="extractive", progress=False)
-    assert len(fresh.histories) == 2
-    # and a checkpoint of another generator is not reused by a resumed run
-    with pytest.raises(Interrupted):
-        evaluate(
-            [FACTOID, FOLLOWUP],
-            [Dies("ours", after=1)],
-            tmp_path,
-            generator="extractive",
-            progress=False,
-        )
-    other = Scripted("ours")
+    assert (out / "checkpoint.jsonl").is_file()
+
+
+@pytest.mark.parametrize(
+    ("generator", "resume"), [("extractive", False), ("bundled", True)], ids=["fresh", "other-gen"]
+)
+def test_a_checkpoint_is_not_reused(tmp_path: Path, generator: str, resume: bool) -> None:
+    """Without --resume a run starts over; with it, another generator's answers don't count."""
+    _interrupted_run(tmp_path)
+    again = Scripted("ours")
     evaluate(
-        [FACTOID, FOLLOWUP], [other], tmp_path, generator="bundled", progress=False, resume=True
+        [FACTOID, FOLLOWUP], [again], tmp_path, generator=generator, progress=False, resume=resume
     )
-    assert len(other.histories) == 2
+    assert len(again.histories) == 2
 
 
 def test_answer_round_trips_through_its_dict() -> None:

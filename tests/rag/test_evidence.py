@@ -5,6 +5,7 @@ from rag import Assistant
 from rag.conflicts import figures_conflict
 from rag.evidence import (
     Evidence,
+    Selection,
     SentenceVectors,
     expected_answer_type,
     has_answer_type,
@@ -30,19 +31,24 @@ def test_answer_type_ignores_dates_when_a_number_is_wanted() -> None:
     assert has_answer_type("Protes dimulai pada hari Minggu (2/1/2022).", "date")
 
 
-def test_selection_picks_the_answering_sentence_within_budget(assistant: Assistant) -> None:
-    question = "Berapa orang mencari perawatan di rumah sakit?"
-    r = assistant.retriever.search(question, k=6)
-    selection = select_evidence(
+def _select(assistant: Assistant, question: str, sentences: int, chars: int) -> Selection:
+    """Evidence for ``question`` as the assistant picks it, with the given budget."""
+    r = assistant.retriever.search(question)
+    return select_evidence(
         question,
         r.query_vector,
         r.passages,
         assistant.retriever.document,
         assistant.sentence_vectors,
         assistant.retriever.analyzer,
-        3,
-        400,
+        sentences,
+        chars,
+        r.terms,
     )
+
+
+def test_selection_picks_the_answering_sentence_within_budget(assistant: Assistant) -> None:
+    selection = _select(assistant, "Berapa orang mencari perawatan di rumah sakit?", 3, 400)
     chosen = selection.sentences
     assert 1 <= len(chosen) <= 3
     assert "2.600" in chosen[0].text
@@ -119,16 +125,7 @@ def test_quantity_question_gets_the_sentence_with_the_figure(assistant: Assistan
     diversity bring it into the default budget."""
     question = "Berapa jumlah pasukan CSTO yang dikirim ke Kazakhstan?"
     settings = assistant.settings
-    r = assistant.retriever.search(question)
-    selection = select_evidence(
-        question,
-        r.query_vector,
-        r.passages,
-        assistant.retriever.document,
-        assistant.sentence_vectors,
-        assistant.retriever.analyzer,
-        settings.evidence_sentences,
-        settings.evidence_max_chars,
-        r.terms,
+    selection = _select(
+        assistant, question, settings.evidence_sentences, settings.evidence_max_chars
     )
     assert any("2.500 orang" in e.text for e in selection.sentences)
