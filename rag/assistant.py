@@ -23,6 +23,7 @@ from rag.generators.base import GenerationRequest, Generator
 from rag.generators.errors import GenerationError
 from rag.generators.extractive import ExtractiveGenerator
 from rag.generators.factory import make_generator
+from rag.injection import is_injection
 from rag.language import detect_language
 from rag.prompts import REFUSAL, source_label
 from rag.refusal import absent_entities, says_not_found
@@ -182,7 +183,9 @@ class Assistant:
             self.settings.evidence_max_chars,
             retrieval.terms,
         )
-        evidence = selection.sentences
+        # A sentence telling the assistant to ignore its instructions is no evidence: neither
+        # quoted nor shown to the model.
+        evidence = [e for e in selection.sentences if not is_injection(e.text)]
         timings["evidence_ms"] = _ms(t)
         passages = tuple(p.to_passage() for p in retrieval.passages)
 
