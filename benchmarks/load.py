@@ -1,7 +1,8 @@
 """Bounded load on loopback: N concurrent clients asking questions, each answer checked.
 
     .venv/bin/python -m benchmarks.load --target http --generator extractive
-    .venv/bin/python -m benchmarks.load --target http --generator bundled --requests 1
+    .venv/bin/python -m benchmarks.load --target http --generator bundled --requests 1 \
+        --max-seconds 1200
     .venv/bin/python -m benchmarks.load --target gradio
     .venv/bin/python -m benchmarks.load --target http --url http://127.0.0.1:8000  # running
 
@@ -12,11 +13,12 @@ script never sends load to another machine. Each of ``--clients`` threads (defau
 ``--requests`` questions to ``POST /ask`` (or to the Gradio queue's ``/ask`` endpoint through
 gradio_client), starting together; no request is sent after ``--max-seconds``.
 
-Before the load, every question is asked once, sequentially, with the extractive generator:
-retrieval does not depend on the generator, so under load each answer must echo its own
-question, retrieve the same chunks and agree on refusing, and cite only articles it retrieved
-(else it is counted as *crossed*, an answer meant for another request); with the extractive
-generator its text must also be identical. Writes latency percentiles, counts, errors and
+Before the load, every question is asked once, sequentially, with the extractive generator
+(then once with the server's own generator, which loads its model). Retrieval does not
+depend on the generator, so under load each answer must echo its own question, retrieve the
+same chunks, agree on refusing and cite only articles it retrieved (else it is counted as
+*crossed*, an answer meant for another request); with the extractive generator its text
+must also be identical. Writes latency percentiles, counts, errors and
 5xx responses to benchmarks/results/load-<target>-<generator>.json (+ .md); exit status 1
 unless every request was sent and answered with 2xx JSON, none crossed.
 """
@@ -414,6 +416,7 @@ def main(argv: list[str] | None = None) -> int:
         ask, close = maker(url, args.max_seconds)
         try:
             expected = sequential(ask, QUESTIONS)
+            ask(QUESTIONS[0], None)  # warm-up with the server's generator: loads the model
         finally:
             close()
         print(f"sequential run done; {args.clients} clients x {args.requests}", flush=True)

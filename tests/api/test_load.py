@@ -105,13 +105,16 @@ def test_twenty_clients_extractive(target: str, seeded_settings: Settings, tmp_p
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3900)  # 2 x --max-seconds: the bound of a run, and then some
 def test_twenty_clients_bundled_http(
     seeded_settings: Settings, models_dir: Path, tmp_path: Path
 ) -> None:
+    """Answers are generated one at a time (~9 s each on 2 idle cores), so the last client
+    waits for 19 others: --max-seconds leaves room for a busy machine."""
     report = run_load(
         tmp_path,
         *("--target", "http", "--generator", "bundled", "--models-dir", str(models_dir)),
-        *("--clients", "20", "--requests", "1", "--max-seconds", "900"),
+        *("--clients", "20", "--requests", "1", "--max-seconds", "1800"),
         *("--data-dir", str(seeded_settings.data_dir)),
     )
     assert_clean(report, 20)
