@@ -567,6 +567,10 @@ def _answer_dominates(
             f"naive: retrieval {_stat(naive.get('retrieve_ms'))} ms, generation "
             f"{_stat(naive.get('generate_ms'))} ms"
         )
+        if ours.get("generate_ms", {}).get("n"):
+            first = _stat(ours["first_token_ms"], scale=1e-3, digits=1)
+            whole = _stat(naive["total_ms"], scale=1e-3, digits=1)
+            parts.append(f"ours streams: first token p50 {first} s vs naive's answer {whole} s")
     if not better:
         parts.append(
             f"ours refused {_pct(ours['refused'])}, retrieved the article for "
@@ -579,11 +583,18 @@ def _answer_fix(generator: str, faster: bool, better: bool) -> str:
     notes = []
     if not faster and generator == "extractive":
         notes.append(
-            "without a model, naive's answer is its top node as is, while ours embeds the top "
-            "chunks' sentences to pick evidence (the evidence step is the difference)"
+            "without a model, naive's answer is its top node as is, while ours embeds the "
+            "sentences of the top 6 chunks at question time to pick evidence (the evidence "
+            "step is the difference). Fix (rag/evidence.py with index/): embed sentences at "
+            "ingest and store them, so evidence selection is dot products"
         )
     elif not faster:
-        notes.append("generation dominates both: see the generate part")
+        notes.append(
+            "generation on two shared cores dominates both and varies with the other load "
+            "(see p95): the whole-answer ratio is within that noise, while ours shows its "
+            "first words much earlier since it streams. Faster generation: README (model "
+            "choice, RAG_GENERATOR=openai)"
+        )
     if not better and generator == "extractive":
         notes.append(
             "naive's extractive answer is a whole article, which contains the answer whenever "
