@@ -1,4 +1,4 @@
-"""Re-ingesting an unchanged corpus: a read and a hash per file, not a decode."""
+"""Re-ingesting an unchanged corpus (a read and a hash per file), and batched vector writes."""
 
 from __future__ import annotations
 
@@ -101,3 +101,24 @@ def test_a_changed_or_moved_file_still_goes_through_the_loader(
     record = stores.docstore.document("bandung")
     assert record is not None and record.path == str((moved / "bandung.txt").resolve())
     assert "4321" in (stores.docstore.document("medan") or record).raw
+
+
+def test_new_vectors_go_to_chroma_in_one_call_per_group(
+    corpus: Path, stores: Stores, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Chroma upsert costs a disk write whatever its size: one per embedding group."""
+    from index.vectors import VectorStore
+
+    calls: list[list[str]] = []
+    real = VectorStore.upsert
+
+    def upsert(self: VectorStore, ids: Any, *args: Any, **kwargs: Any) -> None:
+        calls.append(list(ids))
+        real(self, ids, *args, **kwargs)
+
+    monkeypatch.setattr(VectorStore, "upsert", upsert)
+    report = ingest(stores, [corpus])
+
+    assert len(report.added) == 4
+    assert len(calls) == 1  # 4 short articles: one embedding group
+    assert sorted(calls[0]) == sorted(stores.docstore.chunk_ids())
