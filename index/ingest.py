@@ -137,7 +137,9 @@ def ingest(
             or stores.lexical.version is None
             or stores.lexical.size != stores.docstore.count_chunks()
         ):
-            build_lexical_index(stores.data_dir / "bm25", stores.docstore.iter_tokens())
+            stores.published_here.add(
+                build_lexical_index(stores.data_dir / "bm25", stores.docstore.iter_tokens())
+            )
             stores.lexical.refresh()
         stores.docstore.set_meta("vectors_at", location)
         dirty.unlink(missing_ok=True)
@@ -164,7 +166,9 @@ def remove_documents(stores: Stores, doc_ids: Sequence[str]) -> IngestReport:
             stores.vectors.delete(stores.docstore.delete_document(doc_id))
             report.removed.append(doc_id)
         if report.removed or repair:
-            build_lexical_index(stores.data_dir / "bm25", stores.docstore.iter_tokens())
+            stores.published_here.add(
+                build_lexical_index(stores.data_dir / "bm25", stores.docstore.iter_tokens())
+            )
             stores.lexical.refresh()
         dirty.unlink(missing_ok=True)
     return report.build(time.perf_counter() - started)

@@ -38,6 +38,7 @@ class LexicalIndex:
         self._bm25: bm25s.BM25 | None = None
         self._ids: list[str] = []
         self._position: dict[str, int] = {}
+        self._id_set: frozenset[str] = frozenset()
         self.refresh()
 
     @property
@@ -47,6 +48,11 @@ class LexicalIndex:
     @property
     def version(self) -> str | None:
         return self._version
+
+    def published(self) -> tuple[str | None, frozenset[str]]:
+        """The loaded build's version and chunk ids, read together."""
+        with self._lock:
+            return self._version, self._id_set
 
     def refresh(self) -> None:
         """Load the published build if it changed since the last load."""
@@ -69,6 +75,7 @@ class LexicalIndex:
         with self._lock:
             self._bm25, self._ids, self._version = bm25, ids, version
             self._position = {cid: i for i, cid in enumerate(ids)}
+            self._id_set = frozenset(ids)
 
     def query(
         self, tokens: list[str], k: int, allowed: Iterable[str] | None = None

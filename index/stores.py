@@ -42,6 +42,10 @@ class Stores:
         self.settings = settings
         self.docstore = docstore
         self.lexical = lexical
+        # BM25 builds published through these stores: the Chroma client here made their
+        # vectors, so it already searches them. A newer build from elsewhere was written by
+        # another process, whose vectors a local Chroma client sees only once reopened.
+        self.published_here: set[str] = set()
         if embedder is not None:
             self.__dict__["embedder"] = embedder
 
@@ -70,6 +74,11 @@ class Stores:
             path=None if settings.chroma_url else settings.data_dir / "chroma",
             url=settings.chroma_url,
         )
+
+    def reload_vectors(self) -> None:
+        """Let an open local Chroma client search the vectors another process wrote."""
+        if "vectors" in self.__dict__:  # opened (a cached_property): else it opens fresh
+            self.vectors.reopen()
 
     @classmethod
     def open(cls, settings: IndexSettings, embedder: Embedder | None = None) -> Stores:

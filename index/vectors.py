@@ -46,7 +46,22 @@ class VectorStore:
         self.embedder_id = embedder_id
         self.dim = dim
         self.location = url or str(path)
+        self._collection_name = collection_name
+        self._path, self._url = path, url
         self._lock = threading.Lock()
+        self._open()
+        stored = self._collection.metadata or {}
+        if stored.get("embedder") != embedder_id or int(stored.get("dim", -1)) != dim:
+            raise EmbedderMismatchError(
+                f"the collection {collection_name!r} at {self.location} holds vectors of "
+                f"{stored.get('embedder')} (dim {stored.get('dim')}), but the configured embedder "
+                f"is {embedder_id} (dim {dim}). Use the same embedder, or rebuild with "
+                "`rag ingest --rebuild` (or another RAG_DATA_DIR / RAG_COLLECTION)."
+            )
+
+    def _open(self) -> None:
+        path, url, collection_name = self._path, self._url, self._collection_name
+        embedder_id, dim = self.embedder_id, self.dim
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         try:
             if url:
@@ -76,17 +91,25 @@ class VectorStore:
             # how to rebuild it, as the other stores of a data dir do.
             hint = "" if url else f"; {REBUILD_HINT}"
             raise VectorStoreError(f"cannot open Chroma at {self.location}: {exc}{hint}") from exc
-        stored = self._collection.metadata or {}
-        if stored.get("embedder") != embedder_id or int(stored.get("dim", -1)) != dim:
-            raise EmbedderMismatchError(
-                f"the collection {collection_name!r} at {self.location} holds vectors of "
-                f"{stored.get('embedder')} (dim {stored.get('dim')}), but the configured embedder "
-                f"is {embedder_id} (dim {dim}). Use the same embedder, or rebuild with "
-                "`rag ingest --rebuild` (or another RAG_DATA_DIR / RAG_COLLECTION)."
-            )
+
+    def reopen(self) -> None:
+        """Search what another process wrote since this local store was opened.
+
+        A local Chroma client keeps its HNSW index in memory and does not reload it when
+        another process (``rag ingest`` next to a running server) adds vectors: it counts
+        them but does not find them. Closing the client and opening the folder again loads
+        the current index. Queries hold the same lock, so none runs on the closed client.
+        A Chroma server needs none of this: every client sees its writes.
+        """
+        if self._url is not None:
+            return
+        with self._lock:
+            self._client.close()
+            self._open()
 
     def count(self) -> int:
-        return int(self._collection.count())
+        with self._lock:
+            return int(self._collection.count())
 
     def ids(self) -> set[str]:
         found: set[str] = set()
@@ -125,12 +148,13 @@ class VectorStore:
     ) -> list[VectorHit]:
         if k <= 0:
             raise ValueError(f"k must be positive, got {k}")
-        result = self._collection.query(
-            query_embeddings=[list(map(float, embedding))],
-            n_results=k,
-            where=where or None,
-            include=["distances"],
-        )
+        with self._lock:
+            result = self._collection.query(
+                query_embeddings=[list(map(float, embedding))],
+                n_results=k,
+                where=where or None,
+                include=["distances"],
+            )
         ids = result["ids"][0] if result["ids"] else []
         distances = (result.get("distances") or [[]])[0]
         return [VectorHit(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=True)]

@@ -106,7 +106,12 @@ class Retriever(BaseRetriever):
         self.stores = stores
         self.settings = settings
         self.analyzer = IndonesianAnalyzer()
+        # One consistent view, replaced together when an ingest publishes a new BM25 build:
+        # the articles and the chunk ids of that build. Chunks outside it (written by an
+        # ingest still running, or superseded by one) are not returned, so a search never
+        # mixes old and new versions of an article.
         self._docs: dict[str, DocumentRecord] = {}
+        self._published: frozenset[str] = frozenset()
         self._docs_version: object = object()
         self._lock = threading.Lock()
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -150,6 +155,8 @@ class Retriever(BaseRetriever):
         timings: dict[str, float] = {}
         started = time.perf_counter()
         self.refresh()
+        with self._lock:
+            docs, published = self._docs, self._published
         vector = self.embed_query(query)
         timings["embed_ms"] = _ms(started)
 
@@ -185,8 +192,8 @@ class Retriever(BaseRetriever):
         passages: list[PassageNode] = []
         for chunk_id, score in fused:
             record = records.get(chunk_id)  # absent: a vector not (or no longer) committed
-            doc = self._docs.get(record.doc_id) if record else None
-            if record is None or doc is None:
+            doc = docs.get(record.doc_id) if record else None
+            if record is None or doc is None or chunk_id not in published:
                 continue
             if chunk_id not in similarity:
                 similarity[chunk_id] = float(np.dot(record.embedding, vector))
@@ -230,11 +237,14 @@ class Retriever(BaseRetriever):
     def refresh(self) -> None:
         """Pick up a newer index published by an ingest (in this or another process)."""
         self.stores.lexical.refresh()
-        version = self.stores.lexical.version
-        if version != self._docs_version:
-            docs = {d.doc_id: d for d in self.stores.docstore.documents()}
-            with self._lock:
-                self._docs, self._docs_version = docs, version
+        version, published = self.stores.lexical.published()
+        if version == self._docs_version:
+            return
+        if version is not None and version not in self.stores.published_here:
+            self.stores.reload_vectors()  # another process's ingest: search its vectors too
+        docs = {d.doc_id: d for d in self.stores.docstore.documents()}
+        with self._lock:
+            self._docs, self._published, self._docs_version = docs, published, version
 
     def vocabulary(self) -> frozenset[str]:
         """Lower-cased words of the whole corpus (computed once per index version)."""
