@@ -319,8 +319,7 @@ def _answers(results: dict[str, Any]) -> list[str]:
         "normalisation (`evals.metrics.matched_groups`: case, punctuation, 2.500 = 2,500). "
         "`naive` is evals/baselines.py's llama-index defaults pipeline over the same files "
         "(no streaming: its first token is its answer). With the extractive generator its "
-        '"answer" is its whole top node (a whole article here), which any substring metric '
-        "rewards.",
+        "answer is the sentence of its top node closest to the question (same embedder).",
         "",
         *_table(header, rows),
         "",
@@ -583,10 +582,10 @@ def _answer_fix(generator: str, faster: bool, better: bool) -> str:
     notes = []
     if not faster and generator == "extractive":
         notes.append(
-            "without a model, naive's answer is its top node as is, while ours embeds the "
-            "sentences of the top 6 chunks at question time to pick evidence (the evidence "
-            "step is the difference). Fix (rag/evidence.py with index/): embed sentences at "
-            "ingest and store them, so evidence selection is dot products"
+            "without a model, naive picks the closest sentence of its top node only, while "
+            "ours embeds the sentences of the top 6 chunks at question time to pick evidence "
+            "(the evidence step is the difference). Fix (rag/evidence.py with index/): embed "
+            "sentences at ingest and store them, so evidence selection is dot products"
         )
     elif not faster:
         notes.append(
