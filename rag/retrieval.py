@@ -109,9 +109,10 @@ class Retriever(BaseRetriever):
         # One consistent view, replaced together when an ingest publishes a new BM25 build:
         # the articles and the chunk ids of that build. Chunks outside it (written by an
         # ingest still running, or superseded by one) are not returned, so a search never
-        # mixes old and new versions of an article.
+        # mixes old and new versions of an article. ``None``: no build was ever published (a
+        # first ingest killed before its BM25 step), so the document store alone decides.
         self._docs: dict[str, DocumentRecord] = {}
-        self._published: frozenset[str] = frozenset()
+        self._published: frozenset[str] | None = None
         self._docs_version: object = object()
         self._lock = threading.Lock()
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -193,7 +194,9 @@ class Retriever(BaseRetriever):
         for chunk_id, score in fused:
             record = records.get(chunk_id)  # absent: a vector not (or no longer) committed
             doc = docs.get(record.doc_id) if record else None
-            if record is None or doc is None or chunk_id not in published:
+            if record is None or doc is None:
+                continue
+            if published is not None and chunk_id not in published:
                 continue
             if chunk_id not in similarity:
                 similarity[chunk_id] = float(np.dot(record.embedding, vector))
@@ -244,7 +247,8 @@ class Retriever(BaseRetriever):
             self.stores.reload_vectors()  # another process's ingest: search its vectors too
         docs = {d.doc_id: d for d in self.stores.docstore.documents()}
         with self._lock:
-            self._docs, self._published, self._docs_version = docs, published, version
+            self._docs, self._docs_version = docs, version
+            self._published = None if version is None else published
 
     def vocabulary(self) -> frozenset[str]:
         """Lower-cased words of the whole corpus (computed once per index version)."""
