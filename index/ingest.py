@@ -137,10 +137,7 @@ def ingest(
             or stores.lexical.version is None
             or stores.lexical.size != stores.docstore.count_chunks()
         ):
-            stores.published_here.add(
-                build_lexical_index(stores.data_dir / "bm25", stores.docstore.iter_tokens())
-            )
-            stores.lexical.refresh()
+            _publish_bm25(stores)
         stores.docstore.set_meta("vectors_at", location)
         dirty.unlink(missing_ok=True)
     return report.build(time.perf_counter() - started)
@@ -166,12 +163,17 @@ def remove_documents(stores: Stores, doc_ids: Sequence[str]) -> IngestReport:
             stores.vectors.delete(stores.docstore.delete_document(doc_id))
             report.removed.append(doc_id)
         if report.removed or repair:
-            stores.published_here.add(
-                build_lexical_index(stores.data_dir / "bm25", stores.docstore.iter_tokens())
-            )
-            stores.lexical.refresh()
+            _publish_bm25(stores)
         dirty.unlink(missing_ok=True)
     return report.build(time.perf_counter() - started)
+
+
+def _publish_bm25(stores: Stores) -> None:
+    """Rebuild the BM25 index from the document store, publish it and load it here."""
+    stores.published_here.add(
+        build_lexical_index(stores.data_dir / "bm25", stores.docstore.iter_tokens())
+    )
+    stores.lexical.refresh()
 
 
 def content_hash(article: Article) -> str:
