@@ -594,12 +594,7 @@ def _answer_fix(generator: str, faster: bool, better: bool) -> str:
             "first words much earlier since it streams. Faster generation: README (model "
             "choice, RAG_GENERATOR=openai)"
         )
-    if not better and generator == "extractive":
-        notes.append(
-            "naive's extractive answer is a whole article, which contains the answer whenever "
-            "the article is retrieved; ours quotes the 4 best sentences"
-        )
-    elif not better:
+    if not better:
         notes.append("see the per-question rows in bench.json")
     return "; ".join(notes)
 
