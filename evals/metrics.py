@@ -120,13 +120,23 @@ def retrieval_scores(
 
 # -- answers ---------------------------------------------------------------------------------
 def matched_groups(answer: str, answers: Sequence[Sequence[str]]) -> list[bool]:
-    """For each answer group: does one of its aliases occur in the answer (normalised)?"""
+    """For each answer group: does one of its aliases occur in the answer (normalised)?
+
+    An alias occurs from the start of a word, so a stem covers its longer forms ("return" in
+    "returned") but "ria" is not found in "kementerian"; one that ends in a digit must end a
+    word too ("26" is not in "2600", "5 januari" is not in "15 januari").
+    """
     text = normalize_answer(strip_markers(answer))
     found = []
     for group in answers:
         aliases = [normalize_answer(a) for a in group]
-        found.append(any(a and a in text for a in aliases))
+        found.append(any(a and _occurs(a, text) for a in aliases))
     return found
+
+
+def _occurs(alias: str, text: str) -> bool:
+    end = r"(?!\w)" if alias[-1].isdigit() else ""
+    return re.search(rf"(?<!\w){re.escape(alias)}{end}", text) is not None
 
 
 def str_em(answer: str, answers: Sequence[Sequence[str]]) -> float:

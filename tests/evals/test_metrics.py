@@ -151,6 +151,16 @@ def test_str_em_needs_every_group() -> None:
     assert str_em("RUSSIA and belarus.", COUNTRIES) == 1.0
 
 
+def test_an_alias_matches_from_a_word_start_and_a_number_to_a_word_end() -> None:
+    assert matched_groups("Kementerian Rusia mengatakan", [["RIA"]]) == [False]
+    assert matched_groups("kata RIA Novosti", [["RIA"]]) == [True]
+    assert matched_groups("the troops returned home", [["return"]]) == [True]  # a stem
+    assert matched_groups("lebih dari 2.600 orang", [["26"]]) == [False]
+    assert matched_groups("pada 15 Januari 2022", [["5 Januari"]]) == [False]
+    assert matched_groups("pada 5 Januari 2022", [["5 Januari"]]) == [True]
+    assert matched_groups("sebanyak 26 orang.", [["26"]]) == [True]
+
+
 def test_str_em_ignores_citation_markers() -> None:
     assert str_em("Pasukan tiba [2]", [["2"]]) == 0.0
 
