@@ -261,6 +261,7 @@ class Assistant:
             [f"{source_label(e, language)} {e.text}" for e in evidence],
             language,
             similarity=self._similarity_fn(evidence),
+            question=standalone,
         )
         timings["verify_ms"] = _ms(t)
         if not checked.sentences:

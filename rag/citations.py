@@ -4,8 +4,10 @@ After generation (a small model cites imperfectly):
 - a marker pointing to no evidence is removed;
 - a sentence whose key facts (numbers; names that occur in the evidence) are not in the
   passage(s) it cites is re-cited to passages that hold them, or dropped when none does;
+  a cited passage that holds none of what the sentence needs loses its marker;
 - a sentence without markers is cited to the passage that holds its facts, or, when it
   states no checkable fact, to the passage it is most similar to; otherwise it is dropped;
+- a sentence repeating an earlier one is dropped;
 - citations are renumbered 1..n in order of first use.
 Names in the answer that occur in no evidence at all (an English rendering of an Indonesian
 name, "Russia" for "Rusia") cannot be checked by string and are not held against the
@@ -27,6 +29,12 @@ MARKER_RE = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _SPLIT_RE = re.compile(r"(?<=[.!?])\s+|\n+")
 _SPACED_THOUSANDS_RE = re.compile(r"(\d),\s(\d{3})\b")
+_MARKS = r"(?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+"
+# "According to [1], ..." / "..., menurut [2]." name the source by its marker alone; without the
+# marker the phrase is left dangling ("According to, 18 ..."), so the phrase goes with it.
+_SOURCE_PHRASE = r"(?:according to|as reported by|based on|menurut|berdasarkan|dilansir)"
+_LEADING_SOURCE_RE = re.compile(rf"^{_SOURCE_PHRASE}\s*({_MARKS}),?\s*", re.IGNORECASE)
+_INNER_SOURCE_RE = re.compile(rf",?\s*\b{_SOURCE_PHRASE}\s*({_MARKS})", re.IGNORECASE)
 _ID_THOUSANDS_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![\d,]|\.\d)")
 _EN_THOUSANDS_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d.]|,\d)")
 
@@ -67,6 +75,11 @@ def split_answer(text: str) -> list[tuple[str, list[int]]]:
     pieces = [p.strip() for p in _SPLIT_RE.split(text) if p and p.strip()]
     sentences: list[tuple[str, list[int]]] = []
     for piece in pieces:
+        source = _LEADING_SOURCE_RE.match(piece)
+        if source and piece[source.end() :].strip():
+            rest = piece[source.end() :].strip()
+            piece = f"{rest[0].upper()}{rest[1:]} {source.group(1).strip()}"
+        piece = _INNER_SOURCE_RE.sub(lambda m: " " + m.group(1).strip(), piece)
         leading = re.match(r"^((?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+)", piece)
         if leading and sentences:
             sentences[-1][1].extend(_markers(leading.group(1)))
@@ -90,19 +103,34 @@ def verify_citations(
     language: Language,
     similarity: SimilarityFn | None = None,
     min_similarity: float = 0.82,
+    question: str = "",
 ) -> Verification:
-    """Check and repair the citations of ``answer`` against the numbered evidence."""
+    """Check and repair the citations of ``answer`` against the numbered evidence.
+
+    ``question``: what the answer replies to. A fact the question states (the country it asks
+    about) is no reason to keep a citation: it is not what the sentence adds.
+    """
     answer = normalize_numbers(answer, language)
     evidence = [_Evidence(numbers_in(t), _words(t)) for t in evidence_texts]
+
     all_words = set().union(*(e.words for e in evidence)) if evidence else set()
+    asked = set(_facts(question, all_words))
+    names = {n.lower() for t in evidence_texts for n in names_in(t)}
     removed = recited = dropped = 0
     kept: list[CheckedSentence] = []
+    said: set[str] = set()
     for body, markers in split_answer(answer):
+        if body.lower() in said:  # a small model can repeat itself until the token limit
+            dropped += 1
+            continue
+        said.add(body.lower())
         valid = [m - 1 for m in dict.fromkeys(markers) if 1 <= m <= len(evidence)]
         removed += len(markers) - len(valid)
         facts = _facts(body, all_words)
         if valid and facts and all(any(evidence[i].has(f) for i in valid) for f in facts):
-            kept.append(CheckedSentence(body, tuple(valid)))
+            kept.append(
+                CheckedSentence(body, _supporting(_added(facts, asked, names), valid, evidence))
+            )
             continue
         if valid and not facts and similarity is None:
             kept.append(CheckedSentence(body, tuple(valid)))  # nothing to check it with
@@ -119,8 +147,9 @@ def verify_citations(
         # such as "Tentu saja!" or "Here is the answer:" is dropped, with or without a marker).
         if similarity is not None and evidence:
             scores = list(similarity(body))
-            if valid and max(scores[i] for i in valid) >= min_similarity:
-                kept.append(CheckedSentence(body, tuple(valid)))
+            close = tuple(i for i in valid if scores[i] >= min_similarity)
+            if close:
+                kept.append(CheckedSentence(body, close))
                 continue
             best = max(range(len(scores)), key=scores.__getitem__)
             if scores[best] >= min_similarity:
@@ -214,6 +243,23 @@ def _facts(sentence: str, evidence_words: set[str]) -> list[Fact]:
             facts.append(("name", name))
     facts.extend(("entity", entry) for entry in entries)
     return facts
+
+
+def _added(facts: Sequence[Fact], asked: set[Fact], names: set[str]) -> list[Fact]:
+    """The facts a sentence adds to the question: not those the question states, nor a
+    capitalised word that names nothing in the evidence ("Pasukannya sekitar 2.500 orang")."""
+    added = [f for f in facts if f not in asked and (f[0] != "name" or _fuzzy_in(str(f[1]), names))]
+    return added or list(facts)
+
+
+def _supporting(
+    facts: Sequence[Fact], cited: Sequence[int], evidence: Sequence[_Evidence]
+) -> tuple[int, ...]:
+    """The cited passages that back the sentence: those needed to hold its facts, and any
+    other that holds all of them by itself. A small model cites every source it was shown
+    ("... 2.500 orang [3][2]"); a passage without the figure or the name is no support."""
+    needed = {cited[i] for i in _cover(facts, [evidence[c] for c in cited])}
+    return tuple(c for c in cited if c in needed or all(evidence[c].has(f) for f in facts))
 
 
 def _cover(facts: Sequence[Fact], evidence: Sequence[_Evidence]) -> list[int]:

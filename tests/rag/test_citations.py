@@ -85,3 +85,58 @@ def test_filler_without_facts_is_dropped_even_with_a_marker() -> None:
     )
     assert result.text == "Sekitar 2.500 orang dikirim [1]."
     assert result.dropped == 1
+
+
+def test_a_cited_passage_without_the_sentences_facts_loses_its_marker() -> None:
+    """A small model cites every source it was shown: "[1][3]" where only [1] has 2.500."""
+    result = verify_citations("Pasukannya sekitar 2.500 orang [1][3].", EVIDENCE, "id")
+    assert result.text == "Pasukannya sekitar 2.500 orang [1]."  # not kept for "Pasukannya"
+    assert result.used == (0,)
+
+
+def test_every_cited_passage_holding_all_the_facts_stays() -> None:
+    evidence = [*EVIDENCE, "Tokayev mengatakan 2.500 personel CSTO akan ditarik."]
+    result = verify_citations("Sekitar 2.500 orang dikirim [1][4].", evidence, "id")
+    assert result.used == (0, 3)
+    needed = verify_citations("Tokayev asked for 2,500 troops [3][1].", EVIDENCE, "en")
+    assert needed.used == (2, 0)  # each holds a fact the other lacks
+
+
+def test_facts_the_question_states_do_not_keep_a_citation() -> None:
+    evidence = [
+        "Seorang juru bicara kementerian kesehatan, Asel Artakshinova, berbicara.",
+        "Presiden Kazakhstan meminta bantuan militer.",
+    ]
+    answer = "Asel Artakshinova spoke for Kazakhstan's health ministry [1][2]."
+    asked = verify_citations(
+        answer, evidence, "en", question="Who spoke for Kazakhstan's health ministry?"
+    )
+    assert asked.text == "Asel Artakshinova spoke for Kazakhstan's health ministry [1]."
+    # without the question, "Kazakhstan" is a fact only passage 2 holds
+    assert verify_citations(answer, evidence, "en").used == (0, 1)
+
+
+def test_a_sentence_without_facts_keeps_only_the_cited_passages_it_resembles() -> None:
+    result = verify_citations(
+        "It was a difficult week [1][2][3].", EVIDENCE, "en", similarity=lambda s: [0.9, 0.5, 0.85]
+    )
+    assert result.text == "It was a difficult week [1][2]."
+    assert result.used == (0, 2)
+
+
+def test_a_marker_used_as_the_source_name_takes_its_phrase_along() -> None:
+    result = verify_citations("According to [2], 2,600 people sought treatment.", EVIDENCE, "en")
+    assert result.text == "2,600 people sought treatment [1]."
+    inner = verify_citations("Sekitar 2.500 orang dikirim, menurut [1].", EVIDENCE, "id")
+    assert inner.text == "Sekitar 2.500 orang dikirim [1]."
+    assert split_answer("Menurut [1] [2], Tokayev meminta bantuan.") == [
+        ("Tokayev meminta bantuan.", [1, 2])
+    ]
+
+
+def test_a_repeated_sentence_is_dropped() -> None:
+    result = verify_citations(
+        "About 2,500 troops were sent [1]. About 2,500 troops were sent [1].", EVIDENCE, "en"
+    )
+    assert result.text == "About 2,500 troops were sent [1]."
+    assert result.dropped == 1
