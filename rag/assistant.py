@@ -182,6 +182,7 @@ class Assistant:
             self.settings.evidence_sentences,
             self.settings.evidence_max_chars,
             retrieval.terms,
+            margin=self.settings.evidence_margin,
         )
         # A sentence telling the assistant to ignore its instructions is no evidence: neither
         # quoted nor shown to the model.

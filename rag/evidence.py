@@ -116,15 +116,21 @@ def select_evidence(
     max_sentences: int,
     max_chars: int,
     query_terms: Sequence[str] | None = None,
+    *,
+    margin: float,
 ) -> Selection:
-    """The best ``max_sentences`` sentences (at most ``max_chars`` in all), in the order picked:
-    best first, then each the best of what does not repeat the ones before.
+    """The best ``max_sentences`` sentences (at most ``max_chars`` in all) that score within
+    ``margin`` of the best one or hold the expected answer type, in the order picked: best
+    first, then each the best of what does not repeat the ones before.
 
     ``query_terms`` are the question's lexical terms (default: ``analyzer(question)``); the
-    retriever's add the long forms of the acronyms the question uses.
+    retriever's add the long forms of the acronyms the question uses. ``margin`` is
+    ``Settings.evidence_margin`` (why: there).
     """
     if max_sentences <= 0:
         raise ValueError(f"max_sentences must be positive, got {max_sentences}")
+    if margin < 0:
+        raise ValueError(f"margin must not be negative, got {margin}")
     candidates: list[tuple[PassageNode, int, DocumentRecord, int, int, str]] = []
     seen: set[str] = set()
     for rank, passage in enumerate(passages):
@@ -169,8 +175,17 @@ def select_evidence(
             )
         )
     best = sorted(scored, key=lambda e: -e.score)[:max_sentences]
+    # Close to the best, or holding the kind of answer asked for: the sentence with the
+    # figure often shares few words with the question (see ANSWER_TYPE_BONUS).
+    floor = best[0].score - margin
+    close = [
+        i
+        for i, (e, c) in enumerate(zip(scored, candidates, strict=True))
+        if e.score >= floor or (wants and has_answer_type(c[5], wants))
+    ]
     return Selection(
-        _diverse(scored, matrix, max_sentences, max_chars), max(e.similarity for e in best)
+        _diverse([scored[i] for i in close], matrix[close], max_sentences, max_chars),
+        max(e.similarity for e in best),
     )
 
 

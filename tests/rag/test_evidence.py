@@ -44,6 +44,7 @@ def _select(assistant: Assistant, question: str, sentences: int, chars: int) -> 
         sentences,
         chars,
         r.terms,
+        margin=assistant.settings.evidence_margin,
     )
 
 
@@ -113,6 +114,7 @@ def test_selection_skips_a_sentence_that_repeats_a_picked_one(assistant: Assista
         2,
         10_000,
         query_terms=[],
+        margin=1.0,
     )
     assert [e.text for e in selection.sentences] == [texts[0], texts[2]]
     # relevance: the best similarity among the two best-scored, whatever diversity picked
@@ -129,3 +131,46 @@ def test_quantity_question_gets_the_sentence_with_the_figure(assistant: Assistan
         assistant, question, settings.evidence_sentences, settings.evidence_max_chars
     )
     assert any("2.500 orang" in e.text for e in selection.sentences)
+
+
+def test_selection_leaves_out_sentences_far_below_the_best(assistant: Assistant) -> None:
+    """With room for three, a sentence scoring more than ``margin`` under the best is not
+    shown to the model (a small model cites whatever it is shown)."""
+    question = "Berapa orang mencari perawatan di rumah sakit?"
+    r = assistant.retriever.search(question, k=6)
+    source = next(p for p in r.passages if len(p.sentences) >= 3)
+    doc = assistant.document(source.doc_id)
+    assert doc is not None
+    texts = [" ".join(doc.raw[s:e].split()) for s, e in source.sentences[:3]]
+    query = np.asarray([1.0, 0.0, 0.0], dtype=np.float32)
+    table = {
+        texts[0]: [0.90, 0.0, 0.436],  # similarity 0.90
+        texts[1]: [0.87, 0.493, 0.0],  # 0.03 under the best
+        texts[2]: [0.80, 0.0, -0.6],  # 0.10 under the best
+    }
+    passage = source.model_copy()
+    passage.node = passage.node.model_copy(
+        update={"metadata": {**passage.node.metadata, "sentences": passage.sentences[:3]}}
+    )
+
+    def pick(margin: float) -> list[str]:
+        return [
+            e.text
+            for e in select_evidence(
+                "x",
+                query,
+                [passage],
+                assistant.document,
+                _FixedVectors(table),
+                assistant.retriever.analyzer,
+                3,
+                10_000,
+                query_terms=[],
+                margin=margin,
+            ).sentences
+        ]
+
+    assert sorted(pick(0.05)) == sorted(texts[:2])
+    assert sorted(pick(0.2)) == sorted(texts)
+    with pytest.raises(ValueError, match="margin"):
+        pick(-0.1)
