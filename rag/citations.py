@@ -112,7 +112,6 @@ def verify_citations(
     """
     answer = normalize_numbers(answer, language)
     evidence = [_Evidence(numbers_in(t), _words(t)) for t in evidence_texts]
-
     all_words = set().union(*(e.words for e in evidence)) if evidence else set()
     asked = set(_facts(question, all_words))
     names = {n.lower() for t in evidence_texts for n in names_in(t)}

@@ -1,3 +1,5 @@
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -84,38 +86,53 @@ class _FixedVectors(SentenceVectors):
         return rows / np.linalg.norm(rows, axis=1, keepdims=True)
 
 
-def test_selection_skips_a_sentence_that_repeats_a_picked_one(assistant: Assistant) -> None:
-    """Two near-identical sentences and a different one of slightly lower score: with room for
-    two, the second pick is the different one (maximal marginal relevance)."""
-    question = "Berapa orang mencari perawatan di rumah sakit?"
-    r = assistant.retriever.search(question, k=6)
+def _three_sentences(assistant: Assistant) -> tuple[list[str], Any]:
+    """Three distinct sentences of a retrieved chunk, and that chunk cut down to them."""
+    r = assistant.retriever.search("Berapa orang mencari perawatan di rumah sakit?", k=6)
     source = next(p for p in r.passages if len(p.sentences) >= 3)
     doc = assistant.document(source.doc_id)
     assert doc is not None
     texts = [" ".join(doc.raw[s:e].split()) for s, e in source.sentences[:3]]
     assert len(set(texts)) == 3
-    query = np.asarray([1.0, 0.0, 0.0], dtype=np.float32)
+    passage = source.model_copy()
+    passage.node = passage.node.model_copy(
+        update={"metadata": {**passage.node.metadata, "sentences": passage.sentences[:3]}}
+    )
+    return texts, passage
+
+
+def _pick(
+    assistant: Assistant,
+    passage: Any,
+    table: dict[str, list[float]],
+    sentences: int,
+    margin: float,
+) -> Selection:
+    """The selection among ``passage``'s sentences with hand-made vectors (query = x axis)."""
+    return select_evidence(
+        "x",
+        np.asarray([1.0, 0.0, 0.0], dtype=np.float32),
+        [passage],
+        assistant.document,
+        _FixedVectors(table),
+        assistant.retriever.analyzer,
+        sentences,
+        10_000,
+        query_terms=[],
+        margin=margin,
+    )
+
+
+def test_selection_skips_a_sentence_that_repeats_a_picked_one(assistant: Assistant) -> None:
+    """Two near-identical sentences and a different one of slightly lower score: with room for
+    two, the second pick is the different one (maximal marginal relevance)."""
+    texts, passage = _three_sentences(assistant)
     table = {
         texts[0]: [0.90, 0.43, 0.0],  # best
         texts[1]: [0.89, 0.45, 0.0],  # nearly the same direction as the best
         texts[2]: [0.86, 0.0, 0.51],  # a bit less similar, but says something else
     }
-    passage = source.model_copy()
-    passage.node = passage.node.model_copy(
-        update={"metadata": {**passage.node.metadata, "sentences": passage.sentences[:3]}}
-    )
-    selection = select_evidence(
-        "x",
-        query,
-        [passage],
-        assistant.document,
-        _FixedVectors(table),
-        assistant.retriever.analyzer,
-        2,
-        10_000,
-        query_terms=[],
-        margin=1.0,
-    )
+    selection = _pick(assistant, passage, table, 2, margin=1.0)
     assert [e.text for e in selection.sentences] == [texts[0], texts[2]]
     # relevance: the best similarity among the two best-scored, whatever diversity picked
     assert selection.relevance == pytest.approx(0.90 / np.linalg.norm([0.90, 0.43]), abs=1e-4)
@@ -136,41 +153,17 @@ def test_quantity_question_gets_the_sentence_with_the_figure(assistant: Assistan
 def test_selection_leaves_out_sentences_far_below_the_best(assistant: Assistant) -> None:
     """With room for three, a sentence scoring more than ``margin`` under the best is not
     shown to the model (a small model cites whatever it is shown)."""
-    question = "Berapa orang mencari perawatan di rumah sakit?"
-    r = assistant.retriever.search(question, k=6)
-    source = next(p for p in r.passages if len(p.sentences) >= 3)
-    doc = assistant.document(source.doc_id)
-    assert doc is not None
-    texts = [" ".join(doc.raw[s:e].split()) for s, e in source.sentences[:3]]
-    query = np.asarray([1.0, 0.0, 0.0], dtype=np.float32)
+    texts, passage = _three_sentences(assistant)
     table = {
         texts[0]: [0.90, 0.0, 0.436],  # similarity 0.90
         texts[1]: [0.87, 0.493, 0.0],  # 0.03 under the best
         texts[2]: [0.80, 0.0, -0.6],  # 0.10 under the best
     }
-    passage = source.model_copy()
-    passage.node = passage.node.model_copy(
-        update={"metadata": {**passage.node.metadata, "sentences": passage.sentences[:3]}}
-    )
 
     def pick(margin: float) -> list[str]:
-        return [
-            e.text
-            for e in select_evidence(
-                "x",
-                query,
-                [passage],
-                assistant.document,
-                _FixedVectors(table),
-                assistant.retriever.analyzer,
-                3,
-                10_000,
-                query_terms=[],
-                margin=margin,
-            ).sentences
-        ]
+        return sorted(e.text for e in _pick(assistant, passage, table, 3, margin).sentences)
 
-    assert sorted(pick(0.05)) == sorted(texts[:2])
-    assert sorted(pick(0.2)) == sorted(texts)
+    assert pick(0.05) == sorted(texts[:2])
+    assert pick(0.2) == sorted(texts)
     with pytest.raises(ValueError, match="margin"):
         pick(-0.1)
