@@ -151,13 +151,15 @@ def select_evidence(
     query_tokens = set(analyzer(question) if query_terms is None else query_terms)
     wants = expected_answer_type(question)
     scored: list[Evidence] = []
+    typed: list[bool] = []  # holds the expected answer type
     for (passage, rank, doc, start, end, text), similarity in zip(
         candidates, similarities, strict=True
     ):
         overlap = 0.0
         if query_tokens:
             overlap = len(query_tokens & set(analyzer(text))) / len(query_tokens)
-        bonus = ANSWER_TYPE_BONUS if wants and has_answer_type(text, wants) else 0.0
+        typed.append(wants is not None and has_answer_type(text, wants))
+        bonus = ANSWER_TYPE_BONUS if typed[-1] else 0.0
         if passage.node.metadata.get("kind") == "caption":
             bonus -= CAPTION_PENALTY
         scored.append(
@@ -178,11 +180,7 @@ def select_evidence(
     # Close to the best, or holding the kind of answer asked for: the sentence with the
     # figure often shares few words with the question (see ANSWER_TYPE_BONUS).
     floor = best[0].score - margin
-    close = [
-        i
-        for i, (e, c) in enumerate(zip(scored, candidates, strict=True))
-        if e.score >= floor or (wants and has_answer_type(c[5], wants))
-    ]
+    close = [i for i, e in enumerate(scored) if e.score >= floor or typed[i]]
     return Selection(
         _diverse([scored[i] for i in close], matrix[close], max_sentences, max_chars),
         max(e.similarity for e in best),
