@@ -2,8 +2,9 @@
 
 After generation (a small model cites imperfectly):
 - a marker pointing to no evidence is removed;
-- a sentence whose key facts (numbers; names that occur in the evidence) are not in the
-  passage(s) it cites is re-cited to passages that hold them, or dropped when none does;
+- a sentence whose key facts (numbers; names that occur in the evidence; words it quotes
+  from a passage) are not in the passage(s) it cites is re-cited to passages that hold them
+  (those the facts it adds to the question need), or dropped when none does;
   a cited passage that holds none of what the sentence needs loses its marker;
 - a sentence without markers is cited to the passage that holds its facts, or, when it
   states no checkable fact, to the passage it is most similar to; otherwise it is dropped;
@@ -37,6 +38,11 @@ _LEADING_SOURCE_RE = re.compile(rf"^{_SOURCE_PHRASE}\s*({_MARKS}),?\s*", re.IGNO
 _INNER_SOURCE_RE = re.compile(rf",?\s*\b{_SOURCE_PHRASE}\s*({_MARKS})", re.IGNORECASE)
 _ID_THOUSANDS_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![\d,]|\.\d)")
 _EN_THOUSANDS_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d.]|,\d)")
+_QUOTE_RE = re.compile(r'["\u201c\u201d\u201e]([^"\u201c\u201d\u201e]+)["\u201c\u201d\u201e]')
+_NON_WORD_RE = re.compile(r"[^\w]+")
+# A quotation of at least this many words pins its source: "melepaskan tembakan untuk
+# membunuh teroris" occurs in one passage, however many passages name Tokayev.
+MIN_QUOTE_WORDS = 3
 
 SimilarityFn = Callable[[str], Sequence[float]]
 """Maps a sentence to its similarity with each evidence passage (same order)."""
@@ -111,9 +117,9 @@ def verify_citations(
     about) is no reason to keep a citation: it is not what the sentence adds.
     """
     answer = normalize_numbers(answer, language)
-    evidence = [_Evidence(numbers_in(t), _words(t)) for t in evidence_texts]
+    evidence = [_Evidence(numbers_in(t), _words(t), _flat(t)) for t in evidence_texts]
     all_words = set().union(*(e.words for e in evidence)) if evidence else set()
-    asked = set(_facts(question, all_words))
+    asked = set(_facts(question, all_words, evidence))
     names = {n.lower() for t in evidence_texts for n in names_in(t)}
     removed = recited = dropped = 0
     kept: list[CheckedSentence] = []
@@ -125,7 +131,7 @@ def verify_citations(
         said.add(body.lower())
         valid = [m - 1 for m in dict.fromkeys(markers) if 1 <= m <= len(evidence)]
         removed += len(markers) - len(valid)
-        facts = _facts(body, all_words)
+        facts = _facts(body, all_words, evidence)
         if valid and facts and all(any(evidence[i].has(f) for i in valid) for f in facts):
             kept.append(
                 CheckedSentence(body, _supporting(_added(facts, asked, names), valid, evidence))
@@ -135,7 +141,8 @@ def verify_citations(
             kept.append(CheckedSentence(body, tuple(valid)))  # nothing to check it with
             continue
         if facts:
-            cover = _cover(facts, evidence)
+            # Every fact must be somewhere; the citation goes to what holds the added ones.
+            cover = _cover(facts, evidence) and _cover(_added(facts, asked, names), evidence)
             if cover:
                 recited += 1
                 kept.append(CheckedSentence(body, tuple(cover)))
@@ -186,6 +193,11 @@ def _words(text: str) -> set[str]:
     return {w.lower() for w in re.findall(r"[\w'-]+", text) if not w.isdigit()}
 
 
+def _flat(text: str) -> str:
+    """Lower-case words separated by single spaces, padded: for whole-word phrase search."""
+    return f" {_NON_WORD_RE.sub(' ', text.lower()).strip()} "
+
+
 def _fuzzy_in(name: str, words: set[str]) -> bool:
     """A name matches a word equal to it, or (long names) one edit away: Rusia ~ Russia."""
     if name in words:
@@ -212,13 +224,15 @@ def _within_one_edit(a: str, b: str) -> bool:
 
 
 Fact = tuple[str, object]
-"""("number", "2500") | ("name", "tokayev") | ("entity", gazetteer entry)."""
+"""("number", "2500") | ("name", "tokayev") | ("entity", gazetteer entry)
+| ("quote", " flattened quoted words ")."""
 
 
 @dataclass(frozen=True)
 class _Evidence:
     numbers: set[str]
     words: set[str]
+    text: str  # _flat()
 
     def has(self, fact: Fact) -> bool:
         kind, value = fact
@@ -226,15 +240,24 @@ class _Evidence:
             return value in self.numbers
         if kind == "name":
             return _fuzzy_in(str(value), self.words)
+        if kind == "quote":
+            return str(value) in self.text
         forms = value if isinstance(value, tuple) else ()
         return any(all(w in self.words for w in form.split()) for form in forms)
 
 
-def _facts(sentence: str, evidence_words: set[str]) -> list[Fact]:
-    """The checkable facts of a sentence: numbers, names found in the evidence, and places or
+def _facts(
+    sentence: str, evidence_words: set[str], evidence: Sequence[_Evidence] = ()
+) -> list[Fact]:
+    """The checkable facts of a sentence: numbers, names found in the evidence, places or
     bodies from the gazetteer (in either language, so "Russia" is checked against "Rusia" and
-    an invented "Bulgaria" is caught)."""
+    an invented "Bulgaria" is caught), and quotations of a passage's words. A quotation found
+    in no passage (the model's translation of it) is not held against the sentence."""
     facts: list[Fact] = [("number", n) for n in sorted(numbers_in(sentence))]
+    for quoted in _QUOTE_RE.findall(sentence):
+        flat = _flat(quoted)
+        if len(flat.split()) >= MIN_QUOTE_WORDS and any(e.text.find(flat) >= 0 for e in evidence):
+            facts.append(("quote", flat))
     entries = entities_in(sentence)
     entity_forms = {form for entry in entries for form in entry}
     for name in dict.fromkeys(n.lower() for n in names_in(sentence)):

@@ -140,3 +140,39 @@ def test_a_repeated_sentence_is_dropped() -> None:
     )
     assert result.text == "About 2,500 troops were sent [1]."
     assert result.dropped == 1
+
+
+def test_a_quotation_of_a_passage_pins_the_citation_to_that_passage() -> None:
+    evidence = [
+        "Tokayev meminta bantuan militer Rusia.",
+        'Tokayev memerintahkan pasukan untuk "melepaskan tembakan tanpa peringatan."',
+    ]
+    # Both passages name Tokayev; only the second holds the quoted words.
+    answer = 'Tokayev ordered the troops to "melepaskan tembakan tanpa peringatan" [1].'
+    result = verify_citations(answer, evidence, "en")
+    assert result.used == (1,)
+    assert result.recited == 1
+    # Two quoted words are too few to pin anything; a translated quotation is no fact to check.
+    assert verify_citations('Tokayev said "tanpa peringatan" [1].', evidence, "en").used == (0,)
+    translated = verify_citations(
+        'Tokayev ordered them to "fire without warning" [1].', evidence, "en"
+    )
+    assert translated.used == (0,)
+
+
+def test_a_recited_sentence_cites_the_passage_for_what_it_adds_to_the_question() -> None:
+    evidence = [
+        "Presiden Kassym-Jomart Tokayev berbicara di Almaty.",
+        "Tokayev mengatakan 2.500 personel CSTO akan ditarik.",
+    ]
+    # "Almaty" is in the question: the uncited sentence goes to the passage with the figure.
+    result = verify_citations(
+        "In Almaty, Tokayev said 2,500 troops would leave.",
+        evidence,
+        "en",
+        question="What did Tokayev say in Almaty?",
+    )
+    assert result.used == (1,)
+    assert verify_citations(
+        "In Almaty, Tokayev said 2,500 troops would leave.", evidence, "en"
+    ).used == (0, 1)
