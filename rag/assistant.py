@@ -183,10 +183,12 @@ class Assistant:
             self.settings.evidence_max_chars,
             retrieval.terms,
             margin=self.settings.evidence_margin,
+            context=self.settings.evidence_context,
+            # A sentence telling the assistant to ignore its instructions is no evidence:
+            # neither quoted nor shown to the model, nor taken along as a neighbour.
+            excluded=is_injection,
         )
-        # A sentence telling the assistant to ignore its instructions is no evidence: neither
-        # quoted nor shown to the model.
-        evidence = [e for e in selection.sentences if not is_injection(e.text)]
+        evidence = selection.sentences
         timings["evidence_ms"] = _ms(t)
         passages = tuple(p.to_passage() for p in retrieval.passages)
 

@@ -13,7 +13,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -118,6 +118,8 @@ def select_evidence(
     query_terms: Sequence[str] | None = None,
     *,
     margin: float,
+    context: int = 0,
+    excluded: Callable[[str], bool] | None = None,
 ) -> Selection:
     """The best ``max_sentences`` sentences (at most ``max_chars`` in all) that score within
     ``margin`` of the best one or hold the expected answer type, in the order picked: best
@@ -125,25 +127,32 @@ def select_evidence(
 
     ``query_terms`` are the question's lexical terms (default: ``analyzer(question)``); the
     retriever's add the long forms of the acronyms the question uses. ``margin`` is
-    ``Settings.evidence_margin`` (why: there).
+    ``Settings.evidence_margin`` (why: there). ``context``: sentences of the same chunk on
+    each side that go with a picked sentence (``Settings.evidence_context``; ``max_chars``
+    bounds the picked sentences, not their context); windows that overlap merge. A sentence
+    ``excluded`` says is no evidence (an instruction planted in an article) is neither picked
+    nor taken along as context.
     """
     if max_sentences <= 0:
         raise ValueError(f"max_sentences must be positive, got {max_sentences}")
     if margin < 0:
         raise ValueError(f"margin must not be negative, got {margin}")
     candidates: list[tuple[PassageNode, int, DocumentRecord, int, int, str]] = []
+    spans: list[list[tuple[int, int]]] = []  # each candidate's chunk sentences, for context
     seen: set[str] = set()
     for rank, passage in enumerate(passages):
         doc = document(passage.doc_id)
         if doc is None:
             continue
-        for start, end in passage.sentences or [(passage.start, passage.end)]:
+        sentences = passage.sentences or [(passage.start, passage.end)]
+        for start, end in sentences:
             text = normalize_whitespace(doc.raw[start:end])
             key = text.lower()
-            if not text or key in seen:
+            if not text or key in seen or (excluded is not None and excluded(text)):
                 continue
             seen.add(key)
             candidates.append((passage, rank, doc, start, end, text))
+            spans.append(sentences)
     if not candidates:
         return Selection([], 0.0)
     matrix = vectors.get([c[5] for c in candidates])
@@ -181,10 +190,58 @@ def select_evidence(
     # figure often shares few words with the question (see ANSWER_TYPE_BONUS).
     floor = best[0].score - margin
     close = [i for i, e in enumerate(scored) if e.score >= floor or typed[i]]
-    return Selection(
-        _diverse([scored[i] for i in close], matrix[close], max_sentences, max_chars),
-        max(e.similarity for e in best),
-    )
+    picked = _diverse([scored[i] for i in close], matrix[close], max_sentences, max_chars)
+    if context > 0:
+        where = {(e.doc_id, e.start): i for i, e in enumerate(scored)}
+        picked = _widen(
+            picked,
+            [spans[where[(e.doc_id, e.start)]] for e in picked],
+            context,
+            {c[2].doc_id: c[2] for c in candidates},
+            excluded=excluded or (lambda _: False),
+        )
+    return Selection(picked, max(e.similarity for e in best))
+
+
+def _widen(
+    picked: Sequence[Evidence],
+    sentences: Sequence[Sequence[tuple[int, int]]],
+    context: int,
+    documents: dict[str, DocumentRecord],
+    excluded: Callable[[str], bool],
+) -> list[Evidence]:
+    """Each picked sentence with up to ``context`` sentences of its chunk on each side (not
+    past an excluded one); a window that overlaps an earlier one in the same article merges
+    into it."""
+    widened: list[Evidence] = []
+    for evidence, spans in zip(picked, sentences, strict=True):
+        raw = documents[evidence.doc_id].raw
+        j = next((k for k, (a, _) in enumerate(spans) if a == evidence.start), None)
+        start, end = evidence.start, evidence.end
+        if j is not None:
+            for k in range(j - 1, max(-1, j - context - 1), -1):
+                if excluded(normalize_whitespace(raw[spans[k][0] : spans[k][1]])):
+                    break
+                start = spans[k][0]
+            for k in range(j + 1, min(len(spans), j + context + 1)):
+                if excluded(normalize_whitespace(raw[spans[k][0] : spans[k][1]])):
+                    break
+                end = spans[k][1]
+        for k, other in enumerate(widened):
+            if other.doc_id == evidence.doc_id and start <= other.end and other.start <= end:
+                start, end = min(start, other.start), max(end, other.end)
+                widened[k] = replace(
+                    other,
+                    start=start,
+                    end=end,
+                    text=normalize_whitespace(documents[other.doc_id].raw[start:end]),
+                )
+                break
+        else:
+            widened.append(
+                replace(evidence, start=start, end=end, text=normalize_whitespace(raw[start:end]))
+            )
+    return widened
 
 
 def _diverse(

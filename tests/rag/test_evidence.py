@@ -107,6 +107,8 @@ def _pick(
     table: dict[str, list[float]],
     sentences: int,
     margin: float,
+    context: int = 0,
+    excluded: Any = None,
 ) -> Selection:
     """The selection among ``passage``'s sentences with hand-made vectors (query = x axis)."""
     return select_evidence(
@@ -120,6 +122,8 @@ def _pick(
         10_000,
         query_terms=[],
         margin=margin,
+        context=context,
+        excluded=excluded,
     )
 
 
@@ -167,3 +171,34 @@ def test_selection_leaves_out_sentences_far_below_the_best(assistant: Assistant)
     assert pick(0.2) == sorted(texts)
     with pytest.raises(ValueError, match="margin"):
         pick(-0.1)
+
+
+def test_context_brings_the_neighbouring_sentences_and_merges_windows(
+    assistant: Assistant,
+) -> None:
+    texts, passage = _three_sentences(assistant)
+    table = {
+        texts[0]: [0.50, 0.0, 0.87],
+        texts[1]: [0.90, 0.44, 0.0],  # the one picked when there is room for one
+        texts[2]: [0.89, 0.0, -0.46],
+    }
+    doc = assistant.document(passage.doc_id)
+    assert doc is not None
+    (s0, _), (s1, e1), (_, e2) = passage.sentences
+
+    alone = _pick(assistant, passage, table, 1, margin=1.0).sentences
+    assert [(e.start, e.end) for e in alone] == [(s1, e1)]
+    (window,) = _pick(assistant, passage, table, 1, margin=1.0, context=1).sentences
+    assert (window.start, window.end) == (s0, e2)
+    assert window.text == " ".join(doc.raw[s0:e2].split())
+    assert window.score == alone[0].score  # the picked sentence's score, not the window's
+
+    # Sentences 2 and 3 picked: their windows (1-3 and 2-3) overlap and merge into one.
+    (merged,) = _pick(assistant, passage, table, 2, margin=1.0, context=1).sentences
+    assert (merged.start, merged.end) == (s0, e2)
+
+    # An excluded neighbour (a planted instruction) is not taken along.
+    (clean,) = _pick(
+        assistant, passage, table, 1, margin=1.0, context=1, excluded=lambda t: t == texts[0]
+    ).sentences
+    assert (clean.start, clean.end) == (s1, e2)
