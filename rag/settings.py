@@ -50,7 +50,9 @@ class Settings(IndexSettings):
     # Sentences of the same chunk on each side of a picked one that go with it to the model,
     # and make up the passage its citation points to: a lone sentence often leans on the one
     # before ("Pasukan itu ..." - which troops?). Measured on the gold set (docs/DESIGN.md,
-    # "Evidence"): citation precision 0.436 -> 0.536, STR-EM unchanged, no slower.
+    # "Evidence"): citation precision 0.436 -> 0.536, STR-EM unchanged; ~110 more prompt tokens
+    # (median 295 -> 405), yet first-token p50 in the full eval went 7.3 s -> 6.5 s (run-to-run
+    # spread on this machine is seconds).
     evidence_context: int = Field(
         default=1,
         ge=0,
