@@ -211,8 +211,8 @@ def _widen(
     excluded: Callable[[str], bool],
 ) -> list[Evidence]:
     """Each picked sentence with up to ``context`` sentences of its chunk on each side (not
-    past an excluded one); a window that overlaps an earlier one in the same article merges
-    into it."""
+    past an excluded one); a window that overlaps earlier ones in the same article merges
+    into the first of them (and takes the others in: one window can bridge two)."""
     widened: list[Evidence] = []
     for evidence, spans in zip(picked, sentences, strict=True):
         raw = documents[evidence.doc_id].raw
@@ -227,20 +227,24 @@ def _widen(
                 if excluded(normalize_whitespace(raw[spans[k][0] : spans[k][1]])):
                     break
                 end = spans[k][1]
-        for k, other in enumerate(widened):
-            if other.doc_id == evidence.doc_id and start <= other.end and other.start <= end:
-                start, end = min(start, other.start), max(end, other.end)
-                widened[k] = replace(
-                    other,
-                    start=start,
-                    end=end,
-                    text=normalize_whitespace(documents[other.doc_id].raw[start:end]),
-                )
-                break
-        else:
+        touching = [
+            k
+            for k, other in enumerate(widened)
+            if other.doc_id == evidence.doc_id and start <= other.end and other.start <= end
+        ]
+        if not touching:
             widened.append(
                 replace(evidence, start=start, end=end, text=normalize_whitespace(raw[start:end]))
             )
+            continue
+        start = min(start, *(widened[k].start for k in touching))
+        end = max(end, *(widened[k].end for k in touching))
+        first = touching[0]
+        widened[first] = replace(
+            widened[first], start=start, end=end, text=normalize_whitespace(raw[start:end])
+        )
+        for k in reversed(touching[1:]):
+            del widened[k]
     return widened
 
 

@@ -3,12 +3,14 @@ from typing import Any
 import numpy as np
 import pytest
 
+from index import DocumentRecord
 from rag import Assistant
 from rag.conflicts import figures_conflict
 from rag.evidence import (
     Evidence,
     Selection,
     SentenceVectors,
+    _widen,
     expected_answer_type,
     has_answer_type,
     select_evidence,
@@ -202,3 +204,20 @@ def test_context_brings_the_neighbouring_sentences_and_merges_windows(
         assistant, passage, table, 1, margin=1.0, context=1, excluded=lambda t: t == texts[0]
     ).sentences
     assert (clean.start, clean.end) == (s1, e2)
+
+
+def test_a_window_that_bridges_two_others_merges_all_three() -> None:
+    raw = "Satu. Dua. Tiga. Empat. Lima."
+    spans = [(0, 5), (6, 10), (11, 16), (17, 23), (24, 29)]
+    doc = DocumentRecord("d", "d.txt", "", "", raw, "T", None, None, None, None, (), None, ())
+
+    def at(i: int) -> Evidence:
+        start, end = spans[i]
+        return Evidence("d", "T", None, None, raw[start:end], start, end, 0.9, 0.9, 0)
+
+    # Sentences 1 and 5 give windows 1-2 and 4-5; sentence 3's window (2-4) touches both.
+    widened = _widen([at(0), at(4), at(2)], [spans] * 3, 1, {"d": doc}, lambda _: False)
+    assert [(e.start, e.end, e.text) for e in widened] == [(0, 29, raw)]
+    # Apart, they stay apart.
+    apart = _widen([at(0), at(4)], [spans] * 2, 1, {"d": doc}, lambda _: False)
+    assert [(e.start, e.end) for e in apart] == [(0, 10), (17, 29)]
