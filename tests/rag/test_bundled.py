@@ -67,6 +67,26 @@ def _with_fake(monkeypatch: pytest.MonkeyPatch, gguf: Path, server: FakeServer) 
     return BundledLLM(gguf, max_tokens=32, repeat_penalty=1.2)
 
 
+def test_the_engine_reads_the_weights_instead_of_mapping_them(
+    monkeypatch: pytest.MonkeyPatch, gguf: Path
+) -> None:
+    """Mapped weights stay resident beside llama.cpp's repacked copy (~600 MiB more RSS)."""
+    import xllamacpp
+
+    seen: list[Any] = []
+
+    def fake_server(params: Any) -> FakeServer:
+        seen.append(params)
+        return FakeServer([])
+
+    monkeypatch.setattr(xllamacpp, "Server", fake_server)
+    engine = bundled._load(gguf, 1024, 2, verbose=False)
+    assert engine.server is not None
+    (params,) = seen
+    assert params.load_mode == xllamacpp.llama_load_mode.LLAMA_LOAD_MODE_NONE
+    assert (params.n_ctx, params.cache_ram_mib) == (1024, bundled.CACHE_RAM_MIB)
+
+
 def test_chat_sends_the_messages_and_generation_settings(
     monkeypatch: pytest.MonkeyPatch, gguf: Path
 ) -> None:
