@@ -1,0 +1,66 @@
+"""The benchmark report's targets table: each target's verdict and what it says when a
+figure is missing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from benchmarks import report
+
+
+def _answers(total_ms: float, quality: float, rss_mib: float = 1500.0) -> dict[str, Any]:
+    return {
+        "total_ms": {"p50": total_ms},
+        "quality": quality,
+        "peak_rss_mb": rss_mib,
+        "rss_mb_after_load": 300.0,
+        "rss_mb_after_warmup": rss_mib - 100,
+    }
+
+
+def _rows(results: dict[str, Any], tmp_path: Path, target: str) -> list[str]:
+    return [line for line in report._targets(results, tmp_path) if line.startswith(f"| {target}")]
+
+
+def _results(**sizes: dict[str, Any]) -> dict[str, Any]:
+    entries = {size.lstrip("n"): {"status": "measured", "run": 0, **e} for size, e in sizes.items()}
+    return {"schema": 1, "runs": [], "sizes": entries}
+
+
+def test_serving_rss_is_checked_against_2_5e9_bytes(tmp_path: Path) -> None:
+    # 2,400 MiB = 2.52e9 bytes: within 2.5 GiB, over 2.5 GB; 2,300 MiB = 2.41e9 bytes
+    over = _results(n1000={"answers": {"bundled": _answers(1000, 1, rss_mib=2400)}})
+    (row,) = _rows(over, tmp_path, "peak RSS")
+    assert "| 2.52 GB (largest, at 1000 chunks; 1000: 2400 MiB in run 0) | **no** |" in row
+    assert "RAG_MODEL=qwen2.5-coder-0.5b" in row
+    under = _results(n1000={"answers": {"bundled": _answers(1000, 1, rss_mib=2300)}})
+    (row,) = _rows(under, tmp_path, "peak RSS")
+    assert "| 2.41 GB" in row and "| yes |" in row
+
+
+def test_a_size_without_naive_says_why_instead_of_dropping_the_row(tmp_path: Path) -> None:
+    results = _results(
+        n100000={
+            "answers": {"bundled": _answers(9000, 0.8)},
+            "naive_skip_reason": "naive not measured: 0 of 22577 cached",
+        }
+    )
+    (row,) = _rows(results, tmp_path, "answers faster")
+    assert "(bundled, 100000 chunks) | naive not measured: 0 of 22577 cached | not measured" in row
+
+
+def test_ours_faster_and_better_than_naive_meets_the_answer_target(tmp_path: Path) -> None:
+    results = _results(
+        n1000={
+            "answers": {"bundled": _answers(15_000, 0.9)},
+            "naive": {"bundled": _answers(22_500, 0.8)},
+        }
+    )
+    (row,) = _rows(results, tmp_path, "answers faster")
+    assert "p50 15.00 vs 22.50 s (×0.67); found 90% vs 80% | yes |" in row
+
+
+def test_the_report_command_names_a_missing_results_file(tmp_path: Path, capsys: Any) -> None:
+    assert report.main([str(tmp_path)]) == 2
+    assert f"cannot read {tmp_path / 'bench.json'}" in capsys.readouterr().err
