@@ -474,7 +474,9 @@ def _targets(results: dict[str, Any], out: Path) -> list[str]:
         for generator, ours in (e.get("answers") or {}).items():
             naive = (e.get("naive") or {}).get(generator)
             if ours and not naive:
-                why = e.get("naive_skip_reason") or "naive failed: see bench.json"
+                why = e.get("naive_skip_reason") or (
+                    "naive failed: see bench.json" if "naive" in e else "naive not run (--no-naive)"
+                )
                 rows.append(
                     [
                         f"answers faster than naive at higher quality ({generator}, {size} chunks)",

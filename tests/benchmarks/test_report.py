@@ -64,3 +64,12 @@ def test_ours_faster_and_better_than_naive_meets_the_answer_target(tmp_path: Pat
 def test_the_report_command_names_a_missing_results_file(tmp_path: Path, capsys: Any) -> None:
     assert report.main([str(tmp_path)]) == 2
     assert f"cannot read {tmp_path / 'bench.json'}" in capsys.readouterr().err
+
+
+def test_a_size_run_without_naive_or_with_a_failed_naive_says_which(tmp_path: Path) -> None:
+    ours = {"bundled": _answers(9000, 0.8)}
+    (row,) = _rows(_results(n1000={"answers": ours}), tmp_path, "answers faster")
+    assert "| naive not run (--no-naive) | not measured |" in row
+    failed = _results(n1000={"answers": ours, "naive": {"bundled": None}})
+    (row,) = _rows(failed, tmp_path, "answers faster")
+    assert "| naive failed: see bench.json | not measured |" in row
