@@ -79,8 +79,9 @@ def _load(model_path: Path, n_ctx: int, n_threads: int, verbose: bool) -> Engine
     # Read the weights instead of memory-mapping them. llama.cpp repacks the Q4_K tensors into
     # its own CPU buffer for faster kernels; with mmap, the file pages read for that stay
     # resident too, so the process held both copies: 2,025 MiB peak against 1,430 MiB read, for
-    # the 1.5B model, with the same answer text and the same speed (measured in session 7).
-    # The cost: two processes no longer share the weights' pages.
+    # the 1.5B model, with the same answer text and no slower (2-core CPU; README, "Memory").
+    # no_extra_bufts (no repacking) saves as much but swaps the kernels. The cost of reading:
+    # two processes no longer share the weights' pages.
     params.load_mode = xllamacpp.llama_load_mode.LLAMA_LOAD_MODE_NONE
     params.verbosity = _LOG_VERBOSE if verbose else _LOG_QUIET
     params.api_keys = [secrets.token_urlsafe(24)]  # locks the unused HTTP listener
