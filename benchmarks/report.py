@@ -473,7 +473,9 @@ def _targets(results: dict[str, Any], out: Path) -> list[str]:
     for size, e in measured.items():
         for generator, ours in (e.get("answers") or {}).items():
             naive = (e.get("naive") or {}).get(generator)
-            if ours and not naive:
+            if not ours:
+                continue
+            if not naive:
                 why = e.get("naive_skip_reason") or (
                     "naive failed: see bench.json" if "naive" in e else "naive not run (--no-naive)"
                 )
@@ -486,7 +488,6 @@ def _targets(results: dict[str, Any], out: Path) -> list[str]:
                         "",
                     ]
                 )
-            if not ours or not naive:
                 continue
             ratio = ours["total_ms"]["p50"] / naive["total_ms"]["p50"]
             faster = ratio < 1.0
