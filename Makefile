@@ -15,19 +15,32 @@ DEV_STAMP := $(VENV)/.installed-dev-$(shell cat pyproject.toml Makefile | sha1su
 
 .PHONY: run test lint typecheck pytest eval bench chromium install install-dev clean-data
 
+# A download can break off mid-file (CI once failed at 26.7 of gradio's 31.4 MB, after pip's
+# own five resumes). pip retries and resumes itself; a whole install that still fails is tried
+# twice more after a pause, which also retries what pip does not (an index page, a resolve).
+# A real error (a missing version) fails three times, then stops make with pip's message.
+export PIP_RETRIES := 10
+export PIP_RESUME_RETRIES := 10
+PIP_INSTALL = for attempt in 1 2 3; do $(BIN)/pip install --quiet $(1) && exit 0; \
+	echo "pip install failed (attempt $$attempt of 3)" >&2; [ $$attempt = 3 ] || sleep 30; \
+	done; exit 1
+# (in variables: a comma in $(call)'s arguments would split them)
+RUN_SPEC := -e '.[model,ui,api]'
+DEV_SPEC := -e '.[model,model-small,ui,api,evals,st,dev]'
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(call PIP_INSTALL,--upgrade pip)
 
 $(RUN_STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e '.[model,ui,api]'
+	$(call PIP_INSTALL,$(RUN_SPEC))
 	touch $@
 
 # torch first, as the CPU build (a plain torch requirement can pull a multi-GB CUDA build);
 # sentence-transformers (the 'st' extra) needs it.
 $(DEV_STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet 'torch==2.13.0'
-	$(BIN)/pip install --quiet -e '.[model,model-small,ui,api,evals,st,dev]'
+	$(call PIP_INSTALL,'torch==2.13.0')
+	$(call PIP_INSTALL,$(DEV_SPEC))
 	touch $@
 
 install: $(RUN_STAMP)
@@ -37,7 +50,7 @@ run: $(RUN_STAMP)
 	$(BIN)/rag chat
 
 chromium:
-	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null || { apt-get -o Acquire::Retries=5 update -qq && apt-get -o Acquire::Retries=5 install -y -qq chromium >/dev/null; }
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
