@@ -440,7 +440,8 @@ def code_version() -> dict[str, Any]:
             )
         except (OSError, subprocess.TimeoutExpired):
             return ""
-        return done.stdout.strip() if done.returncode == 0 else ""
+        # rstrip: porcelain lines start with a space (" M path"), which strip() ate on line 1
+        return done.stdout.rstrip() if done.returncode == 0 else ""
 
     changed = [
         line[3:]

@@ -1,0 +1,31 @@
+"""benchmarks.run's record of the code it measured."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from benchmarks import run
+
+
+def test_code_version_names_every_changed_file_including_the_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    for name in ("index/a.py", "rag/b.py", "notes.txt"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("one\n")
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "first")
+    for name in ("index/a.py", "rag/b.py", "notes.txt"):
+        (tmp_path / name).write_text("two\n")
+    monkeypatch.setattr(run, "ROOT", tmp_path)
+    version = run.code_version()
+    assert len(version["commit"]) >= 7
+    # " M index/a.py" is git's first line: its leading space must survive.
+    assert version["uncommitted"] == ["index/a.py", "rag/b.py"]
