@@ -126,9 +126,13 @@ class NaiveSystem:
         self.generator: GeneratorName = generator
         self.embed_model = embed_model
         documents = SimpleDirectoryReader(input_dir=str(seeds)).load_data()
-        # Passed explicitly: llama-index's global Settings are never read or set.
+        # Passed explicitly: llama-index's global Settings are never read or set. Node ids are
+        # "<file stem>:<n>" instead of llama-index's random UUIDs, so that the rankings of a
+        # resumed eval (rag eval --resume) name the nodes of the process that scores them;
+        # the nodes and their texts are the defaults'.
+        splitter = SentenceSplitter(id_func=_node_id)
         self.index = VectorStoreIndex.from_documents(
-            documents, embed_model=embed_model, transformations=[SentenceSplitter()]
+            documents, embed_model=embed_model, transformations=[splitter]
         )
         self._articles = {
             Path(d.metadata["file_path"]).stem: Path(d.metadata["file_path"]).read_text(
@@ -250,6 +254,12 @@ class NaiveSystem:
             start=int(start),
             end=int(end),
         )
+
+
+def _node_id(i: int, document: Any) -> str:
+    """The ``i``-th node of a file's document: stable from run to run."""
+    source = document.metadata.get("file_path") or document.metadata.get("file_name")
+    return f"{Path(source).stem if source else document.doc_id}:{i}"
 
 
 def build_systems(

@@ -418,3 +418,13 @@ def test_cli_reports_a_missing_gold_file(
     )
     assert code == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_naive_node_ids_are_the_same_in_every_run(assistant: Any) -> None:
+    """A resumed eval scores rankings saved by another process: the ids must match."""
+    first, second = (build_systems(["naive"], assistant, "extractive")[0] for _ in range(2))
+    ids = sorted(p.chunk_id for p in first.passages())
+    assert ids == sorted(p.chunk_id for p in second.passages())
+    assert all(p.chunk_id.rsplit(":", 1)[0] == p.doc_id for p in first.passages())
+    query = "Berapa jumlah pasukan penjaga perdamaian CSTO?"
+    assert [p.chunk_id for p in first.rank(query, 3)] == [p.chunk_id for p in second.rank(query, 3)]
