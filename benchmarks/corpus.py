@@ -874,6 +874,16 @@ def pick_questions(corpus: Corpus, n: int = QUESTIONS_PER_SIZE) -> list[BenchQue
     return picked[:n]
 
 
+def corpus_folder(
+    size: int,
+    seed: int = DEFAULT_SEED,
+    root: Path = DEFAULT_ROOT,
+    max_chars: int = DEFAULT_MAX_CHARS,
+) -> Path:
+    """Where the corpus of ``size`` chunks lives (whether or not it has been written yet)."""
+    return root / f"s{seed}-n{size}-c{max_chars}"
+
+
 def ensure_corpus(
     size: int,
     seed: int = DEFAULT_SEED,
@@ -882,7 +892,7 @@ def ensure_corpus(
     progress: Callable[[str], None] | None = None,
 ) -> CorpusFiles:
     """The corpus of ``size`` chunks under ``root``, generated and written if not there yet."""
-    folder = root / f"s{seed}-n{size}-c{max_chars}"
+    folder = corpus_folder(size, seed, root, max_chars)
     manifest_path = folder / "manifest.json"
     expected = {
         "generator_version": GENERATOR_VERSION,

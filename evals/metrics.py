@@ -18,7 +18,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 import numpy as np
 
 from evals.gold import GoldEvidence, GoldQuestion
-from rag import Answer, Citation
+from rag import Answer, Citation, Passage
 
 # Our metric names and the ranx metric that computes each.
 RETRIEVAL_METRICS: dict[str, str] = {
@@ -83,6 +83,17 @@ def passage_is_relevant(doc_id: str, text: str, evidence: Iterable[GoldEvidence]
     """A passage is relevant when it holds a gold quote of its article (whitespace-normalised)."""
     haystack = normalize_space(text)
     return any(e.doc_id == doc_id and normalize_space(e.quote) in haystack for e in evidence)
+
+
+def relevant_passages(
+    questions: Iterable[GoldQuestion], pool: Sequence[Passage]
+) -> dict[str, list[str]]:
+    """Answerable question id -> ids of the passages of ``pool`` that are relevant to it."""
+    return {
+        q.id: [p.chunk_id for p in pool if passage_is_relevant(p.doc_id, p.text, q.evidence)]
+        for q in questions
+        if q.answerable
+    }
 
 
 def retrieval_scores(

@@ -30,6 +30,7 @@ from evals.metrics import (
     failure_cause,
     matched_groups,
     passage_is_relevant,
+    relevant_passages,
     retrieval_scores,
 )
 from evals.report import QuestionResult, Summary
@@ -192,12 +193,7 @@ def _score_system(
 ) -> tuple[list[dict[str, Any]], list[QuestionResult]]:
     """The JSONL rows and scored results of one system's answers and rankings."""
     articles = system.articles()
-    pool = system.passages()
-    relevant = {
-        q.id: [p.chunk_id for p in pool if passage_is_relevant(p.doc_id, p.text, q.evidence)]
-        for q in questions
-        if q.answerable
-    }
+    relevant = relevant_passages(questions, system.passages())
     retrieval = retrieval_scores(relevant, rankings)
 
     rows: list[dict[str, Any]] = []
