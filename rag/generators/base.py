@@ -7,6 +7,7 @@ needs no model at all.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -73,7 +74,15 @@ class LLMGenerator:
         response = self.llm.chat([ChatMessage(role=MessageRole.USER, content=prompt)])
         text = (response.message.content or "").strip().strip('"').splitlines()
         rewritten = text[0].strip() if text else ""
-        # A rewrite that lost the question or ran on is worse than none.
+        # A rewrite that lost the question or ran on is worse than none, and so is the
+        # question given back unchanged: its pronoun still points nowhere, where the
+        # rule-based form (the caller's fallback) at least adds the last turn's names.
         if not rewritten or len(rewritten) > 3 * len(question) + 200:
             return None
+        if _words(rewritten) == _words(question):
+            return None
         return rewritten
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
