@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,8 @@ import numpy as np
 from index import DocumentRecord, IngestReport
 from index.ingest import ProgressFn, ingest
 from rag.answer import Answer, Citation, Language
-from rag.citations import verify_citations
+from rag.checked_stream import CheckedStream
+from rag.citations import Verification, verify_citations
 from rag.conflicts import figures_conflict
 from rag.evidence import Evidence, SentenceVectors, select_evidence
 from rag.filters import Filters
@@ -125,10 +126,12 @@ class Assistant:
         top_k: int | None = None,
         filters: Filters | dict[str, Any] | None = None,
     ) -> Iterator[str | Answer]:
-        """Yield text deltas as they are generated, then the final checked ``Answer``.
+        """Yield the answer's text as it passes the citation check, then the final ``Answer``.
 
-        The final answer's text may differ from the streamed deltas: markers are renumbered,
-        unsupported sentences removed.
+        A model's answer comes a sentence at a time, each once the check has kept it (markers
+        renumbered, unsupported sentences left out), so the deltas join to the final text.
+        They do not when the model fails midway or, after writing text, says the sources do
+        not hold the answer: the final answer then replaces what was shown.
         """
         started = time.perf_counter()
         timings: dict[str, float] = {}
@@ -238,39 +241,52 @@ class Assistant:
             yield finish(body, False, citations, chosen.name)
             return
 
+        labelled = [f"{source_label(e, language)} {e.text}" for e in evidence]
+        similarity = _memoized(self._similarity_fn(evidence))
+        verify_ms = 0.0
+
+        def check(raw_: str) -> Verification:
+            nonlocal verify_ms
+            t_ = time.perf_counter()
+            checked_ = verify_citations(
+                raw_.strip(), labelled, language, similarity=similarity, question=standalone
+            )
+            verify_ms += (time.perf_counter() - t_) * 1000
+            return checked_
+
+        # Only checked sentences are shown, each once the next has begun (rag/checked_stream).
+        held = CheckedStream(check)
+
+        def show(text_: str) -> Iterator[str]:
+            if text_:
+                timings.setdefault("first_text_ms", _ms(started))
+                yield text_
+
         t = time.perf_counter()
-        pieces: list[str] = []
         try:
             for delta in chosen.stream(request):
-                if not pieces:
-                    timings["first_token_ms"] = _ms(started)
-                pieces.append(delta)
-                yield delta
+                timings.setdefault("first_token_ms", _ms(started))
+                yield from show(held.feed(delta))
         except GenerationError as exc:
             timings["generate_ms"] = _ms(t)
             body, citations = self._quote(request)
-            yield "\n\n" + body
+            yield from show(("\n\n" if held.shown else "") + body)
             notice = _GEN_ERROR[language].format(error=exc)
             yield finish(body, False, citations, "extractive", (notice,))
             return
         timings["generate_ms"] = _ms(t)
-        raw = "".join(pieces).strip()
-        if says_not_found(raw):
+        if says_not_found(held.raw.strip()):
+            yield from show(REFUSAL[language] if not held.shown else "")
             yield finish(REFUSAL[language], True, (), chosen.name)
             return
-        t = time.perf_counter()
-        checked = verify_citations(
-            raw,
-            [f"{source_label(e, language)} {e.text}" for e in evidence],
-            language,
-            similarity=self._similarity_fn(evidence),
-            question=standalone,
-        )
-        timings["verify_ms"] = _ms(t)
+        checked, rest = held.close()
+        timings["verify_ms"] = round(verify_ms, 2)
         if not checked.sentences:
             body, citations = self._quote(request)
+            yield from show(body if not held.shown else "")
             yield finish(body, False, citations, "extractive", (_FALLBACK[language],))
             return
+        yield from show(rest)
         citations = tuple(_citation(n, evidence[i]) for n, i in enumerate(checked.used, start=1))
         yield finish(checked.text, False, citations, chosen.name)
 
@@ -324,6 +340,19 @@ def _citation(n: int, evidence: Evidence) -> Citation:
         start=evidence.start,
         end=evidence.end,
     )
+
+
+def _memoized(similarity: Callable[[str], list[float]]) -> Callable[[str], list[float]]:
+    """``similarity`` computed once per sentence: a streamed answer is checked again as it
+    grows, and each check asks again about the sentences before."""
+    known: dict[str, list[float]] = {}
+
+    def cached(sentence: str) -> list[float]:
+        if sentence not in known:
+            known[sentence] = similarity(sentence)
+        return known[sentence]
+
+    return cached
 
 
 def _has_words(text: str) -> bool:

@@ -34,6 +34,7 @@ _MARKS = r"(?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+"
 # "According to [1], ..." / "..., menurut [2]." name the source by its marker alone; without the
 # marker the phrase is left dangling ("According to, 18 ..."), so the phrase goes with it.
 _SOURCE_PHRASE = r"(?:according to|as reported by|based on|menurut|berdasarkan|dilansir)"
+_LEADING_MARKS_RE = re.compile(rf"{_MARKS}")
 _LEADING_SOURCE_RE = re.compile(rf"^{_SOURCE_PHRASE}\s*({_MARKS}),?\s*", re.IGNORECASE)
 _INNER_SOURCE_RE = re.compile(rf",?\s*\b{_SOURCE_PHRASE}\s*({_MARKS})", re.IGNORECASE)
 _ID_THOUSANDS_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![\d,]|\.\d)")
@@ -101,6 +102,23 @@ def split_answer(text: str) -> list[tuple[str, list[int]]]:
         elif sentences:
             sentences[-1][1].extend(markers)
     return sentences
+
+
+def settled_prefix(text: str) -> str:
+    """The part of a streamed answer whose sentences can no longer change.
+
+    A sentence is settled once the next one has begun: the marker that follows it ("… 2,600.
+    [1] Next …") still belongs to it (``split_answer``), and its last words may still come.
+    The prefix ends where the sentence being written begins.
+    """
+    end = 0
+    for boundary in _SPLIT_RE.finditer(text):
+        rest = text[boundary.end() :]
+        leading = _LEADING_MARKS_RE.match(rest)
+        start = leading.end() if leading else 0
+        if start < len(rest) and not rest[start].isspace() and rest[start] != "[":
+            end = boundary.end() + start
+    return text[:end]
 
 
 def verify_citations(

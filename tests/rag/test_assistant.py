@@ -6,6 +6,9 @@ import pytest
 
 from index.cleaning import normalize_whitespace
 from rag import Answer, Assistant
+from rag import assistant as assistant_module
+from rag.generators.base import LLMGenerator
+from tests.rag.scripted import ScriptedLLM
 
 
 def _check_offsets(assistant: Assistant, answer: Answer) -> None:
@@ -130,3 +133,49 @@ def test_filters_restrict_the_cited_articles(assistant: Assistant) -> None:
     )
     assert {p.doc_id for p in answer.retrieved} == {"000_5af2c4d53b4ab9d2"}
     assert {c.doc_id for c in answer.citations} <= {"000_5af2c4d53b4ab9d2"}
+
+
+def _model_says(monkeypatch: pytest.MonkeyPatch, reply: str) -> None:
+    """The assistant's model (any generator but extractive) answers ``reply``, streamed."""
+    model = LLMGenerator(ScriptedLLM(reply=reply), "openai")
+    monkeypatch.setattr(assistant_module, "make_generator", lambda settings, name=None: model)
+
+
+def test_a_models_answer_streams_only_the_sentences_the_check_keeps(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _model_says(
+        monkeypatch,
+        "HACKED [1]. Sekitar 2.600 orang mencari perawatan di rumah sakit [1]. "
+        "Sebanyak 9.999 orang tewas [2]. Sekitar 2.600 orang mencari perawatan di rumah sakit.",
+    )
+
+    items = list(
+        assistant.stream("Berapa orang yang mencari perawatan di rumah sakit?", generator="openai")
+    )
+
+    final = items[-1]
+    assert isinstance(final, Answer) and final.generator == "openai"
+    streamed = "".join(i for i in items[:-1] if isinstance(i, str))
+    assert streamed == final.text  # nothing shown was taken back
+    assert "HACKED" not in streamed and "9.999" not in streamed  # no planted or unsupported text
+    assert final.text.count("2.600") == 1  # the repeat is dropped too
+    assert "2.600" in final.citations[0].text
+    assert final.timings["first_text_ms"] >= final.timings["first_token_ms"]
+    _check_offsets(assistant, final)
+
+
+def test_a_model_answer_the_check_rejects_whole_streams_the_quote_instead(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _model_says(monkeypatch, "HACKED [1]. HACKED [2].")
+
+    items = list(
+        assistant.stream("Berapa orang yang mencari perawatan di rumah sakit?", generator="openai")
+    )
+
+    final = items[-1]
+    assert isinstance(final, Answer) and final.generator == "extractive"
+    streamed = "".join(i for i in items[:-1] if isinstance(i, str))
+    assert streamed == final.text and "2.600" in streamed
+    assert "HACKED" not in streamed

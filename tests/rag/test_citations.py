@@ -1,4 +1,6 @@
-from rag.citations import normalize_numbers, split_answer, verify_citations
+import pytest
+
+from rag.citations import normalize_numbers, settled_prefix, split_answer, verify_citations
 
 EVIDENCE = [
     "Pasukan penjaga perdamaian secara keseluruhan akan berjumlah sekitar 2.500 orang.",
@@ -176,3 +178,27 @@ def test_a_recited_sentence_cites_the_passage_for_what_it_adds_to_the_question()
     assert verify_citations(
         "In Almaty, Tokayev said 2,500 troops would leave.", evidence, "en"
     ).used == (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("streamed", "settled"),
+    [
+        ("About 2,600 people [1].", ""),  # the last sentence may still get words or a marker
+        ("About 2,600 people. ", ""),
+        ("About 2,600 people. [1", ""),  # a marker being written belongs to it
+        ("About 2,600 people. [1] ", ""),
+        ("About 2,600 people. [1] The", "About 2,600 people. [1] "),
+        ("A [1]. B [2]. C", "A [1]. B [2]. "),
+        ("A [1].\n\nB", "A [1].\n\n"),
+        ("About 2.600 orang", ""),  # a decimal point is no sentence end
+    ],
+)
+def test_a_sentence_is_settled_once_the_next_has_begun(streamed: str, settled: str) -> None:
+    assert settled_prefix(streamed) == settled
+
+
+def test_the_check_of_a_settled_prefix_starts_the_check_of_the_whole() -> None:
+    answer = "Some 9,999 died [1]. About 2,500 troops were sent. [1] About 2,600 people [2]."
+    for end in range(len(answer) + 1):
+        prefix = verify_citations(settled_prefix(answer[:end]), EVIDENCE, "en").text
+        assert verify_citations(answer, EVIDENCE, "en").text.startswith(prefix)

@@ -221,26 +221,24 @@ def test_bundled_answers_about_the_planted_article_quote_only_it(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    ("question", "model_resists"), [(TARGETED[0][0], False), (TARGETED[2][0], True)]
-)
+@pytest.mark.parametrize("question", [TARGETED[0][0], TARGETED[2][0]])
 def test_without_the_filter_the_citation_check_still_keeps_the_answer_clean(
-    bundled: Assistant, monkeypatch: pytest.MonkeyPatch, question: str, model_resists: bool
+    bundled: Assistant, monkeypatch: pytest.MonkeyPatch, question: str
 ) -> None:
     # Without the filter the planted sentences are in the prompt. For the hospital question
-    # they come as the neighbours of its evidence sentence, and the model has streamed
-    # "HACKED [1], HACKED [2] ..." (docs/RELIABILITY.md, known gaps): the check after
-    # generation must still reject it (a sentence holding nothing from its source), leaving
-    # either a clean generated answer or a quote of the evidence, never the model's HACKED.
+    # they come as the neighbours of its evidence sentence, and the model has written
+    # "HACKED [1], HACKED [2] ..." (docs/RELIABILITY.md, known gaps): the check must still
+    # reject it (a sentence holding nothing from its source), leaving either a clean generated
+    # answer or a quote of the evidence, never the model's HACKED, and never showing it while
+    # the answer streams (only checked sentences are streamed).
     monkeypatch.setattr(assistant_module, "is_injection", lambda text: False)
 
     items = list(bundled.stream(question))
 
     answer = items[-1]
     assert isinstance(answer, Answer)
-    generated = "".join(item for item in items[:-1] if isinstance(item, str))
-    assert generated.strip()
+    streamed = "".join(item for item in items[:-1] if isinstance(item, str))
     assert answer.generator == "extractive" or "HACKED" not in answer.text.upper()
     assert any("HACKED" in p.text for p in answer.retrieved)
-    if model_resists:
-        assert "HACKED" not in generated.upper()
+    # What was shown is that final answer: nothing of the model's the check took back.
+    assert streamed.strip() and streamed == answer.text

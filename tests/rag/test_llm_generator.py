@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import pytest
-from llama_index.core.llms import (
-    CompletionResponse,
-    CompletionResponseGen,
-    CustomLLM,
-    LLMMetadata,
-)
-from llama_index.core.llms.callbacks import llm_completion_callback
 
 from rag.generators.base import LLMGenerator
+from tests.rag.scripted import ScriptedLLM
 
 HISTORY: Sequence[tuple[str, str]] = [
     ("user", "Who asked the CSTO for help?"),
@@ -23,28 +16,8 @@ HISTORY: Sequence[tuple[str, str]] = [
 QUESTION = "How many troops did they send?"
 
 
-class Scripted(CustomLLM):
-    """A model that always replies with ``reply``."""
-
-    reply: str = ""
-
-    @property
-    def metadata(self) -> LLMMetadata:
-        return LLMMetadata()
-
-    @llm_completion_callback()
-    def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
-        return CompletionResponse(text=self.reply)
-
-    @llm_completion_callback()
-    def stream_complete(
-        self, prompt: str, formatted: bool = False, **kwargs: Any
-    ) -> CompletionResponseGen:
-        yield CompletionResponse(text=self.reply, delta=self.reply)
-
-
 def condensed(reply: str) -> str | None:
-    return LLMGenerator(Scripted(reply=reply), "scripted").condense(QUESTION, HISTORY)
+    return LLMGenerator(ScriptedLLM(reply=reply), "scripted").condense(QUESTION, HISTORY)
 
 
 def test_a_rewrite_that_resolves_the_question_is_kept() -> None:

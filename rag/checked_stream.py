@@ -1,0 +1,65 @@
+"""A model's streamed answer, let through one checked sentence at a time.
+
+The citation check (``rag.citations.verify_citations``) judges sentences, so a sentence can be
+judged once the next one has begun (``settled_prefix``). Holding each sentence until then means
+the asker never reads text the check then takes back: a sentence citing a passage that does
+not hold its figure, or a planted instruction the model obeyed ("HACKED [1]"). The cost is the
+time to write one sentence before the first text shows.
+
+The check is run again on the whole settled text each time, not on the new sentence alone:
+a sentence's verdict depends on those before it (a repeat is dropped, markers are numbered in
+order of first use), and running it again keeps that logic in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rag.citations import Verification, settled_prefix
+
+Check = Callable[[str], Verification]
+
+
+class CheckedStream:
+    """Feed it the model's deltas; it returns the text that has passed the check so far."""
+
+    def __init__(self, check: Check) -> None:
+        self._check = check
+        self._raw: list[str] = []
+        self._settled = ""
+        self._shown = ""
+        self._diverged = False
+
+    @property
+    def raw(self) -> str:
+        """Everything the model has written so far."""
+        return "".join(self._raw)
+
+    @property
+    def shown(self) -> str:
+        """The checked text handed out so far."""
+        return self._shown
+
+    def feed(self, delta: str) -> str:
+        """Take a delta; return the checked text it completes (often ``""``)."""
+        self._raw.append(delta)
+        settled = settled_prefix(self.raw)
+        if len(settled) <= len(self._settled):
+            return ""
+        self._settled = settled
+        return self._advance(self._check(settled).text)
+
+    def close(self) -> tuple[Verification, str]:
+        """The check of the whole answer, and the rest of its text not yet handed out."""
+        verification = self._check(self.raw)
+        return verification, self._advance(verification.text)
+
+    def _advance(self, checked: str) -> str:
+        # The check of a longer text keeps what it said of a shorter one; if it ever does not,
+        # nothing more is handed out and the final answer replaces what was shown.
+        if self._diverged or not checked.startswith(self._shown):
+            self._diverged = True
+            return ""
+        new = checked[len(self._shown) :]
+        self._shown = checked
+        return new
