@@ -128,7 +128,8 @@ def pending_html(language: Language) -> str:
 
 
 def streaming_html(partial: str, language: Language) -> str:
-    """The answer while it is being generated: raw text, markers not yet linked."""
+    """The answer while it is being generated: its checked sentences so far, markers not yet
+    linked (they link when the final answer replaces it)."""
     if not partial.strip():
         return pending_html(language)
     return (
