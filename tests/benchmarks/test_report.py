@@ -73,3 +73,26 @@ def test_a_size_run_without_naive_or_with_a_failed_naive_says_which(tmp_path: Pa
     failed = _results(n1000={"answers": ours, "naive": {"bundled": None}})
     (row,) = _rows(failed, tmp_path, "answers faster")
     assert "| naive failed: see bench.json | not measured |" in row
+
+
+def test_the_answers_table_gives_the_first_text_beside_the_models_first_token() -> None:
+    def stats(p50: float) -> dict[str, float]:
+        return {"p50": p50, "p95": p50 + 1000}
+
+    def answers(first_text: bool) -> dict[str, Any]:
+        entry = {
+            **_answers(5200, 0.9),
+            "questions": 10,
+            "first_token_ms": stats(4500),
+            "retrieved_doc": 1.0,
+            "refused": 0.0,
+        }
+        return {**entry, "first_text_ms": stats(5100)} if first_text else entry
+
+    new, old = (
+        report._answers(_results(n1000={"answers": {"bundled": answers(held)}}))
+        for held in (True, False)
+    )
+    assert any("| 1000 | bundled | ours | 10 | 4.50 / 5.50 | 5.10 / 6.10 |" in line for line in new)
+    # a run from before the hold has no first text of its own: "–", not the first token
+    assert any("| 1000 | bundled | ours | 10 | 4.50 / 5.50 | – / – |" in line for line in old)
