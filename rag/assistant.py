@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -242,7 +242,7 @@ class Assistant:
             return
 
         labelled = [f"{source_label(e, language)} {e.text}" for e in evidence]
-        similarity = _memoized(self._similarity_fn(evidence))
+        similarity = self._similarity_fn(evidence)
         verify_ms = 0.0
 
         def check(raw_: str) -> Verification:
@@ -315,11 +315,16 @@ class Assistant:
         return rule_based_standalone(question, turns)
 
     def _similarity_fn(self, evidence: list[Evidence]):
+        """Sentence -> similarity with each evidence sentence, computed once per sentence: a
+        streamed answer is checked again as it grows, asking again about earlier sentences."""
         matrix = self.sentence_vectors.get([e.text for e in evidence])
+        known: dict[str, list[float]] = {}
 
         def similarity(sentence: str) -> list[float]:
-            query = np.asarray(self.retriever.embed_query(sentence), dtype=np.float32)
-            return [float(x) for x in matrix @ query]
+            if sentence not in known:
+                query = np.asarray(self.retriever.embed_query(sentence), dtype=np.float32)
+                known[sentence] = [float(x) for x in matrix @ query]
+            return known[sentence]
 
         return similarity
 
@@ -340,19 +345,6 @@ def _citation(n: int, evidence: Evidence) -> Citation:
         start=evidence.start,
         end=evidence.end,
     )
-
-
-def _memoized(similarity: Callable[[str], list[float]]) -> Callable[[str], list[float]]:
-    """``similarity`` computed once per sentence: a streamed answer is checked again as it
-    grows, and each check asks again about the sentences before."""
-    known: dict[str, list[float]] = {}
-
-    def cached(sentence: str) -> list[float]:
-        if sentence not in known:
-            known[sentence] = similarity(sentence)
-        return known[sentence]
-
-    return cached
 
 
 def _has_words(text: str) -> bool:

@@ -25,7 +25,7 @@ class CheckedStream:
 
     def __init__(self, check: Check) -> None:
         self._check = check
-        self._raw: list[str] = []
+        self._raw = ""
         self._settled = ""
         self._shown = ""
         self._diverged = False
@@ -33,7 +33,7 @@ class CheckedStream:
     @property
     def raw(self) -> str:
         """Everything the model has written so far."""
-        return "".join(self._raw)
+        return self._raw
 
     @property
     def shown(self) -> str:
@@ -42,8 +42,8 @@ class CheckedStream:
 
     def feed(self, delta: str) -> str:
         """Take a delta; return the checked text it completes (often ``""``)."""
-        self._raw.append(delta)
-        settled = settled_prefix(self.raw)
+        self._raw += delta
+        settled = settled_prefix(self._raw)
         if len(settled) <= len(self._settled):
             return ""
         self._settled = settled
@@ -51,7 +51,7 @@ class CheckedStream:
 
     def close(self) -> tuple[Verification, str]:
         """The check of the whole answer, and the rest of its text not yet handed out."""
-        verification = self._check(self.raw)
+        verification = self._check(self._raw)
         return verification, self._advance(verification.text)
 
     def _advance(self, checked: str) -> str:

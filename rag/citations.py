@@ -87,9 +87,9 @@ def split_answer(text: str) -> list[tuple[str, list[int]]]:
             rest = piece[source.end() :].strip()
             piece = f"{rest[0].upper()}{rest[1:]} {source.group(1).strip()}"
         piece = _INNER_SOURCE_RE.sub(lambda m: " " + m.group(1).strip(), piece)
-        leading = re.match(rf"^({_MARKS})", piece)
+        leading = _LEADING_MARKS_RE.match(piece)
         if leading and sentences:
-            sentences[-1][1].extend(_markers(leading.group(1)))
+            sentences[-1][1].extend(_markers(leading.group(0)))
             piece = piece[leading.end() :].strip()
             if not piece:
                 continue
