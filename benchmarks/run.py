@@ -508,7 +508,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--allow-slow", action="store_true", help="embed what the cache lacks instead of skipping"
     )
-    parser.add_argument("--server-sizes", type=_ints, default=None, help="default: sizes >= 10000")
+    parser.add_argument("--server-sizes", type=_ints, default=None, help="default: every size")
     parser.add_argument("--raw-sample", type=int, default=128, help="texts for raw throughput")
     parser.add_argument("--no-naive", action="store_true")
     parser.add_argument("--no-server", action="store_true")
@@ -521,7 +521,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--keep-data", action="store_true", help="keep the server's copy")
     args = parser.parse_args(argv)
     if args.server_sizes is None:
-        args.server_sizes = [s for s in args.sizes if s >= 10_000]
+        args.server_sizes = list(args.sizes)
     if args.questions <= 0 or args.retrieval_queries <= 0:
         parser.error("--questions and --retrieval-queries must be positive")
     return args

@@ -1,4 +1,4 @@
-"""benchmarks.run's record of the code it measured."""
+"""benchmarks.run: its record of the code it measured, and its arguments."""
 
 from __future__ import annotations
 
@@ -29,3 +29,9 @@ def test_code_version_names_every_changed_file_including_the_first(
     assert len(version["commit"]) >= 7
     # " M index/a.py" is git's first line: its leading space must survive.
     assert version["uncommitted"] == ["index/a.py", "rag/b.py"]
+
+
+def test_every_size_goes_through_the_chroma_server_unless_told_otherwise() -> None:
+    assert run.parse_args(["--sizes", "1000,10000"]).server_sizes == [1000, 10000]
+    told = run.parse_args(["--sizes", "1000,10000", "--server-sizes", "10000"])
+    assert told.server_sizes == [10000]
