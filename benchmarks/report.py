@@ -352,6 +352,8 @@ def _memory(results: dict[str, Any]) -> list[str]:
                 _f((serve or {}).get("rss_mb_after_load")),
                 _f((serve or {}).get("rss_mb_after_warmup")),
                 _f((serve or {}).get("peak_rss_mb")),
+                f"run {e.get('run', '?')}: "
+                + ("own (VmHWM)" if (serve or {}).get("rss_source") else "rusage, floored"),
             ]
         )
     header = [
@@ -361,12 +363,17 @@ def _memory(results: dict[str, Any]) -> list[str]:
         "serving: after Assistant.load",
         "after the first answer (model loaded)",
         "serving peak",
+        "measured as",
     ]
     return [
         "## Peak RSS (MB)",
         "",
-        "Each from the child process's own rusage (`os.wait4`), so sizes and stages do not "
-        "pollute each other; MB here are MiB (2^20 bytes), while the target's 2.5 GB is read "
+        "Each stage runs in a child process of its own and reports its own peak (VmHWM), so "
+        'sizes and stages do not pollute each other. Runs made before that ("rusage, '
+        "floored\") took the peak from the child's rusage, which Linux makes at least the "
+        "parent's peak when it spawned the child (up to ~700 MiB): their smaller figures are "
+        "upper bounds, and a figure above the parent's is the stage's own (every serving peak "
+        "is). MB here are MiB (2^20 bytes), while the target's 2.5 GB is read "
         "as 2.5e9 bytes (2,384 MiB). Serving = `Assistant.load` + asks with the default "
         "bundled model (Qwen2.5-Coder 1.5B Q4_K_M, read into memory rather than mapped: "
         "rag/generators/bundled.py says why).",

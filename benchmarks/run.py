@@ -76,7 +76,7 @@ class StageError(RuntimeError):
 def run_stage(
     name: str, spec: dict[str, Any], work: Path, log: Log, label: str | None = None
 ) -> dict[str, Any]:
-    """Run one stage in a child process; adds its wall time and peak RSS (from its rusage)."""
+    """Run one stage in a child process; adds its wall time and its own peak RSS (VmHWM)."""
     work.mkdir(parents=True, exist_ok=True)
     label = label or name
     tag = f"{label}-{time.time_ns()}"
@@ -94,15 +94,16 @@ def run_stage(
             stdout=output,
             stderr=subprocess.STDOUT,
         )
-        # wait4 gives this child's own rusage: its peak RSS, not the max over all children.
-        _, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
+        child.wait()
     seconds = time.perf_counter() - started
     if child.returncode != 0 or not result_path.exists():
         tail = log_path.read_text(errors="replace")[-3000:]
         raise StageError(f"stage {label} exited with {child.returncode}; log {log_path}:\n{tail}")
     result: dict[str, Any] = json.loads(result_path.read_text())
-    result["peak_rss_mb"] = round(usage.ru_maxrss / 1024, 1)
+    # The child's own figure (stages.peak_rss_mb), not wait4's rusage, which would be at
+    # least this process's peak at the time of the spawn.
+    result["peak_rss_mb"] = result["rss_mb_self"]
+    result["rss_source"] = "VmHWM"
     result["stage_wall_seconds"] = round(seconds, 1)
     result["cpu_pressure_after"] = cpu_pressure()
     log(f"  {label} done in {seconds:.0f} s (peak RSS {result['peak_rss_mb']:.0f} MB)")

@@ -39,7 +39,19 @@ RETRIEVAL_PARTS = ("embed_ms", "dense_ms", "bm25_ms")
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident set size so far, in MB (Linux reports KB)."""
+    """This process's own peak resident set size so far, in MB: VmHWM where Linux has it.
+
+    Not ``getrusage``: Linux carries the parent's high-water mark over exec into ru_maxrss
+    (subprocess starts children with vfork, whose address space is the parent's), so a
+    stage started by a parent holding 700 MB reported at least 700 MB whatever it used.
+    VmHWM belongs to the address space exec made, so it is the stage's own.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
