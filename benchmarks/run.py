@@ -56,6 +56,7 @@ from benchmarks.embed_cache import (
 )
 from benchmarks.generators import cpu_pressure
 from benchmarks.report import TARGETS
+from benchmarks.stages import vm_hwm_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "bench"
@@ -151,17 +152,6 @@ def chroma_server(path: Path, log_path: Path) -> Iterator[tuple[str, int]]:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait(timeout=10)
-
-
-def process_peak_rss_mb(pid: int) -> float | None:
-    """VmHWM of a running process (Linux), in MB."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        return None
-    return None
 
 
 # --- One size --------------------------------------------------------------------------------
@@ -346,7 +336,7 @@ class SizeBench:
                 result["retrieval"] = self.stage(
                     "retrieval", {**self.retrieval_spec(), **spec}, "retrieval-server"
                 )
-                result["server_peak_rss_mb"] = process_peak_rss_mb(pid)
+                result["server_peak_rss_mb"] = vm_hwm_mb(pid)
         except StageError as exc:
             entry["errors"]["server"] = str(exc)
         entry["server"] = result

@@ -46,13 +46,21 @@ def peak_rss_mb() -> float:
     stage started by a parent holding 700 MB reported at least 700 MB whatever it used.
     VmHWM belongs to the address space exec made, so it is the stage's own.
     """
+    own = vm_hwm_mb()
+    if own is not None:
+        return own
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def vm_hwm_mb(pid: int | str = "self") -> float | None:
+    """A process's peak resident set size (VmHWM, Linux) in MB; None where there is none."""
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
                 return round(int(line.split()[1]) / 1024, 1)
     except OSError:
-        pass
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        return None
+    return None
 
 
 def summarize(values: list[float]) -> dict[str, float]:
