@@ -344,6 +344,8 @@ def _memory(results: dict[str, Any]) -> list[str]:
     rows = []
     for size, e in _measured(results):
         serve = (e.get("answers") or {}).get("bundled") or e.get("serve")
+        # a run's stages all measure alike; any of them that ran tells how
+        stages = [s for s in (e.get("ingest"), e.get("retrieval"), serve) if s]
         rows.append(
             [
                 str(size),
@@ -353,7 +355,9 @@ def _memory(results: dict[str, Any]) -> list[str]:
                 _f((serve or {}).get("rss_mb_after_warmup")),
                 _f((serve or {}).get("peak_rss_mb")),
                 f"run {e.get('run', '?')}: "
-                + ("own (VmHWM)" if (serve or {}).get("rss_source") else "rusage, floored"),
+                + (
+                    "own (VmHWM)" if any(s.get("rss_source") for s in stages) else "rusage, floored"
+                ),
             ]
         )
     header = [

@@ -96,3 +96,16 @@ def test_the_answers_table_gives_the_first_text_beside_the_models_first_token() 
     assert any("| 1000 | bundled | ours | 10 | 4.50 / 5.50 | 5.10 / 6.10 |" in line for line in new)
     # a run from before the hold has no first text of its own: "–", not the first token
     assert any("| 1000 | bundled | ours | 10 | 4.50 / 5.50 | – / – |" in line for line in old)
+
+
+def test_the_memory_table_says_how_each_size_was_measured() -> None:
+    own = {"peak_rss_mb": 500.0, "rss_source": "VmHWM"}
+    results = _results(
+        n1000={"ingest": own, "retrieval": own},  # no serving stage in this run
+        n10000={"ingest": {"peak_rss_mb": 700.0}, "answers": {"bundled": _answers(9000, 0.8)}},
+    )
+    rows = [line for line in report._memory(results) if line.startswith(("| 1000 ", "| 10000 "))]
+    assert [row.split(" | ")[-1] for row in rows] == [
+        "run 0: own (VmHWM) |",
+        "run 0: rusage, floored |",
+    ]
