@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 from functools import cached_property
 from pathlib import Path
@@ -73,6 +72,7 @@ class Stores:
             self.embedder.dim,
             path=None if settings.chroma_url else settings.data_dir / "chroma",
             url=settings.chroma_url,
+            rebuild_hint=REBUILD_HINT,
         )
 
     def reload_vectors(self) -> None:
@@ -139,9 +139,17 @@ def claim_data_dir(data_dir: Path) -> None:
 
 
 def wipe_stores(settings: IndexSettings) -> None:
-    """Delete the derived stores and the document store (assembled models stay)."""
+    """Delete the derived stores and the document store (assembled models stay).
+
+    A Chroma server's collection goes first: a bad URL or a server that is down stops the
+    wipe before any local file is gone.
+    """
     data_dir = settings.data_dir
     check_data_dir(data_dir)
+    if settings.chroma_url:
+        from index.vectors import drop_collection
+
+        drop_collection(settings.chroma_url, settings.collection)
     for name in ("docstore.sqlite", "docstore.sqlite-wal", "docstore.sqlite-shm", "ingest.dirty"):
         (data_dir / name).unlink(missing_ok=True)
     for name in ("chroma", "bm25"):
@@ -150,17 +158,3 @@ def wipe_stores(settings: IndexSettings) -> None:
         from chromadb.api.shared_system_client import SharedSystemClient
 
         SharedSystemClient.clear_system_cache()  # its clients still point at the deleted files
-    if settings.chroma_url:
-        from urllib.parse import urlparse
-
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
-
-        parsed = urlparse(settings.chroma_url)
-        client = chromadb.HttpClient(
-            host=parsed.hostname or "127.0.0.1",
-            port=parsed.port or 8000,
-            settings=ChromaSettings(anonymized_telemetry=False),
-        )
-        with contextlib.suppress(Exception):  # an absent collection is fine
-            client.delete_collection(settings.collection)

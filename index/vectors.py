@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlparse
 
 import chromadb
 from chromadb.config import Settings as ChromaSettings
-
-from index.stores import REBUILD_HINT
 
 _UPSERT_BATCH = 1000
 
@@ -31,8 +30,56 @@ class VectorHit:
     similarity: float  # cosine similarity, 1 = same direction
 
 
+class ChromaServer(NamedTuple):
+    """Where a Chroma server listens, as ``RAG_CHROMA_URL`` gives it."""
+
+    host: str
+    port: int
+    ssl: bool
+
+
+def parse_chroma_url(url: str) -> ChromaServer:
+    """``http://host:port`` or ``https://host[:port]``; the port defaults to 8000 / 443.
+
+    The one reading of the URL, for the store and for ``wipe_stores`` alike (a second copy
+    once ignored https).
+    """
+    parsed = urlparse(url)
+    problem = f"invalid Chroma URL {url!r}: expected http://host:port or https://host:port"
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise VectorStoreError(problem)
+    try:
+        port = parsed.port
+    except ValueError as exc:  # not a number, or out of range
+        raise VectorStoreError(problem) from exc
+    ssl = parsed.scheme == "https"
+    return ChromaServer(parsed.hostname, port or (443 if ssl else 8000), ssl)
+
+
+def chroma_http_client(url: str) -> Any:
+    """A client of the Chroma server at ``url`` (no telemetry)."""
+    server = parse_chroma_url(url)
+    return chromadb.HttpClient(
+        host=server.host,
+        port=server.port,
+        ssl=server.ssl,
+        settings=ChromaSettings(anonymized_telemetry=False),
+    )
+
+
+def drop_collection(url: str, collection_name: str) -> None:
+    """Delete a collection on the Chroma server at ``url``; an absent one is fine."""
+    client = chroma_http_client(url)
+    with contextlib.suppress(Exception):
+        client.delete_collection(collection_name)
+
+
 class VectorStore:
-    """One Chroma collection of chunk vectors, tagged with the embedder that made them."""
+    """One Chroma collection of chunk vectors, tagged with the embedder that made them.
+
+    ``rebuild_hint`` is what to tell the user when a local store does not open: the data
+    dir that holds it knows how to rebuild it (``Stores`` passes its command).
+    """
 
     def __init__(
         self,
@@ -42,12 +89,14 @@ class VectorStore:
         *,
         path: Path | None = None,
         url: str | None = None,
+        rebuild_hint: str | None = None,
     ) -> None:
         self.embedder_id = embedder_id
         self.dim = dim
         self.location = url or str(path)
         self._collection_name = collection_name
         self._path, self._url = path, url
+        self._rebuild_hint = rebuild_hint
         self._lock = threading.Lock()
         self._open()
         stored = self._collection.metadata or {}
@@ -62,22 +111,15 @@ class VectorStore:
     def _open(self) -> None:
         path, url, collection_name = self._path, self._url, self._collection_name
         embedder_id, dim = self.embedder_id, self.dim
-        chroma_settings = ChromaSettings(anonymized_telemetry=False)
         try:
             if url:
-                parsed = urlparse(url)
-                if not parsed.hostname:
-                    raise VectorStoreError(f"invalid Chroma URL {url!r}: expected http://host:port")
-                self._client: Any = chromadb.HttpClient(
-                    host=parsed.hostname,
-                    port=parsed.port or (443 if parsed.scheme == "https" else 8000),
-                    ssl=parsed.scheme == "https",
-                    settings=chroma_settings,
-                )
+                self._client: Any = chroma_http_client(url)
             else:
                 if path is None:
                     raise VectorStoreError("a Chroma path or URL is required")
-                self._client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+                self._client = chromadb.PersistentClient(
+                    path=str(path), settings=ChromaSettings(anonymized_telemetry=False)
+                )
             self._collection = self._client.get_or_create_collection(
                 collection_name,
                 metadata={"embedder": embedder_id, "dim": dim},
@@ -89,7 +131,7 @@ class VectorStore:
         except Exception as exc:
             # A local store that does not open is damaged (a server may just be down): say
             # how to rebuild it, as the other stores of a data dir do.
-            hint = "" if url else f"; {REBUILD_HINT}"
+            hint = f"; {self._rebuild_hint}" if self._rebuild_hint and not url else ""
             raise VectorStoreError(f"cannot open Chroma at {self.location}: {exc}{hint}") from exc
 
     def reopen(self) -> None:

@@ -279,3 +279,26 @@ def test_wipe_stores_then_ingest_in_the_same_process(tmp_path: Path) -> None:
         assert stores.vectors.count() == stores.lexical.size == 1
     finally:
         stores.close()
+
+
+def test_wipe_stores_drops_the_collection_on_an_https_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fails on a second parse of the URL that ignored the scheme (port 8000, plain HTTP)."""
+    import chromadb
+
+    calls: list[tuple[str, Any]] = []
+
+    class Client:
+        def __init__(self, **kwargs: Any) -> None:
+            calls.append(("client", {k: kwargs.get(k) for k in ("host", "port", "ssl")}))
+
+        def delete_collection(self, name: str) -> None:
+            calls.append(("delete", name))
+
+    monkeypatch.setattr(chromadb, "HttpClient", Client)
+    wipe_stores(settings(tmp_path / "data", chroma_url="https://chroma.example.org"))
+    assert calls == [
+        ("client", {"host": "chroma.example.org", "port": 443, "ssl": True}),
+        ("delete", "articles"),
+    ]
