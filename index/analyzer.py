@@ -8,9 +8,12 @@ while reducing affixed forms ("memadamkan" -> "madam", "kerusuhan" -> "rusuh").
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from importlib.metadata import version
 
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
@@ -19,6 +22,10 @@ from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFacto
 # inner hyphens (reduplication "negara-negara", names "Kassym-Jomart").
 _TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+)*")
 _THOUSANDS_RE = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
+
+ANALYZER_VERSION = 1
+"""Bump when the rules here change (the token pattern, numbers, acronyms, the stemmer's use):
+the BM25 tokens stored by older ingests are then analysed again by the next one."""
 
 # English function words: questions arrive in English too, and their function words must
 # not match Indonesian text by accident (e.g. "a", "at", "di" do not overlap, but "the" would
@@ -194,6 +201,20 @@ class IndonesianAnalyzer:
     def __init__(self, extra_stopwords: Iterable[str] = ()) -> None:
         self.indonesian = indonesian_stopwords() | frozenset(extra_stopwords)
         self.stopwords = self.indonesian | ENGLISH_STOPWORDS
+
+    @property
+    def identity(self) -> str:
+        """What makes this analyzer's tokens: the rules' version, the stemmer, the stopwords.
+
+        The document store keeps each chunk's tokens and rebuilds BM25 from them, while
+        queries are analysed afresh: ingest compares this with the identity stored beside
+        the tokens, so a changed stopword or stemmer re-analyses them instead of leaving
+        stored and query tokens silently apart (as the embedder id guards the vectors).
+        """
+        words = json.dumps([sorted(self.indonesian), sorted(self.stopwords)], ensure_ascii=False)
+        digest = hashlib.sha256(words.encode("utf-8")).hexdigest()[:16]
+        stemmer = f"PySastrawi=={version('PySastrawi')}"
+        return f"indonesian-v{ANALYZER_VERSION};stemmer={stemmer};stopwords={digest}"
 
     def __call__(self, text: str) -> list[str]:
         tokens: list[str] = []

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -285,6 +285,25 @@ class DocStore:
                     )
                 )
         return found
+
+    def retokenize(self, analyze: Callable[[str], Sequence[str]], analyzer_id: str) -> int:
+        """Analyse every chunk's text into BM25 tokens again, and record who made them.
+
+        One transaction, so an interrupted run leaves the old tokens and the old analyzer id
+        (and the next ingest starts over). Returns how many chunks were analysed.
+        """
+        with self.transaction() as conn:
+            rows = conn.execute("SELECT chunk_id, text FROM chunks").fetchall()
+            conn.executemany(
+                "UPDATE chunks SET tokens=? WHERE chunk_id=?",
+                ((" ".join(analyze(text)), chunk_id) for chunk_id, text in rows),
+            )
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES('analyzer', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                (analyzer_id,),
+            )
+        return len(rows)
 
     def iter_tokens(self) -> Iterator[tuple[str, list[str]]]:
         """(chunk_id, BM25 tokens) for every chunk, in a stable order."""

@@ -2,11 +2,13 @@
 
 Order of writes, chosen so that a crash at any point leaves a usable store:
 1. an ``ingest.dirty`` marker is written;
-2. per batch of articles: new chunk vectors are upserted into Chroma (their ids carry the
+2. if the analyzer changed since the stored BM25 tokens were made, they are made again from the
+   stored chunk texts (one transaction; nothing is embedded again);
+3. per batch of articles: new chunk vectors are upserted into Chroma (their ids carry the
    content version, so they never overwrite live ones), then the document store replaces the
    article and its chunks in one SQLite transaction, then the superseded vectors are deleted;
-3. the BM25 index is rebuilt from the document store and published atomically;
-4. the marker is removed.
+4. the BM25 index is rebuilt from the document store and published atomically;
+5. the marker is removed.
 Readers only return chunks the document store knows, so stray vectors from an interrupted
 step are invisible; the next ingest sees the marker and reconciles Chroma and BM25 with the
 document store (deleting orphans, re-adding missing vectors from stored embeddings).
@@ -58,16 +60,18 @@ class IngestReport:
     embedded_chunks: int = 0
     repaired: bool = False
     seconds: float = 0.0
+    retokenized: int = 0  # chunks whose BM25 tokens a changed analyzer made again
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed or self.repaired)
+        return bool(self.added or self.updated or self.removed or self.repaired or self.retokenized)
 
     def summary(self) -> str:
+        again = f", {self.retokenized} re-tokenized" if self.retokenized else ""
         return (
             f"{len(self.added)} added, {len(self.updated)} updated, {len(self.removed)} removed, "
             f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped "
-            f"({self.embedded_chunks} chunks embedded, {self.seconds:.2f} s)"
+            f"({self.embedded_chunks} chunks embedded{again}, {self.seconds:.2f} s)"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -81,6 +85,7 @@ class IngestReport:
             "embedded_chunks": self.embedded_chunks,
             "repaired": self.repaired,
             "seconds": round(self.seconds, 3),
+            "retokenized": self.retokenized,
         }
 
 
@@ -113,6 +118,7 @@ def ingest(
     """
     started = time.perf_counter()
     report = _Builder()
+    analyzer = IndonesianAnalyzer()
     files, errors = discover(list(paths), resolve=True)  # the docstore records absolute paths
     report.skipped.extend(Skipped(str(e.path), e.reason) for e in errors)
     with _ingest_lock(stores.data_dir):
@@ -127,7 +133,9 @@ def ingest(
         pending = _plan(stores, files, report)
         if pending and not repair and stores.vectors.count() != stores.docstore.count_chunks():
             report.repaired = _reconcile(stores)  # the collection changed behind our back
-        _index(stores, pending, report, progress)
+        if stores.docstore.get_meta("analyzer") != analyzer.identity:  # before new chunks
+            report.retokenized = stores.docstore.retokenize(analyzer, analyzer.identity)
+        _index(stores, pending, report, analyzer, progress)
         stores.docstore.set_meta("chunking", _chunking_signature(stores))
         if prune:
             _prune(stores, paths, files, report)
@@ -216,10 +224,11 @@ class _Builder:
         self.warnings: list[str] = []
         self.embedded_chunks = 0
         self.repaired = False
+        self.retokenized = 0
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed or self.repaired)
+        return bool(self.added or self.updated or self.removed or self.repaired or self.retokenized)
 
     def build(self, seconds: float) -> IngestReport:
         return IngestReport(
@@ -232,6 +241,7 @@ class _Builder:
             self.embedded_chunks,
             self.repaired,
             seconds,
+            self.retokenized,
         )
 
 
@@ -323,9 +333,12 @@ def _stored_version(docstore: DocStore, doc_id: str) -> str | None:
 
 
 def _index(
-    stores: Stores, pending: list[_Pending], report: _Builder, progress: ProgressFn | None
+    stores: Stores,
+    pending: list[_Pending],
+    report: _Builder,
+    analyzer: IndonesianAnalyzer,
+    progress: ProgressFn | None,
 ) -> None:
-    analyzer = IndonesianAnalyzer()
     total = sum(len(p.chunks) for p in pending)
     done = 0
     if progress:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from index.analyzer import (
+    ANALYZER_VERSION,
     ENGLISH_STOPWORDS,
     IndonesianAnalyzer,
     indonesian_stopwords,
@@ -106,6 +107,12 @@ def test_english_stopwords_are_removed(analyze: IndonesianAnalyzer) -> None:
         "troops",
         "kazakhstan",
     ]
+
+
+def test_the_identity_changes_with_the_stopwords(analyze: IndonesianAnalyzer) -> None:
+    assert IndonesianAnalyzer().identity == analyze.identity
+    assert analyze.identity.startswith(f"indonesian-v{ANALYZER_VERSION};stemmer=PySastrawi==")
+    assert IndonesianAnalyzer(extra_stopwords=["kazakhstan"]).identity != analyze.identity
 
 
 def test_extra_stopwords() -> None:

@@ -27,6 +27,7 @@ from index.stores import Stores
 
 # The module itself (``index.ingest`` may also name the function): for monkeypatching.
 ingest_module = importlib.import_module("index.ingest")
+analyzer_module = importlib.import_module("index.analyzer")
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 SEED_IDS = (
@@ -492,6 +493,31 @@ def test_interrupted_rechunking_is_finished_by_the_next_ingest(
         assert_consistent(rechunked)
     finally:
         rechunked.close()
+
+
+def test_a_changed_analyzer_retokenizes_the_stored_chunks(
+    small: tuple[Stores, Path], embed_calls: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fails on the old code: BM25 is rebuilt from the tokens stored at ingest, and nothing
+    compared the analyzer that made them with the current one, so after a stopword change the
+    stored tokens kept the old analysis and a query for the word found nothing."""
+    stores, folder = small
+    shipped = analyzer_module.ENGLISH_STOPWORDS
+    monkeypatch.setattr(analyzer_module, "ENGLISH_STOPWORDS", shipped | {"semarang"})
+    ingest(stores, [folder])
+    assert "semarang" not in {t for _, tokens in stores.docstore.iter_tokens() for t in tokens}
+    calls = len(embed_calls)
+
+    monkeypatch.setattr(analyzer_module, "ENGLISH_STOPWORDS", shipped)  # a word again
+    report = ingest(stores, [folder])
+    current = IndonesianAnalyzer()
+    for chunk in stores.docstore.chunks(stores.docstore.chunk_ids()).values():
+        assert list(chunk.tokens) == current(chunk.text)
+    assert bm25_top(stores, "Semarang") in chunk_ids_of(stores, "banjir")
+    assert embed_calls[calls:] == []  # the stored texts re-analysed, nothing embedded again
+    assert report.changed and report.retokenized == stores.docstore.count_chunks() == 2
+    assert_consistent(stores)
+    assert not ingest(stores, [folder]).changed
 
 
 # --- Interrupted ingests ------------------------------------------------------------------------
