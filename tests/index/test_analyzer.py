@@ -109,6 +109,13 @@ def test_english_stopwords_are_removed(analyze: IndonesianAnalyzer) -> None:
     ]
 
 
+def test_english_stopwords_are_bm25s_list_except_indonesian_words(
+    analyze: IndonesianAnalyzer,
+) -> None:
+    assert {"the", "which", "didn", "could", "many"} <= ENGLISH_STOPWORDS
+    assert analyze("harga gula aren dan won Korea") == ["harga", "gula", "aren", "won", "korea"]
+
+
 def test_the_identity_changes_with_the_stopwords(analyze: IndonesianAnalyzer) -> None:
     assert IndonesianAnalyzer().identity == analyze.identity
     assert analyze.identity.startswith(f"indonesian-v{ANALYZER_VERSION};stemmer=PySastrawi==")
