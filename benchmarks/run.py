@@ -36,7 +36,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -49,14 +48,14 @@ from benchmarks.corpus import DEFAULT_ROOT, DEFAULT_SEED, CorpusFiles, ensure_co
 from benchmarks.embed_cache import (
     DATA_DIR,
     DEFAULT_CACHE,
-    EmbeddingCache,
     claim_project_data_dir,
-    coverage,
     naive_node_texts,
+    naive_view,
 )
 from benchmarks.generators import cpu_pressure
 from benchmarks.report import TARGETS
 from benchmarks.stages import vm_hwm_mb
+from index.embedding_cache import EmbeddingCache
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "bench"
@@ -161,25 +160,6 @@ def cache_command(size: int, naive: bool = False) -> str:
     return f"python -m benchmarks.embed_cache --size {size}" + (" --naive" if naive else "")
 
 
-def naive_view(files: CorpusFiles) -> Path:
-    """The corpus's articles at a path without dot-folders, for the ``naive`` baseline.
-
-    llama-index's ``SimpleDirectoryReader`` (``exclude_hidden``) skips every file with a
-    dot-folder anywhere in its path, and the data dir is ``.rag``: evals/baselines.py would
-    find no files there. A link at a fixed visible path also keeps the file paths that
-    llama-index embeds with each node the same from run to run (the cache keys).
-    """
-    link = Path(tempfile.gettempdir()) / "kabar-bench" / files.root.name
-    link.parent.mkdir(parents=True, exist_ok=True)
-    if link.is_symlink() and link.resolve() == files.articles_dir.resolve():
-        return link
-    tmp = link.with_name(f".{link.name}.{os.getpid()}")
-    tmp.unlink(missing_ok=True)
-    tmp.symlink_to(files.articles_dir.resolve(), target_is_directory=True)
-    os.replace(tmp, link)
-    return link
-
-
 class SizeBench:
     """Every measurement of one corpus size; results accumulate in ``entry``."""
 
@@ -236,7 +216,7 @@ class SizeBench:
     def run(self) -> dict[str, Any]:
         entry, args = self.entry, self.args
         if not self.uncached:
-            have = coverage(self.cache, self.files.chunk_texts())
+            have = self.cache.coverage(self.files.chunk_texts())
             entry["cache_coverage"] = {"present": have.present, "total": have.total}
             if not have.complete and not args.allow_slow:
                 entry["status"] = "skipped"
@@ -295,7 +275,7 @@ class SizeBench:
         entry["naive"] = {}
         corpus = naive_view(self.files)
         texts = naive_node_texts(corpus)
-        have = coverage(self.cache, texts)
+        have = self.cache.coverage(texts)
         entry["naive_cache_coverage"] = {"present": have.present, "total": have.total}
         if not (self.uncached or have.complete or args.allow_slow):
             entry["naive_skip_reason"] = (

@@ -142,9 +142,9 @@ def _raw_throughput(embedder: Any, texts: list[str]) -> dict[str, Any]:
 
 def stage_ingest(spec: Spec) -> Result:
     """Ingest the corpus into a fresh data dir, embedding it or reading the cache."""
-    from benchmarks.embed_cache import CachingEmbedding, EmbeddingCache
     from index import Embedder, Stores
     from index.embedders import make_embedder
+    from index.embedding_cache import CachingEmbedding, EmbeddingCache
     from index.ingest import ingest
 
     settings = _settings(spec)
@@ -389,9 +389,9 @@ def stage_answer(spec: Spec) -> Result:
 
 def stage_naive(spec: Spec) -> Result:
     """The same questions through the ``naive`` llama-index baseline (evals/baselines.py)."""
-    from benchmarks.embed_cache import CachingEmbedding, EmbeddingCache
     from evals.baselines import NaiveSystem
     from index.embedders import make_embedder
+    from index.embedding_cache import CachingEmbedding, EmbeddingCache
 
     settings = _settings(
         spec,

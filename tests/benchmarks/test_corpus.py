@@ -1,13 +1,9 @@
-"""The benchmark corpus generator, the embedding cache, and a smoke run of benchmarks.run."""
+"""The benchmark corpus generator, and a smoke run of benchmarks.run."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
-from typing import Any
-
-import pytest
 
 from benchmarks.corpus import (
     ArticleFactory,
@@ -15,11 +11,12 @@ from benchmarks.corpus import (
     pick_questions,
     write_corpus,
 )
-from benchmarks.embed_cache import CachingEmbedding, EmbeddingCache, coverage, fill, text_key
 from index.articles import parse_article
+from index.embedding_cache import EmbeddingCache
 from index.ingest import ingest
 from index.settings import IndexSettings
 from index.stores import Stores
+from tests.index.test_embedding_cache import RecordingEmbedder
 
 
 def test_generation_is_deterministic_by_seed() -> None:
@@ -95,79 +92,6 @@ def test_ingest_embeds_exactly_the_corpus_chunk_texts(tmp_path: Path) -> None:
     assert sorted(recorder.texts) == sorted(corpus.chunk_texts()) == sorted(files.chunk_texts())
 
 
-class RecordingEmbedder:
-    """A stand-in embedder: remembers the passages, returns a vector derived from each text."""
-
-    embedder_id = "recording:v1"
-    dim = 8
-    model_name = "recording"
-    embed_batch_size = 4
-
-    def __init__(self) -> None:
-        self.texts: list[str] = []
-        self.queries: list[str] = []
-
-    def get_text_embedding_batch(self, texts: list[str], **kwargs: Any) -> list[list[float]]:
-        self.texts.extend(texts)
-        return [self.vector(t) for t in texts]
-
-    def get_query_embedding(self, query: str) -> list[float]:
-        self.queries.append(query)
-        return self.vector(query)
-
-    def vector(self, text: str) -> list[float]:
-        digest = hashlib.sha256(text.encode()).digest()
-        return [b / 255 for b in digest[: self.dim]]
-
-
-def test_caching_embedder_reads_writes_and_resumes(tmp_path: Path) -> None:
-    inner = RecordingEmbedder()
-    cache = EmbeddingCache(tmp_path, inner.embedder_id, shard_size=3)
-    caching = CachingEmbedding(inner, cache)
-    texts = [f"teks {i}" for i in range(7)]
-    first = caching.get_text_embedding_batch(texts)
-    assert first == [inner.vector(t) for t in texts]  # float32 round trip of these values
-    assert (caching.hits, caching.misses) == (0, 7)
-    cache.flush()
-    assert len(list(cache.folder.glob("*.npz"))) == 3  # 3 + 3 + 1: shards as they filled
-
-    again = CachingEmbedding(inner, EmbeddingCache(tmp_path, inner.embedder_id))
-    inner.texts.clear()
-    assert again.get_text_embedding_batch([*texts, "baru"]) == [
-        pytest.approx(inner.vector(t)) for t in [*texts, "baru"]
-    ]
-    assert inner.texts == ["baru"]  # only the miss reached the real embedder
-    assert (again.hits, again.misses) == (7, 1)
-    assert again.get_query_embedding("apa?") == inner.vector("apa?")  # queries: never cached
-
-    blind = CachingEmbedding(inner, EmbeddingCache(tmp_path, inner.embedder_id), read=False)
-    inner.texts.clear()
-    blind.get_text_embedding_batch(texts[:2])
-    assert inner.texts == texts[:2]  # read=False: measured ingest embeds for real
-
-
-def test_fill_embeds_only_what_is_missing(tmp_path: Path) -> None:
-    inner = RecordingEmbedder()
-    cache = EmbeddingCache(tmp_path, inner.embedder_id, shard_size=2)
-    texts = [f"kalimat {i}" for i in range(5)]
-    cache.put(text_key(texts[0]), inner.vector(texts[0]))
-    assert fill(cache, [texts[1], *texts], inner, batch=2, progress=lambda _: None) == 4
-    assert sorted(inner.texts) == sorted(texts[1:])
-    assert inner.texts[0] == texts[-1]  # last first: a run writing from the start meets it
-    assert coverage(EmbeddingCache(tmp_path, inner.embedder_id), texts).complete
-
-
-def test_a_cache_of_another_embedder_is_refused(tmp_path: Path) -> None:
-    cache = EmbeddingCache(tmp_path, "recording:v1")
-    folder = cache.folder
-    cache.put(text_key("x"), [0.0] * 8)
-    cache.flush()
-    meta = json.loads((folder / "meta.json").read_text())
-    (folder / "meta.json").write_text(json.dumps({**meta, "embedder_id": "other"}))
-    with pytest.raises(ValueError, match="holds vectors of other"):
-        EmbeddingCache(tmp_path, "recording:v1")
-
-
 def test_benchmark_run_smoke(tmp_path: Path) -> None:
     """benchmarks.run at a tiny size, extractive only: JSON and Markdown are written."""
     from benchmarks.run import main
@@ -198,19 +122,4 @@ def test_benchmark_run_smoke(tmp_path: Path) -> None:
     cache = EmbeddingCache(tmp_path / "cache", IndexSettings().embedder_id)
     corpus_dirs = list((tmp_path / "corpora").iterdir())
     texts = [json.loads(line) for line in (corpus_dirs[0] / "chunk_texts.jsonl").open()]
-    assert coverage(cache, texts).complete
-
-
-def test_naive_view_is_a_visible_stable_link(tmp_path: Path) -> None:
-    """llama-index's reader skips paths with dot-folders; the data dir is .rag."""
-    from llama_index.core import SimpleDirectoryReader
-
-    from benchmarks.run import naive_view
-
-    files = write_corpus(generate(20, seed=5), tmp_path / ".rag" / "corpora" / "s5-n20-c500")
-    view = naive_view(files)
-    assert not any(part.startswith(".") for part in view.parts)
-    assert view.resolve() == files.articles_dir.resolve()
-    assert naive_view(files) == view  # the same path every run: the node texts embed it
-    documents = SimpleDirectoryReader(input_dir=str(view)).load_data()
-    assert len(documents) == files.n_articles
+    assert cache.coverage(texts).complete
