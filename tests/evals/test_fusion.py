@@ -1,4 +1,4 @@
-"""benchmarks.fusion: settings parsing, the gold and corpus comparisons, and the report."""
+"""evals.fusion: settings parsing, the gold and corpus comparisons, and the report."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from benchmarks import fusion
 from benchmarks.corpus import generate, write_corpus
+from evals import fusion
 from index.ingest import ingest
 from index.stores import Stores
 

@@ -1,7 +1,7 @@
 """Retrieval-only comparison of fusion settings, on the gold set and the generated corpora.
 
-    .venv/bin/python -m benchmarks.fusion                   # the defaults against k=1, en=0.5
-    .venv/bin/python -m benchmarks.fusion --setting rrf_k=20 --setting rrf_k=1,lexical_weight_en=1
+    .venv/bin/python -m evals.fusion                   # the defaults against k=1, en=0.5
+    .venv/bin/python -m evals.fusion --setting rrf_k=20 --setting rrf_k=1,lexical_weight_en=1
 
 Each setting is a set of ``rag.Settings`` overrides (``--setting`` may repeat; the defaults
 always run first). Every setting runs the real ``Retriever.search`` over the same stores, so
@@ -11,10 +11,10 @@ the settings differ in nothing else; no answer is generated, so a comparison cos
   conversation condensed first, which is the generator's job) over the seeds, in the data dir
   of ``--gold-data-dir`` (default: a fresh one under the bench data root, filled with the
   seeds). hit@1, hit@5 and MRR@10 as the eval suite computes them (``evals.metrics``).
-- corpora: the questions of each generated corpus over the stores ``make bench`` built for it
-  (a size without them is skipped, with a note). Each question asks for a fact held by one
-  article: the share whose article is among the top ``top_k`` chunks (what goes on to
-  evidence selection) and first, per question language.
+- corpora: the questions of each generated corpus (benchmarks/corpus.py) over the stores
+  ``make bench`` built for it (a size without them is skipped, with a note). Each question
+  asks for a fact held by one article: the share whose article is among the top ``top_k``
+  chunks (what goes on to evidence selection) and first, per question language.
 
 Writes ``fusion.json`` and ``fusion.md`` to ``--out``.
 """
@@ -29,11 +29,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks.corpus import DEFAULT_ROOT, DEFAULT_SEED, corpus_folder, load_questions
-from benchmarks.embed_cache import ROOT, claim_project_data_dir
-from benchmarks.run import DEFAULT_DATA_ROOT, code_version
-
-DEFAULT_OUT = ROOT / "benchmarks" / "results" / "fusion"
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_OUT = ROOT / "evals" / "results" / "fusion"
 DEFAULT_GOLD = ROOT / "evals" / "gold" / "kazakhstan.jsonl"
 # Compared with the defaults when no --setting is given: measured better on the generated
 # corpora, not adopted yet (docs/DESIGN.md, "Retrieval").
@@ -121,6 +118,7 @@ def corpus_scores(
     data_dir: Path, questions_path: Path, variants: Sequence[Overrides]
 ) -> dict[str, Any]:
     """Per variant: the share of questions whose article is in the top k, and first."""
+    from benchmarks.corpus import load_questions
     from index import Stores
     from rag import Settings
 
@@ -165,7 +163,7 @@ def to_markdown(results: dict[str, Any]) -> str:
     lines = [
         "# Fusion settings compared (retrieval only)",
         "",
-        f"Written by `python -m benchmarks.fusion` (see its docstring); {version}.",
+        f"Written by `python -m evals.fusion` (see its docstring); {version}.",
         "",
     ]
     gold = results.get("gold")
@@ -211,6 +209,12 @@ def to_markdown(results: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # The generated corpora and the stores `make bench` built are the benchmarks' (a source
+    # tree, not the installed package): imported here, when the tool runs.
+    from benchmarks.corpus import DEFAULT_ROOT, DEFAULT_SEED, corpus_folder
+    from benchmarks.embed_cache import claim_project_data_dir
+    from benchmarks.run import DEFAULT_DATA_ROOT, code_version
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--setting", action="append", default=None, help="name=value,...")
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000, 100000])
