@@ -5,16 +5,26 @@
 
 Per corpus size (chunks), in one run:
 
-* ingest throughput (chunks/s) next to the embedder's raw throughput on a sample of the same
-  chunk texts (the practical limit), and the time to re-ingest the unchanged corpus;
-* retrieval latency p50/p95 for dense, BM25 and hybrid (``Settings.retrieval_mode``), with
-  the share of questions whose article is retrieved;
-* answer latency p50/p95 and time to first token (``Assistant.stream``) per generator, and
-  quality: the share of known answers found in the answer text (normalised);
-* the same questions through the ``naive`` llama-index baseline (evals/baselines.py);
-* peak RSS of the ingest and of a serving process (``Assistant.load`` + asks with the
-  default bundled model), each measured in a child process of its own;
-* at --server-sizes, the retrieval benchmark again through a ``chroma run`` server.
+* ingest throughput (chunks/s) next to the embedder's raw throughput (the embedder alone on an
+  even sample of the same chunk texts, right before and after the ingest, the mean of both);
+  "ingest's own work" is the ingest time minus the time inside the embedder; and the time to
+  re-ingest the unchanged corpus;
+* latency of ``Retriever.search`` for dense, BM25 and hybrid (``Settings.retrieval_mode``),
+  each question run --retrieval-repeats times with the query cache emptied, its fastest run
+  counting (the machine is shared), and the share of questions whose article is retrieved;
+* per generator, ``Assistant.stream``'s time to the model's first token, to the first text
+  shown (a sentence the citation check kept) and to the whole answer, and quality: the share
+  of known answers found in the answer text (``evals.metrics.matched_groups``);
+* the same questions through the ``naive`` llama-index baseline (evals/baselines.py; not
+  streamed: its first token is its answer);
+* peak RSS in MiB (VmHWM) of the ingest, the retrieval and a serving process
+  (``Assistant.load`` + asks with the default bundled model), each stage in a child process
+  of its own; the serving target's 2.5 GB is read as 2.5e9 bytes (2,384 MiB);
+* at --server-sizes, the retrieval benchmark again through a ``chroma run`` server on
+  127.0.0.1, filled by ``rag ingest`` from the docstore's stored embeddings.
+
+p50/p95 are ``evals.metrics.percentiles`` (linear interpolation, as the eval reports); the
+runs recorded up to commit a4b2754 used the nearest rank.
 
 Embedding costs ~1 s per 14 chunks here, so sizes above --uncached-upto read their vectors
 from the embedding cache (``python -m benchmarks.embed_cache --size N`` fills it, resumably);
@@ -53,7 +63,6 @@ from benchmarks.embed_cache import (
     naive_view,
 )
 from benchmarks.generators import cpu_pressure
-from benchmarks.report import TARGETS
 from benchmarks.stages import vm_hwm_mb
 from index.embedding_cache import EmbeddingCache
 
@@ -257,8 +266,6 @@ class SizeBench:
             self.naive(asked)
         if self.size in args.server_sizes and not args.no_server:
             self.server()
-        if not args.no_profile:
-            self.profile_misses()
         return entry
 
     def retrieval_spec(self, **extra: Any) -> dict[str, Any]:
@@ -322,50 +329,6 @@ class SizeBench:
         entry["server"] = result
         if not self.args.keep_data:
             shutil.rmtree(server_dir, ignore_errors=True)
-
-    def profile_misses(self) -> None:
-        """Profile (cProfile) the stages that miss a target, to say what dominates."""
-        entry, out = self.entry, self.args.out
-        profiles: dict[str, str] = {}
-        reingest = entry.get("reingest") or {}
-        if reingest and reingest["seconds"] > TARGETS["reingest_seconds"]:
-            path = out / f"profile-reingest-n{self.size}.txt"
-            if self.stage(
-                "reingest", {"corpus": str(self.files.articles_dir), "profile": str(path)}
-            ):
-                profiles["reingest"] = path.name
-        hybrid = ((entry.get("retrieval") or {}).get("modes") or {}).get("hybrid")
-        if hybrid and hybrid["retrieve_ms"]["p50"] > TARGETS["hybrid_p50_ms"]:
-            path = out / f"profile-hybrid-n{self.size}.txt"
-            spec = self.retrieval_spec(modes=["hybrid"], profile=str(path), profile_mode="hybrid")
-            if self.stage("retrieval", spec, "retrieval-profiled"):
-                profiles["hybrid"] = path.name
-        ingest = entry.get("ingest") or {}
-        if ingest.get("ratio") is not None and ingest["ratio"] < TARGETS["ingest_ratio"]:
-            # Ingest's own work, without the embedder: a cached ingest into a scratch dir.
-            path = out / f"profile-ingest-cached-n{self.size}.txt"
-            scratch = self.args.data_root / f"n{self.size}-profile"
-            shutil.rmtree(scratch, ignore_errors=True)
-            spec = {
-                "data_dir": str(scratch),
-                "corpus": str(self.files.articles_dir),
-                "chunk_texts": str(self.files.chunk_texts_path),
-                "cache": str(self.args.cache),
-                "read_cache": True,
-                "write_cache": False,
-                "raw_sample": 0,
-                "profile": str(path),
-            }
-            result = self.stage("ingest", spec, "ingest-profiled")
-            if result:
-                profiles["ingest"] = path.name
-                entry["ingest_cached_overhead"] = {
-                    k: result[k]
-                    for k in ("seconds", "embed_seconds", "other_seconds", "cache_misses")
-                }
-            shutil.rmtree(scratch, ignore_errors=True)
-        if profiles:
-            entry["profiles"] = profiles
 
 
 def _embedder_id() -> str:
@@ -485,9 +448,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-server", action="store_true")
     parser.add_argument(
         "--no-serve", action="store_true", help="skip the bundled serving process (RSS)"
-    )
-    parser.add_argument(
-        "--no-profile", action="store_true", help="do not re-run a missed target under cProfile"
     )
     parser.add_argument("--keep-data", action="store_true", help="keep the server's copy")
     args = parser.parse_args(argv)

@@ -3,47 +3,41 @@
     .venv/bin/python -m benchmarks.stages STAGE SPEC.json RESULT.json
 
 Each stage reads its spec, measures and writes its result as JSON. Running every stage in a
-fresh process keeps one stage's memory (and caches) out of the next one's figures: the
-parent takes each child's peak RSS from its own rusage. Stages also note their peak RSS at a
-few checkpoints (after loading, after warm-up), to say what the memory is made of.
+fresh process keeps one stage's memory (and caches) out of the next one's figures: each
+reports its own peak RSS, and at a few checkpoints (after loading, after warm-up) what it
+had reached, to say what the memory is made of.
 
 Stages: ``ingest`` (a fresh data dir; the embedder's raw throughput on a sample of the same
 chunk texts before and after), ``reingest`` (the unchanged corpus, in a new process, as
 ``rag ingest`` would), ``retrieval`` (dense, BM25 and hybrid latency, local Chroma or a
 server), ``fill_server`` (copy the vectors from the docstore into a Chroma server),
-``answer`` (``Assistant.stream`` per question: first token, first text, whole answer, known answer
-found) and ``naive`` (the same questions through evals/baselines.py's ``naive``).
+``answer`` (``Assistant.stream`` per question: first token, first text, whole answer, known
+answer found) and ``naive`` (the same questions through evals/baselines.py's ``naive``).
 """
 
 from __future__ import annotations
 
-import cProfile
-import io
 import json
 import os
-import pstats
 import resource
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
-from benchmarks.latency import _percentile as percentile  # nearest rank, as the README tables
-
 Spec = dict[str, Any]
 Result = dict[str, Any]
-RETRIEVAL_PARTS = ("embed_ms", "dense_ms", "bm25_ms")
+RETRIEVAL_PARTS = ("embed_ms", "dense_ms", "bm25_ms")  # timed inside Retriever.search
 
 
 def peak_rss_mb() -> float:
-    """This process's own peak resident set size so far, in MB: VmHWM where Linux has it.
+    """This process's own peak resident set size so far, in MiB: VmHWM where Linux has it.
 
     Not ``getrusage``: Linux carries the parent's high-water mark over exec into ru_maxrss
     (subprocess starts children with vfork, whose address space is the parent's), so a
-    stage started by a parent holding 700 MB reported at least 700 MB whatever it used.
+    stage started by a parent holding 700 MiB reported at least 700 MiB whatever it used.
     VmHWM belongs to the address space exec made, so it is the stage's own.
     """
     own = vm_hwm_mb()
@@ -53,7 +47,7 @@ def peak_rss_mb() -> float:
 
 
 def vm_hwm_mb(pid: int | str = "self") -> float | None:
-    """A process's peak resident set size (VmHWM, Linux) in MB; None where there is none."""
+    """A process's peak resident set size (VmHWM, Linux) in MiB; None where there is none."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
@@ -61,57 +55,6 @@ def vm_hwm_mb(pid: int | str = "self") -> float | None:
     except OSError:
         return None
     return None
-
-
-def summarize(values: list[float]) -> dict[str, float]:
-    if not values:
-        return {"n": 0}
-    return {
-        "p50": round(percentile(values, 0.5), 2),
-        "p95": round(percentile(values, 0.95), 2),
-        "mean": round(statistics.fmean(values), 2),
-        "n": len(values),
-    }
-
-
-@contextmanager
-def profiled(path: str | None) -> Iterator[None]:
-    """cProfile the block when ``path`` is set; write the top functions there as text."""
-    if not path:
-        yield
-        return
-    profiler = cProfile.Profile()
-    profiler.enable()
-    try:
-        yield
-    finally:
-        profiler.disable()
-        out = io.StringIO()
-        stats = pstats.Stats(profiler, stream=out)
-        stats.sort_stats("cumulative").print_stats(30)
-        stats.sort_stats("tottime").print_stats(20)
-        Path(path).write_text(out.getvalue())
-
-
-def _settings(spec: Spec, **overrides: Any) -> Any:
-    from rag import Settings
-
-    values: dict[str, Any] = {"data_dir": Path(spec["data_dir"]), "generator": "extractive"}
-    if spec.get("chroma_url"):
-        values["chroma_url"] = spec["chroma_url"]
-    if spec.get("models_dir"):
-        values["models_dir"] = Path(spec["models_dir"])
-    values.update(overrides)
-    return Settings(**values)
-
-
-def _evenly(items: list[Any], n: int) -> list[Any]:
-    if n <= 0:
-        return []
-    if n >= len(items):
-        return list(items)
-    step = len(items) / n
-    return [items[int(i * step)] for i in range(n)]
 
 
 def cpu_pressure() -> float | None:
@@ -122,10 +65,43 @@ def cpu_pressure() -> float | None:
     return psi()
 
 
+def summarize(values: list[float]) -> dict[str, float]:
+    """p50, p95 (``evals.metrics.percentiles``, as every report here), mean and count."""
+    if not values:
+        return {"n": 0}
+    from evals.metrics import percentiles
+
+    return {
+        **{k: round(v, 2) for k, v in percentiles(values).items()},
+        "mean": round(statistics.fmean(values), 2),
+        "n": len(values),
+    }
+
+
+def _settings(spec: Spec, **overrides: Any) -> Any:
+    from rag import Settings
+
+    values: dict[str, Any] = {"data_dir": Path(spec["data_dir"]), "generator": "extractive"}
+    if spec.get("chroma_url"):
+        values["chroma_url"] = spec["chroma_url"]
+    if spec.get("models_dir"):
+        values["models_dir"] = Path(spec["models_dir"])
+    return Settings(**{**values, **overrides})
+
+
+def _caching_embedder(settings: Any, spec: Spec, read: bool, write: bool) -> Any:
+    """The configured embedder behind the benchmark's embedding cache."""
+    from index.embedders import make_embedder
+    from index.embedding_cache import CachingEmbedding, EmbeddingCache
+
+    real = make_embedder(settings)
+    cache = EmbeddingCache(Path(spec["cache"]), real.embedder_id)
+    return CachingEmbedding(real, cache, read=read, write=write)
+
+
 def _raw_throughput(embedder: Any, texts: list[str]) -> dict[str, Any]:
     """The embedder alone on these texts, as ingest calls it (one batch call)."""
-    started = time.perf_counter()
-    cpu = time.process_time()
+    started, cpu = time.perf_counter(), time.process_time()
     embedder.get_text_embedding_batch(texts)
     seconds = time.perf_counter() - started
     return {
@@ -143,30 +119,25 @@ def _raw_throughput(embedder: Any, texts: list[str]) -> dict[str, Any]:
 def stage_ingest(spec: Spec) -> Result:
     """Ingest the corpus into a fresh data dir, embedding it or reading the cache."""
     from index import Embedder, Stores
-    from index.embedders import make_embedder
-    from index.embedding_cache import CachingEmbedding, EmbeddingCache
     from index.ingest import ingest
 
     settings = _settings(spec)
-    real = make_embedder(settings)
+    caching = _caching_embedder(settings, spec, spec["read_cache"], spec["write_cache"])
+    real = caching.inner
     texts = [json.loads(line) for line in Path(spec["chunk_texts"]).read_text("utf-8").splitlines()]
-    sample = _evenly(texts, int(spec.get("raw_sample", 128)))
+    n = int(spec.get("raw_sample", 128))
+    sample = [texts[int(i * len(texts) / n)] for i in range(n)] if n < len(texts) else texts
     result: Result = {"rss_mb_after_load": peak_rss_mb()}
-    measure_raw = not spec["read_cache"] and sample
+    measure_raw = not spec["read_cache"] and n > 0
     if measure_raw:
         real.get_text_embedding_batch(sample[:4])  # warm-up: page the weights in
         result["raw_before"] = _raw_throughput(real, sample)
-    cache = EmbeddingCache(Path(spec["cache"]), real.embedder_id)
-    caching = CachingEmbedding(real, cache, read=spec["read_cache"], write=spec["write_cache"])
     # Duck-typed: same embedder_id and dim as the real one, which is all the stores ask.
     stores = Stores.open(settings, embedder=cast(Embedder, caching))
-    started = time.perf_counter()
-    cpu = time.process_time()
-    with profiled(spec.get("profile")):
-        report = ingest(stores, [Path(spec["corpus"])])
-    seconds = time.perf_counter() - started
-    cpu_seconds = time.process_time() - cpu
-    cache.flush()
+    started, cpu = time.perf_counter(), time.process_time()
+    report = ingest(stores, [Path(spec["corpus"])])
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
+    caching.cache.flush()
     chunks = stores.docstore.count_chunks()
     result.update(
         documents=len(report.added),
@@ -183,21 +154,18 @@ def stage_ingest(spec: Spec) -> Result:
         rss_mb_after_ingest=peak_rss_mb(),
     )
     if measure_raw:
-        result["raw_after"] = _raw_throughput(real, sample)
-        rates = [result["raw_before"]["chunks_per_s"], result["raw_after"]["chunks_per_s"]]
-        result["raw_chunks_per_s"] = round(statistics.fmean(rates), 2)
+        raw = [result["raw_before"], _raw_throughput(real, sample)]
+        result["raw_after"] = raw[1]
+        result["raw_chunks_per_s"] = round(statistics.fmean(r["chunks_per_s"] for r in raw), 2)
         result["ratio"] = round(result["chunks_per_s"] / result["raw_chunks_per_s"], 3)
-        # The same ratio counting only the time spent embedding inside ingest: how much of
-        # the gap is ingest's own work, and how much the machine being busier or calmer.
+        # The embedder's rate counting only its time inside ingest: how much of the gap is
+        # ingest's own work, and how much the machine being busier or calmer.
         result["embed_chunks_per_s_in_ingest"] = round(
             caching.misses / max(caching.embed_seconds, 1e-9), 2
         )
         # CPU seconds per chunk, raw vs ingest (all threads): far less sensitive than wall
         # time to what other processes do with the cores.
-        raw_cpu = [
-            r["seconds"] * r["cpu_per_wall"] / r["texts"]
-            for r in (result["raw_before"], result["raw_after"])
-        ]
+        raw_cpu = [r["seconds"] * r["cpu_per_wall"] / r["texts"] for r in raw]
         result["raw_cpu_s_per_chunk"] = round(statistics.fmean(raw_cpu), 4)
         result["ingest_cpu_s_per_chunk"] = round(cpu_seconds / max(chunks, 1), 4)
         result["cpu_ratio"] = round(
@@ -216,14 +184,13 @@ def stage_reingest(spec: Spec) -> Result:
     from index import Stores
     from index.ingest import ingest
 
-    settings = _settings(spec)
     started = time.perf_counter()
-    with profiled(spec.get("profile")):
-        stores = Stores.open(settings)
-        opened = time.perf_counter()
-        report = ingest(stores, [Path(spec["corpus"])])
+    stores = Stores.open(_settings(spec))
+    opened = time.perf_counter()
+    report = ingest(stores, [Path(spec["corpus"])])
     done = time.perf_counter()
-    result = {
+    stores.close()
+    return {
         "seconds": round(done - started, 3),
         "open_seconds": round(opened - started, 3),
         "ingest_seconds": round(done - opened, 3),
@@ -231,8 +198,6 @@ def stage_reingest(spec: Spec) -> Result:
         "changed": report.changed,
         "embedded": report.embedded_chunks,
     }
-    stores.close()
-    return result
 
 
 def stage_fill_server(spec: Spec) -> Result:
@@ -240,13 +205,11 @@ def stage_fill_server(spec: Spec) -> Result:
     from index import Stores
     from index.ingest import ingest
 
-    settings = _settings(spec)
     started = time.perf_counter()
-    stores = Stores.open(settings)
+    stores = Stores.open(_settings(spec))
     report = ingest(stores, [Path(spec["corpus"])])
-    seconds = time.perf_counter() - started
     result = {
-        "seconds": round(seconds, 3),
+        "seconds": round(time.perf_counter() - started, 3),
         "repaired": report.repaired,
         "embedded": report.embedded_chunks,
         "vectors": stores.vectors.count(),
@@ -269,56 +232,48 @@ def stage_retrieval(spec: Spec) -> Result:
     started = time.perf_counter()
     stores = Stores.open(base)
     queries: list[dict[str, str]] = spec["queries"]
-    warmup: list[str] = spec["warmup"]
     repeats = max(1, int(spec.get("repeats", 3)))
     result: Result = {"modes": {}, "queries": len(queries), "repeats": repeats}
-    for n, mode in enumerate(spec["modes"]):
+    for mode in spec["modes"]:
         settings = base.model_copy(update={"retrieval_mode": mode})
         retriever = Retriever(stores, settings)
-        for text in warmup:
+        for text in spec["warmup"]:
             retriever.search(text)
-        if n == 0:
+        if "cold_start_seconds" not in result:
             result["cold_start_seconds"] = round(time.perf_counter() - started, 3)
             result["rss_mb_after_warmup"] = peak_rss_mb()
         best: list[dict[str, float]] = []
         every: list[float] = []
-        hits = first = 0
         by_language: dict[str, list[int]] = {}  # language -> [questions, in top k, first]
         pressure = []
-        with profiled(spec.get("profile") if mode == spec.get("profile_mode") else None):
-            for query in queries:
-                runs = []
-                for _ in range(repeats):
-                    _forget_queries(retriever)
-                    found = retriever.search(query["question"])
-                    runs.append(found.timings)
-                every += [r["retrieve_ms"] for r in runs]
-                best.append(min(runs, key=lambda r: r["retrieve_ms"]))
-                doc_ids = [p.doc_id for p in found.passages]
-                hit = query["doc_id"] in doc_ids
-                top = bool(doc_ids) and doc_ids[0] == query["doc_id"]
-                hits += hit
-                first += top
-                counts = by_language.setdefault(query.get("language", "?"), [0, 0, 0])
-                counts[0] += 1
-                counts[1] += hit
-                counts[2] += top
-                pressure.append(cpu_pressure())
+        for query in queries:
+            runs = []
+            for _ in range(repeats):
+                _forget_queries(retriever)
+                found = retriever.search(query["question"])
+                runs.append(found.timings)
+            every += [r["retrieve_ms"] for r in runs]
+            best.append(min(runs, key=lambda r: r["retrieve_ms"]))
+            doc_ids = [p.doc_id for p in found.passages]
+            counts = by_language.setdefault(query.get("language", "?"), [0, 0, 0])
+            counts[0] += 1
+            counts[1] += query["doc_id"] in doc_ids
+            counts[2] += bool(doc_ids) and doc_ids[0] == query["doc_id"]
+            pressure.append(cpu_pressure())
+        hit_k = f"hit@{settings.top_k}"
+        hits, firsts = (sum(c[i] for c in by_language.values()) for i in (1, 2))
+        known = [p for p in pressure if p is not None]
         result["modes"][mode] = {
             "retrieve_ms": summarize([r["retrieve_ms"] for r in best]),
             **{key: summarize([r.get(key, 0.0) for r in best]) for key in RETRIEVAL_PARTS},
             "all_ms": summarize(every),
-            f"hit@{settings.top_k}": round(hits / len(queries), 3),
-            "hit@1": round(first / len(queries), 3),
+            hit_k: round(hits / len(queries), 3),
+            "hit@1": round(firsts / len(queries), 3),
             "by_language": {
-                language: {
-                    "queries": n,
-                    f"hit@{settings.top_k}": round(k / n, 3),
-                    "hit@1": round(one / n, 3),
-                }
+                language: {"queries": n, hit_k: round(k / n, 3), "hit@1": round(one / n, 3)}
                 for language, (n, k, one) in sorted(by_language.items())
             },
-            "cpu_pressure_avg10": _mean([p for p in pressure if p is not None]),
+            "cpu_pressure_avg10": round(statistics.fmean(known), 1) if known else None,
         }
     stores.close()
     return result
@@ -331,14 +286,25 @@ def _forget_queries(retriever: Any) -> None:
         cache.clear()
 
 
-def _mean(values: list[float]) -> float | None:
-    return round(statistics.fmean(values), 1) if values else None
-
-
-def _found(text: str, answers: list[str]) -> bool:
+def _answer_row(question: Spec, answer: Any, total: float, first: float | None = None) -> Result:
+    """One asked question: known answer found, article retrieved, refused, and when."""
     from evals.metrics import matched_groups
 
-    return all(matched_groups(text, [answers]))
+    shown_ms = round((total if first is None else first) * 1000, 1)
+    return {
+        "id": question["id"],
+        "language": question["language"],
+        "refused": answer.refused,
+        "found": all(matched_groups(answer.text, [question["answers"]])),
+        "retrieved_doc": question["doc_id"] in {p.doc_id for p in answer.retrieved},
+        # what the asker sees first (a checked sentence: rag/checked_stream.py), and the
+        # model's first token (an answer without a model, or not streamed: the same)
+        "first_text_ms": shown_ms,
+        "first_token_ms": answer.timings.get("first_token_ms", shown_ms),
+        "total_ms": round(total * 1000, 1),
+        "timings": answer.timings,
+        "text": answer.text[:2000],
+    }
 
 
 def stage_answer(spec: Spec) -> Result:
@@ -364,25 +330,8 @@ def stage_answer(spec: Spec) -> Result:
                 final = item
             elif first is None and item:
                 first = time.perf_counter() - t0
-        total = time.perf_counter() - t0
         assert final is not None
-        shown = first if first is not None else total
-        rows.append(
-            {
-                "id": question["id"],
-                "language": question["language"],
-                "refused": final.refused,
-                "found": _found(final.text, question["answers"]),
-                "retrieved_doc": question["doc_id"] in {p.doc_id for p in final.retrieved},
-                # what the asker sees first (a checked sentence: rag/checked_stream.py), and
-                # the model's first token (an answer without a model: the same)
-                "first_text_ms": round(shown * 1000, 1),
-                "first_token_ms": final.timings.get("first_token_ms", round(shown * 1000, 1)),
-                "total_ms": round(total * 1000, 1),
-                "timings": final.timings,
-                "text": final.text,
-            }
-        )
+        rows.append(_answer_row(question, final, time.perf_counter() - t0, first))
     result.update(_answer_summary(rows), rows=rows, rss_mb_end=peak_rss_mb())
     return result
 
@@ -390,8 +339,6 @@ def stage_answer(spec: Spec) -> Result:
 def stage_naive(spec: Spec) -> Result:
     """The same questions through the ``naive`` llama-index baseline (evals/baselines.py)."""
     from evals.baselines import NaiveSystem
-    from index.embedders import make_embedder
-    from index.embedding_cache import CachingEmbedding, EmbeddingCache
 
     settings = _settings(
         spec,
@@ -399,14 +346,12 @@ def stage_naive(spec: Spec) -> Result:
         seeds_dir=Path(spec["corpus"]),
         **spec.get("settings", {}),
     )
-    real = make_embedder(settings)
-    cache = EmbeddingCache(Path(spec["cache"]), real.embedder_id)
-    caching = CachingEmbedding(real, cache, read=True, write=True)
+    caching = _caching_embedder(settings, spec, read=True, write=True)
     started = time.perf_counter()
     try:
         system = NaiveSystem(settings, caching, settings.generator)
     finally:
-        cache.flush()
+        caching.cache.flush()
     result: Result = {
         "build_seconds": round(time.perf_counter() - started, 3),
         "nodes": len(system.index.docstore.docs),
@@ -421,43 +366,27 @@ def stage_naive(spec: Spec) -> Result:
     rows = []
     for question in spec["questions"]:
         t0 = time.perf_counter()
-        answer = system.ask(question["question"], [])
-        total = time.perf_counter() - t0
-        rows.append(
-            {
-                "id": question["id"],
-                "language": question["language"],
-                "refused": answer.refused,
-                "found": _found(answer.text, question["answers"]),
-                "retrieved_doc": question["doc_id"] in {p.doc_id for p in answer.retrieved},
-                # no streaming in the naive engine: the first token comes with the answer
-                "first_text_ms": round(total * 1000, 1),
-                "first_token_ms": round(total * 1000, 1),
-                "total_ms": round(total * 1000, 1),
-                "timings": answer.timings,
-                "text": answer.text[:2000],
-            }
-        )
+        answer = system.ask(question["question"], [])  # not streamed: its first text is all
+        rows.append(_answer_row(question, answer, time.perf_counter() - t0))
     result.update(_answer_summary(rows), rows=rows, rss_mb_end=peak_rss_mb())
     return result
 
 
-def _answer_summary(rows: list[dict[str, Any]]) -> Result:
-    def stage(key: str) -> list[float]:
-        return [float(r["timings"][key]) for r in rows if key in r["timings"]]
-
+def _answer_summary(rows: list[Result]) -> Result:
     n = max(len(rows), 1)
     return {
         "questions": len(rows),
         "quality": round(sum(r["found"] for r in rows) / n, 3),
         "retrieved_doc": round(sum(r["retrieved_doc"] for r in rows) / n, 3),
         "refused": round(sum(r["refused"] for r in rows) / n, 3),
-        "total_ms": summarize([r["total_ms"] for r in rows]),
-        "first_token_ms": summarize([r["first_token_ms"] for r in rows]),
-        "first_text_ms": summarize([r["first_text_ms"] for r in rows]),
-        "retrieve_ms": summarize(stage("retrieve_ms")),
-        "evidence_ms": summarize(stage("evidence_ms")),
-        "generate_ms": summarize(stage("generate_ms")),
+        **{
+            k: summarize([r[k] for r in rows])
+            for k in ("total_ms", "first_token_ms", "first_text_ms")
+        },
+        **{
+            k: summarize([float(r["timings"][k]) for r in rows if k in r["timings"]])
+            for k in ("retrieve_ms", "evidence_ms", "generate_ms")
+        },
     }
 
 
@@ -479,8 +408,7 @@ def main(argv: list[str] | None = None) -> int:
     name, spec_path, result_path = args
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    spec = json.loads(Path(spec_path).read_text())
-    result = STAGES[name](spec)
+    result = STAGES[name](json.loads(Path(spec_path).read_text()))
     result["rss_mb_self"] = peak_rss_mb()
     Path(result_path).write_text(json.dumps(result, ensure_ascii=False, indent=1))
     return 0

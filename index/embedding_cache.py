@@ -202,6 +202,15 @@ class CachingEmbedding(BaseEmbedding):
         return int(self._inner.dim)
 
     @property
+    def inner(self) -> Any:
+        """The real embedder."""
+        return self._inner
+
+    @property
+    def cache(self) -> EmbeddingCache:
+        return self._cache
+
+    @property
     def hits(self) -> int:
         return self._hits
 

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from benchmarks.stages import summarize
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -25,3 +27,9 @@ def test_a_stage_reports_its_own_peak_rss_not_its_parents() -> None:
     )
     del ballast
     assert 0 < float(child.stdout) < 250
+
+
+def test_a_summary_has_the_eval_suites_percentiles() -> None:
+    # linear interpolation: the p50 of 1..4 is 2.5 (the nearest rank would give 2 or 3)
+    assert summarize([4.0, 1.0, 3.0, 2.0]) == {"p50": 2.5, "p95": 3.85, "mean": 2.5, "n": 4}
+    assert summarize([]) == {"n": 0}
