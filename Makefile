@@ -12,6 +12,9 @@ export ANONYMIZED_TELEMETRY := False
 
 RUN_STAMP := $(VENV)/.installed-run-$(shell cat pyproject.toml Makefile | sha1sum | cut -c1-12)
 DEV_STAMP := $(VENV)/.installed-dev-$(shell cat pyproject.toml Makefile | sha1sum | cut -c1-12)
+# llama.cpp compiled for this CPU (scripts/install_runtime.sh), at the version pyproject pins.
+XLLAMACPP_VERSION := $(shell sed -n 's/.*"xllamacpp==\([0-9.]*\)".*/\1/p' pyproject.toml)
+RUNTIME_STAMP := $(VENV)/.installed-llama-$(XLLAMACPP_VERSION)
 
 .PHONY: run test lint typecheck pytest eval bench chromium install install-dev clean-data
 
@@ -19,6 +22,7 @@ DEV_STAMP := $(VENV)/.installed-dev-$(shell cat pyproject.toml Makefile | sha1su
 # own five resumes). pip retries and resumes itself; a whole install that still fails is tried
 # twice more after a pause, which also retries what pip does not (an index page, a resolve).
 # A real error (a missing version) fails three times, then stops make with pip's message.
+# Each step prints one line of its own; the recipes themselves are not echoed (@).
 export PIP_RETRIES := 10
 export PIP_RESUME_RETRIES := 10
 PIP_INSTALL = for attempt in 1 2 3; do $(BIN)/pip install --quiet $(1) && exit 0; \
@@ -29,28 +33,35 @@ RUN_SPEC := -e '.[model,ui,api]'
 DEV_SPEC := -e '.[model,model-small,ui,api,evals,st,dev]'
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(call PIP_INSTALL,--upgrade pip)
+	@echo "Creating the virtual environment in $(VENV)..."
+	@$(PYTHON) -m venv $(VENV)
+	@$(call PIP_INSTALL,--upgrade pip)
 
-$(RUN_STAMP): $(BIN)/python pyproject.toml
-	$(call PIP_INSTALL,$(RUN_SPEC))
-	touch $@
+$(RUNTIME_STAMP): $(BIN)/python
+	@scripts/install_runtime.sh $(BIN)/pip $(XLLAMACPP_VERSION) $(VENV)/llama-build.log
+	@touch $@
+
+$(RUN_STAMP): $(RUNTIME_STAMP) pyproject.toml
+	@echo "Installing the assistant and its dependencies, with the bundled models (a few minutes the first time)..."
+	@$(call PIP_INSTALL,$(RUN_SPEC))
+	@touch $@
 
 # torch first, as the CPU build (a plain torch requirement can pull a multi-GB CUDA build);
 # sentence-transformers (the 'st' extra) needs it.
-$(DEV_STAMP): $(BIN)/python pyproject.toml
-	$(call PIP_INSTALL,'torch==2.13.0')
-	$(call PIP_INSTALL,$(DEV_SPEC))
-	touch $@
+$(DEV_STAMP): $(RUNTIME_STAMP) pyproject.toml
+	@echo "Installing the assistant with the development and test tools (torch CPU, playwright, ...)..."
+	@$(call PIP_INSTALL,'torch==2.13.0')
+	@$(call PIP_INSTALL,$(DEV_SPEC))
+	@touch $@
 
 install: $(RUN_STAMP)
 install-dev: $(DEV_STAMP)
 
 run: $(RUN_STAMP)
-	$(BIN)/rag chat
+	@$(BIN)/rag chat
 
 chromium:
-	@command -v chromium >/dev/null || { apt-get -o Acquire::Retries=5 update -qq && apt-get -o Acquire::Retries=5 install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser tests..."; apt-get -o Acquire::Retries=5 update -qq && apt-get -o Acquire::Retries=5 install -y -qq chromium >/dev/null; }
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
