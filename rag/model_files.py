@@ -211,6 +211,12 @@ def _assemble(spec: ModelSpec, parts: list[Path], target: Path) -> None:
     _write_stamp(target, actual)
 
 
+def model_file_path(spec: ModelSpec, data_dir: Path, models_dir: Path | None = None) -> Path:
+    """Where ``ensure_model_file`` puts the assembled file (whether or not it is there yet)."""
+    folder = Path(models_dir) if models_dir is not None else Path(data_dir) / "models"
+    return folder / spec.filename
+
+
 def ensure_model_file(spec: ModelSpec, data_dir: Path, models_dir: Path | None = None) -> Path:
     """Return ``data_dir/models/<name>.gguf`` (or ``models_dir/<name>.gguf``), assembling and
     verifying it if needed.
@@ -219,8 +225,8 @@ def ensure_model_file(spec: ModelSpec, data_dir: Path, models_dir: Path | None =
     hashed once; if it is not the expected model it is replaced by a fresh assembly. Raises
     ``ModelFileError`` when a part package is missing or the assembled bytes do not match.
     """
-    models_dir = Path(models_dir) if models_dir is not None else Path(data_dir) / "models"
-    target = models_dir / spec.filename
+    target = model_file_path(spec, data_dir, models_dir)
+    models_dir = target.parent
     with _ASSEMBLY_LOCK:
         if target.is_file():
             if _stamp_matches(target, spec):

@@ -72,6 +72,10 @@ class Settings(IndexSettings):
         default=None, description="Where the assembled model lives (default: <data_dir>/models)."
     )
     n_threads: int = Field(default=2, ge=1, le=64)
+    # llama.cpp's extra buffer types (repacked weights, AMX): "auto" tries both once per
+    # machine in child processes and keeps the faster one that does not crash
+    # (rag/generators/runtime.py); "on"/"off" skip the trials.
+    extra_buffers: Literal["auto", "on", "off"] = "auto"
     n_ctx: int = Field(default=4096, ge=512, le=32768)
     max_tokens: int = Field(default=200, ge=16, le=2048)
     openai_base_url: str | None = None

@@ -7,6 +7,9 @@ after the other, which is also what 2 CPU cores can do. Keeping one slot also ke
 warm, so with ``cache_prompt`` a request that starts with the same tokens as the previous one
 (the fixed system prompt) only evaluates the new part.
 
+How llama.cpp lays out the weights (its extra buffer types or not) is chosen per machine by
+``rag.generators.runtime``, by trials in child processes, since one choice can crash.
+
 xllamacpp also opens an HTTP listener on a random 127.0.0.1 port that this module never uses; it
 is locked with a random API key so nothing else on the machine can drive the model through it.
 """
@@ -27,6 +30,7 @@ from llama_index.core.bridge.pydantic import Field
 
 from rag.generators.errors import GenerationError
 from rag.generators.openai_compat import ChatCompletionsLLM
+from rag.generators.runtime import ExtraBuffers, RuntimeChoice, choose_runtime
 
 logger = logging.getLogger(__name__)
 
@@ -45,9 +49,10 @@ class Engine:
     n_ctx: int
     n_threads: int
     load_seconds: float
+    runtime: RuntimeChoice
 
 
-_ENGINES: dict[tuple[str, int, int], Engine] = {}
+_ENGINES: dict[tuple[str, int, int, str], Engine] = {}
 _ENGINES_LOCK = threading.Lock()
 
 
@@ -64,10 +69,14 @@ def _check_gguf(model_path: Path) -> None:
         )
 
 
-def _load(model_path: Path, n_ctx: int, n_threads: int, verbose: bool) -> Engine:
+def _load(
+    model_path: Path, n_ctx: int, n_threads: int, verbose: bool, extra_buffers: ExtraBuffers
+) -> Engine:
     import xllamacpp  # deferred: importing it costs time and is only needed to generate
 
     _check_gguf(model_path)
+    started = time.perf_counter()
+    runtime = choose_runtime(model_path, n_threads, extra_buffers)
     params = xllamacpp.CommonParams()
     params.model.path = str(model_path)
     params.n_ctx = n_ctx
@@ -76,36 +85,47 @@ def _load(model_path: Path, n_ctx: int, n_threads: int, verbose: bool) -> Engine
     params.cpuparams_batch.n_threads = n_threads
     params.cache_prompt = True
     params.cache_ram_mib = CACHE_RAM_MIB
-    # Read the weights instead of memory-mapping them. llama.cpp repacks the Q4_K tensors into
-    # its own CPU buffer for faster kernels; with mmap, the file pages read for that stay
+    runtime.config.apply(params)
+    # Read the weights instead of memory-mapping them. With extra buffers, llama.cpp repacks the
+    # Q4_K tensors into its own CPU buffer; with mmap, the file pages read for that stayed
     # resident too, so the process held both copies: 2,025 MiB peak against 1,430 MiB read, for
-    # the 1.5B model, with the same answer text and no slower (2-core CPU; README, "Memory").
-    # no_extra_bufts (no repacking) saves as much but swaps the kernels. The cost of reading:
-    # two processes no longer share the weights' pages.
+    # the 1.5B model (2-core CPU). The cost of reading: two processes no longer share the
+    # weights' pages.
     params.load_mode = xllamacpp.llama_load_mode.LLAMA_LOAD_MODE_NONE
     params.verbosity = _LOG_VERBOSE if verbose else _LOG_QUIET
     params.api_keys = [secrets.token_urlsafe(24)]  # locks the unused HTTP listener
-    started = time.perf_counter()
     try:
         server = xllamacpp.Server(params)
     except Exception as exc:
         raise GenerationError(
             f"llama.cpp could not load the model {model_path} (n_ctx={n_ctx}, "
-            f"n_threads={n_threads}): {exc}. Check that the file is complete and that there is "
-            "enough memory; pass verbose=True to see llama.cpp's log."
+            f"n_threads={n_threads}, {runtime.config.label}): {exc}. Check that the file is "
+            "complete and that there is enough memory; pass verbose=True to see llama.cpp's log."
         ) from exc
-    return Engine(server, model_path, n_ctx, n_threads, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return Engine(server, model_path, n_ctx, n_threads, seconds, runtime)
 
 
-def get_engine(model_path: Path, n_ctx: int, n_threads: int, verbose: bool = False) -> Engine:
+def get_engine(
+    model_path: Path,
+    n_ctx: int,
+    n_threads: int,
+    verbose: bool = False,
+    extra_buffers: ExtraBuffers = "auto",
+) -> Engine:
     """The process-wide engine for these settings, loading it on first use (thread-safe)."""
-    key = (str(Path(model_path).resolve()), n_ctx, n_threads)
+    key = (str(Path(model_path).resolve()), n_ctx, n_threads, extra_buffers)
     with _ENGINES_LOCK:
         engine = _ENGINES.get(key)
         if engine is None:
-            engine = _load(Path(key[0]), n_ctx, n_threads, verbose)
+            engine = _load(Path(key[0]), n_ctx, n_threads, verbose, extra_buffers)
             _ENGINES[key] = engine
-            logger.info("loaded %s in %.1f s", model_path, engine.load_seconds)
+            logger.info(
+                "loaded %s in %.1f s (%s)",
+                model_path,
+                engine.load_seconds,
+                engine.runtime.describe(),
+            )
         return engine
 
 
@@ -142,6 +162,10 @@ class BundledLLM(ChatCompletionsLLM):
         default=True, description="Reuse the KV cache of the previous request's common prefix."
     )
     verbose: bool = Field(default=False, description="Let llama.cpp log to stderr.")
+    extra_buffers: ExtraBuffers = Field(
+        default="auto",
+        description="llama.cpp's extra buffer types: 'auto' (tried per machine), 'on', 'off'.",
+    )
 
     def __init__(
         self,
@@ -155,6 +179,7 @@ class BundledLLM(ChatCompletionsLLM):
         cache_prompt: bool = True,
         max_repeats: int = 4,
         verbose: bool = False,
+        extra_buffers: ExtraBuffers = "auto",
         **kwargs: Any,
     ) -> None:
         model_path = Path(model_path)
@@ -170,6 +195,7 @@ class BundledLLM(ChatCompletionsLLM):
             "cache_prompt": cache_prompt,
             "max_repeats": max_repeats,
             "verbose": verbose,
+            "extra_buffers": extra_buffers,
         }
         super().__init__(**fields, **kwargs)
 
@@ -179,7 +205,9 @@ class BundledLLM(ChatCompletionsLLM):
 
     def load(self) -> Engine:
         """Load the model now (otherwise the first request does); returns the shared engine."""
-        return get_engine(self.model_path, self.n_ctx, self.n_threads, self.verbose)
+        return get_engine(
+            self.model_path, self.n_ctx, self.n_threads, self.verbose, self.extra_buffers
+        )
 
     def _describe(self) -> str:
         return f"the bundled model {self.model_path.name}"

@@ -15,6 +15,7 @@ from llama_index.core.llms import ChatMessage, MessageRole
 from rag.generators import bundled
 from rag.generators.bundled import BundledLLM, Engine
 from rag.generators.errors import GenerationError
+from rag.generators.runtime import RuntimeChoice, RuntimeConfig
 from rag.model_files import MODELS, ModelFileError, ensure_model_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,7 +63,7 @@ def gguf(tmp_path: Path) -> Path:
 
 
 def _with_fake(monkeypatch: pytest.MonkeyPatch, gguf: Path, server: FakeServer) -> BundledLLM:
-    engine = Engine(server, gguf, 4096, 2, 0.0)
+    engine = Engine(server, gguf, 4096, 2, 0.0, RuntimeChoice(RuntimeConfig(False), "test", ""))
     monkeypatch.setattr(bundled, "get_engine", lambda *args, **kwargs: engine)
     return BundledLLM(gguf, max_tokens=32, repeat_penalty=1.2)
 
@@ -80,11 +81,24 @@ def test_the_engine_reads_the_weights_instead_of_mapping_them(
         return FakeServer([])
 
     monkeypatch.setattr(xllamacpp, "Server", fake_server)
-    engine = bundled._load(gguf, 1024, 2, verbose=False)
+    engine = bundled._load(gguf, 1024, 2, verbose=False, extra_buffers="on")
     assert engine.server is not None
     (params,) = seen
     assert params.load_mode == xllamacpp.llama_load_mode.LLAMA_LOAD_MODE_NONE
     assert (params.n_ctx, params.cache_ram_mib) == (1024, bundled.CACHE_RAM_MIB)
+
+
+@pytest.mark.parametrize("setting, plain", [("on", False), ("off", True)])
+def test_the_engine_loads_with_the_configuration_chosen(
+    monkeypatch: pytest.MonkeyPatch, gguf: Path, setting: str, plain: bool
+) -> None:
+    import xllamacpp
+
+    seen: list[Any] = []
+    monkeypatch.setattr(xllamacpp, "Server", lambda params: seen.append(params) or FakeServer([]))
+    engine = bundled._load(gguf, 1024, 2, verbose=False, extra_buffers=setting)  # type: ignore[arg-type]
+    assert seen[0].no_extra_bufts is plain
+    assert engine.runtime.config == RuntimeConfig(extra_buffers=not plain)
 
 
 def test_chat_sends_the_messages_and_generation_settings(

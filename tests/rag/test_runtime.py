@@ -1,0 +1,97 @@
+"""Choosing llama.cpp's configuration: trials in child processes, the fastest that works."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from rag.generators import runtime
+from rag.generators.runtime import (
+    RuntimeChoice,
+    RuntimeConfig,
+    Trial,
+    build_label,
+    choose_runtime,
+    pick,
+    run_trial,
+)
+from rag.model_files import MODELS, ensure_model_file
+
+ROOT = Path(__file__).resolve().parents[2]
+PLAIN, EXTRA = RuntimeConfig(False), RuntimeConfig(True)
+NATIVE_INFO = (
+    "CPU : SSE3 = 1 | AVX2 = 1 | AVX512 = 1 | AVX512_VNNI = 1 | AMX_INT8 = 1 | REPACK = 1 |"
+)
+PREBUILT_INFO = "CPU : SSE3 = 1 | AVX = 1 | AVX2 = 1 | F16C = 1 | FMA = 1 | REPACK = 1 |"
+
+
+def test_the_fastest_typical_answer_wins() -> None:
+    trials = [Trial(PLAIN, True, 280.0, 29.0), Trial(EXTRA, True, 170.0, 37.0)]
+    # 400/280 + 30/29 = 2.46 s against 400/170 + 30/37 = 3.16 s
+    assert pick(trials, "native", NATIVE_INFO).config == PLAIN
+    trials = [Trial(PLAIN, True, 100.0, 8.0), Trial(EXTRA, True, 400.0, 12.0)]
+    assert pick(trials, "native", NATIVE_INFO).config == EXTRA
+
+
+def test_a_configuration_that_crashed_is_never_chosen() -> None:
+    trials = [Trial(PLAIN, True, 100.0, 8.0), Trial(EXTRA, False, error="killed by signal 11")]
+    choice = pick(trials, "native", NATIVE_INFO)
+    assert choice.config == PLAIN
+    assert "extra buffers (repack/AMX) failed: killed by signal 11" in choice.reason
+
+
+def test_when_every_trial_fails_plain_buffers_are_loaded_and_the_reason_kept() -> None:
+    trials = [Trial(PLAIN, False, error="exit code 1"), Trial(EXTRA, False, error="timeout")]
+    choice = pick(trials, "prebuilt", PREBUILT_INFO)
+    assert choice.config == PLAIN
+    assert choice.reason.startswith("no trial ran")
+
+
+def test_a_child_killed_by_a_segfault_is_a_failed_trial(tmp_path: Path) -> None:
+    crash = [sys.executable, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGSEGV)"]
+    trial = run_trial(tmp_path / "model.gguf", 2, EXTRA, command=crash)
+    assert not trial.ok
+    assert trial.error.startswith("killed by signal 11")
+    assert trial.typical_answer_s == float("inf")
+
+
+def test_a_child_that_prints_nonsense_is_a_failed_trial(tmp_path: Path) -> None:
+    trial = run_trial(tmp_path / "m.gguf", 2, PLAIN, command=[sys.executable, "-c", "print(1)"])
+    assert not trial.ok and "unreadable trial output" in trial.error
+
+
+def test_build_labels_name_the_instruction_sets() -> None:
+    assert build_label(NATIVE_INFO) == "native (AVX512, AVX512_VNNI, AMX_INT8)"
+    assert build_label(PREBUILT_INFO) == "prebuilt (AVX2)"
+
+
+def test_a_choice_survives_its_json_form() -> None:
+    choice = RuntimeChoice(PLAIN, "native (AVX512)", NATIVE_INFO, (Trial(EXTRA, False, error="x"),))
+    assert RuntimeChoice.from_dict(json.loads(json.dumps(choice.to_dict()))) == choice
+
+
+def test_a_forced_setting_runs_no_trial(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(runtime, "run_trial", pytest.fail)
+    choice = choose_runtime(tmp_path / "m.gguf", 2, extra_buffers="on")
+    assert choice.config == EXTRA and "RAG_EXTRA_BUFFERS" in choice.reason
+
+
+@pytest.mark.slow
+def test_the_real_model_gets_a_working_configuration_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Trials of both configurations on this machine; the choice is stored next to the model,
+    so the next load runs no trial."""
+    source = ensure_model_file(MODELS["qwen2.5-coder-0.5b"], ROOT / ".rag")
+    model = tmp_path / source.name
+    model.symlink_to(source)
+    choice = choose_runtime(model, 2)
+    assert {t.config for t in choice.trials} == {PLAIN, EXTRA}
+    assert any(t.ok for t in choice.trials), choice.reason
+    chosen = next(t for t in choice.trials if t.config == choice.config)
+    assert chosen.ok and chosen.prompt_tps > 0 and chosen.generation_tps > 0
+    monkeypatch.setattr(runtime, "run_trial", pytest.fail)
+    assert choose_runtime(model, 2) == choice
