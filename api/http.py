@@ -228,4 +228,5 @@ def serve(
     api_settings = load_api_settings(token)
     check_bind(host, port, api_settings.token)
     assistant = Assistant.load(settings)
+    assistant.warm_up()  # the model loads while the server starts taking requests
     make_server(assistant, host, port, api_settings).run()

@@ -100,6 +100,7 @@ def run_stdio(settings: Settings) -> None:
     )
     with _stdout_to_stderr():
         assistant = Assistant.load(settings)
+        assistant.warm_up()  # the model loads while the client connects
         server = build_server(assistant)
         logger.info("MCP server ready: %d documents", len(assistant.documents()))
     # The SDK's stdio transport keeps fd 1 for itself and diverts it again while serving.

@@ -176,6 +176,8 @@ def stats(
             "dim": stores.embedder.dim,
             "data_dir": str(settings.data_dir.resolve()),
             "chroma": stores.vectors.location,
+            "generator": settings.generator,
+            "llama.cpp": _llama_runtime(settings),
         }
     except _user_errors() as exc:
         _fail(str(exc))
@@ -198,6 +200,24 @@ def stats(
         typer.echo(
             f"  {d.doc_id}  {d.n_chunks:>3} chunks  {d.published or '-':<25}  {d.title[:60]}"
         )
+
+
+def _llama_runtime(settings: Any) -> str:
+    """How the bundled model runs here (chosen at its first load), without loading it."""
+    from rag.generators.runtime import build_label, stored_choice, system_info
+    from rag.model_files import MODELS, model_file_path
+
+    try:
+        build = build_label(system_info())
+    except ImportError:
+        return "not installed (pip install xllamacpp)"
+    path = model_file_path(MODELS[settings.model], settings.data_dir, settings.models_dir)
+    if settings.extra_buffers != "auto":
+        return f"{build}; extra buffers {settings.extra_buffers} (RAG_EXTRA_BUFFERS)"
+    choice = stored_choice(path, settings.n_threads) if path.is_file() else None
+    if choice is None:
+        return f"{build}; configuration chosen at the model's first load"
+    return choice.describe()
 
 
 @app.command()

@@ -24,6 +24,7 @@ from rag.generators.base import GenerationRequest, Generator
 from rag.generators.errors import GenerationError
 from rag.generators.extractive import ExtractiveGenerator
 from rag.generators.factory import make_generator
+from rag.generators.warmup import ModelStatus, WarmUp
 from rag.injection import is_injection
 from rag.language import detect_language
 from rag.prompts import REFUSAL, source_label
@@ -75,12 +76,22 @@ class Assistant:
         self.settings = settings
         self.sentence_vectors = SentenceVectors(retriever.stores.embedder)
         self._extractive = ExtractiveGenerator()
+        self._warm_up = WarmUp(lambda: make_generator(self.settings).warm_up())
 
     @classmethod
     def load(cls, settings: Settings | None = None) -> Assistant:
         """Open the data dir of ``settings`` (default: environment); index the seeds if empty."""
         settings = settings or Settings()
         return cls(Retriever.load(settings), settings)
+
+    def warm_up(self) -> None:
+        """Start loading the default generator's model in the background (servers call this
+        as they start, so the first question does not wait for the load)."""
+        self._warm_up.start()
+
+    def model_status(self) -> ModelStatus:
+        """Whether the default generator's model is loading, ready or failed to load."""
+        return self._warm_up.status
 
     # -- corpus ----------------------------------------------------------------------------
     def documents(self) -> list[DocumentRecord]:

@@ -72,6 +72,7 @@ def launch(
     auth = _auth_for(host)
     settings = settings or Settings()
     assistant = assistant or Assistant.load(settings)
+    assistant.warm_up()  # the model loads while the browser opens the page
     app = build_app(assistant, settings)
     app.launch(
         auth=auth,

@@ -37,6 +37,10 @@ class Generator(Protocol):
 
     def condense(self, question: str, history: Sequence[Turn]) -> str | None: ...
 
+    def warm_up(self) -> str:
+        """Load what answering needs now; return how it runs, for logs and status."""
+        ...
+
 
 class LLMGenerator:
     """Answers with a llama-index LLM through chat messages (system + user)."""
@@ -63,6 +67,14 @@ class LLMGenerator:
                 ),
             ),
         ]
+
+    def warm_up(self) -> str:
+        load = getattr(self.llm, "load", None)  # an in-process model (BundledLLM) has one
+        if not callable(load):
+            return f"{self.name}: nothing to load"
+        engine = load()
+        runtime = getattr(engine, "runtime", None)
+        return runtime.describe() if runtime is not None else f"{self.name}: loaded"
 
     def stream(self, request: GenerationRequest) -> Iterator[str]:
         for chunk in self.llm.stream_chat(self.messages(request)):

@@ -42,6 +42,9 @@ class ExtractiveGenerator:
     def condense(self, question: str, history: Sequence[Turn]) -> str | None:
         return None
 
+    def warm_up(self) -> str:
+        return "extractive: no model"
+
 
 def pick_quotes(evidence: Sequence[Evidence], limit: int) -> list[tuple[int, Evidence]]:
     """The best sentence, plus runners-up that score close to it (within 0.03)."""
