@@ -102,15 +102,6 @@ def check_loopback(url: str) -> None:
         )
 
 
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile; NaN for no values."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
-
-
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -296,7 +287,10 @@ def run_clients(
 def summarize(
     outcomes: list[Outcome], not_sent: int, seconds: float, meta: dict[str, Any]
 ) -> dict[str, Any]:
+    from evals.metrics import percentiles  # as every latency report here
+
     answered = [o.latency_ms for o in outcomes if o.ok]
+    spread = percentiles(answered) if answered else {"p50": float("nan"), "p95": float("nan")}
     return {
         **meta,
         "requests_planned": meta["clients"] * meta["requests_per_client"],
@@ -309,8 +303,7 @@ def summarize(
         "text_differs_from_sequential": sum(o.text_differs for o in outcomes),
         "refused": sum(o.refused for o in outcomes),
         "latency_ms": {
-            "p50": round(percentile(answered, 0.5), 1),
-            "p95": round(percentile(answered, 0.95), 1),
+            **{key: round(value, 1) for key, value in spread.items()},
             "max": round(max(answered, default=float("nan")), 1),
             "mean": round(statistics.fmean(answered), 1) if answered else float("nan"),
         },
