@@ -2,6 +2,9 @@
 
 Fast and exact: no model, no index. Every evidence quote must be a verbatim substring of
 the raw article in ``seeds/`` and sit in the article body, not in a "Baca Juga" link line.
+Every question has a ``split`` (``dev`` for tuning, ``test`` for reporting), and every
+unanswerable one a ``reason``. The counts are checked for the whole file and for each split,
+so each split holds every question type and both languages in a balanced mix.
 """
 
 from __future__ import annotations
@@ -29,16 +32,24 @@ REQUIRED = {
     "answers": list,
     "evidence": list,
     "history": list,
+    "split": str,
 }
-OPTIONAL = {"notes": str}
+# ``reason`` is required on unanswerable questions and not allowed on answerable ones.
+OPTIONAL = {"notes": str, "reason": str}
+SPLITS = {"dev", "test"}
+REASONS = {"absent_fact", "off_topic", "nonsense", "other_language"}
 MIN_PER_TYPE = {
-    "factoid": 30,
-    "list": 6,
-    "multi": 6,
-    "temporal": 6,
-    "followup": 8,
-    "unanswerable": 14,
+    "factoid": 50,
+    "list": 15,
+    "multi": 12,
+    "temporal": 12,
+    "followup": 15,
+    "unanswerable": 40,
 }
+MIN_PER_REASON = 3
+# The test split is for reporting only, so it must be big enough to report on.
+MIN_TEST_QUESTIONS = 60
+MIN_TEST_UNANSWERABLE = 18
 # Lines of the raw articles that are site furniture, not article text.
 BOILERPLATE_PREFIXES = ("Baca Juga", "Editor:", "Sumber:")
 ID_RE = re.compile(
@@ -91,6 +102,7 @@ def test_keys_and_types(item: tuple[int, dict[str, Any]]) -> None:
     assert record["question"].strip()
     assert record["language"] in LANGUAGES
     assert record["type"] in TYPES
+    assert record["split"] in SPLITS, f"split must be one of {sorted(SPLITS)}"
     match = ID_RE.match(record["id"])
     assert match, f"id {record['id']!r} is not <lang>-<type>-<slug>"
     assert match.group(1) == record["language"], "id prefix disagrees with language"
@@ -104,6 +116,15 @@ def test_answerability_is_consistent(item: tuple[int, dict[str, Any]]) -> None:
     assert answerable == bool(record["answers"]), "answerable <=> answers non-empty"
     assert answerable == bool(record["evidence"]), "answerable <=> evidence non-empty"
     assert answerable == (record["type"] != "unanswerable"), "unanswerable type <=> not answerable"
+    if answerable:
+        assert "reason" not in record, "only unanswerable questions carry a reason"
+    else:
+        assert record.get("reason") in REASONS, (
+            f"an unanswerable question needs a reason in {sorted(REASONS)}"
+        )
+        if record["reason"] == "other_language":
+            # The assistant answers a language it does not support in English.
+            assert record["language"] == "en", "an other_language question is scored as 'en'"
     if record["type"] == "followup":
         assert record["history"], "a followup needs a history"
     else:
@@ -177,13 +198,37 @@ def test_evidence_quotes_are_verbatim(item: tuple[int, dict[str, Any]]) -> None:
 def test_counts() -> None:
     records = [record for _, record in RECORDS]
     total = len(records)
-    assert total >= 60
+    assert total >= 150
     languages = Counter(record["language"] for record in records)
     for language in LANGUAGES:
         share = languages[language] / total
         assert 0.4 <= share <= 0.6, f"{language}: {languages[language]}/{total}"
     types = Counter(record["type"] for record in records)
     assert set(types) == TYPES, f"missing types {sorted(TYPES - set(types))}"
-    assert sum(not record["answerable"] for record in records) >= 12
+    assert sum(not record["answerable"] for record in records) >= 40
     for kind, minimum in MIN_PER_TYPE.items():
         assert types[kind] >= minimum, f"{kind}: {types[kind]} < {minimum}"
+    reasons = Counter(record.get("reason") for record in records if not record["answerable"])
+    for reason in REASONS:
+        assert reasons[reason] >= MIN_PER_REASON, f"{reason}: {reasons[reason]} < {MIN_PER_REASON}"
+
+
+@pytest.mark.parametrize("split", sorted(SPLITS))
+def test_counts_per_split(split: str) -> None:
+    records = [record for _, record in RECORDS if record.get("split") == split]
+    total = len(records)
+    assert total, f"the {split} split is empty"
+    types = Counter(record["type"] for record in records)
+    assert set(types) == TYPES, f"{split}: missing types {sorted(TYPES - set(types))}"
+    languages = Counter(record["language"] for record in records)
+    for language in LANGUAGES:
+        share = languages[language] / total
+        assert 0.35 <= share <= 0.65, f"{split}, {language}: {languages[language]}/{total}"
+    if split == "test":
+        assert total >= MIN_TEST_QUESTIONS, f"test: {total} < {MIN_TEST_QUESTIONS} questions"
+        unanswerable = [record for record in records if not record["answerable"]]
+        assert len(unanswerable) >= MIN_TEST_UNANSWERABLE, (
+            f"test: {len(unanswerable)} < {MIN_TEST_UNANSWERABLE} unanswerable questions"
+        )
+        reasons = {record.get("reason") for record in unanswerable}
+        assert reasons == REASONS, f"test: missing reasons {sorted(REASONS - reasons)}"
