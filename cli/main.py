@@ -337,6 +337,9 @@ def run_eval(
         str, typer.Option(help="Comma-separated: ours,naive,bm25,dense")
     ] = "ours,naive,bm25,dense",
     limit: Annotated[int | None, typer.Option(help="Only the first N questions.")] = None,
+    split: Annotated[
+        str | None, typer.Option(help="dev | test: only that split (default: both, apart).")
+    ] = None,
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue an interrupted run in --out.")
     ] = False,
@@ -349,6 +352,8 @@ def run_eval(
     argv += ["--generator", generator, "--systems", systems]
     if limit:
         argv += ["--limit", str(limit)]
+    if split:
+        argv += ["--split", split]
     if resume:
         argv += ["--resume"]
     if data_dir:

@@ -50,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
         help=f"Comma-separated systems to compare (default: {','.join(SYSTEMS)}).",
     )
     parser.add_argument(
+        "--split",
+        choices=("dev", "test"),
+        default=None,
+        help="Only the questions of this split (default: all, each split reported apart).",
+    )
+    parser.add_argument(
         "--limit", type=int, default=None, metavar="N", help="Only the first N questions."
     )
     parser.add_argument(
@@ -93,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
             generator=args.generator,
             settings=settings,
             limit=args.limit,
+            split=args.split,
             resume=args.resume,
         )
     except (GoldError, GenerationError, FileNotFoundError) as exc:

@@ -16,6 +16,10 @@ from typing import Any
 from rag import Language
 
 _KEYS = {"id", "question", "language", "type", "answerable", "answers", "evidence", "history"}
+SPLITS = ("dev", "test")
+"""dev: tune on it. test: report on it, choose nothing by it (evals/README.md, "Splits")."""
+REASONS = ("absent_fact", "off_topic", "nonsense", "other_language")
+"""Why an unanswerable question cannot be answered."""
 
 
 class GoldError(ValueError):
@@ -42,8 +46,13 @@ class GoldQuestion:
     answers: tuple[tuple[str, ...], ...] = ()
     evidence: tuple[GoldEvidence, ...] = ()
     history: tuple[tuple[str, str], ...] = ()
+    split: str = ""  # "dev" or "test"; "" in a gold file without splits
+    reason: str = ""  # unanswerable questions: one of REASONS
 
     def to_dict(self) -> dict[str, Any]:
+        extra: dict[str, Any] = {"split": self.split} if self.split else {}
+        if self.reason:
+            extra["reason"] = self.reason
         return {
             "id": self.id,
             "question": self.question,
@@ -53,11 +62,15 @@ class GoldQuestion:
             "answers": [list(group) for group in self.answers],
             "evidence": [{"doc_id": e.doc_id, "quote": e.quote} for e in self.evidence],
             "history": [list(turn) for turn in self.history],
+            **extra,
         }
 
 
-def load_gold(paths: Sequence[Path]) -> list[GoldQuestion]:
-    """The questions of ``paths``, in file order; ids must be unique across all files."""
+def load_gold(paths: Sequence[Path], split: str | None = None) -> list[GoldQuestion]:
+    """The questions of ``paths`` (those of ``split`` only, if given), in file order; ids must
+    be unique across all files."""
+    if split is not None and split not in SPLITS:
+        raise GoldError(f"unknown split {split!r}: use {' or '.join(SPLITS)}")
     if not paths:
         raise GoldError("no gold file given: pass at least one .jsonl file")
     questions: list[GoldQuestion] = []
@@ -84,6 +97,10 @@ def load_gold(paths: Sequence[Path]) -> list[GoldQuestion]:
             questions.append(question)
     if not questions:
         raise GoldError(f"no questions in {', '.join(str(p) for p in paths)}")
+    if split is not None:
+        questions = [q for q in questions if q.split == split]
+        if not questions:
+            raise GoldError(f"no question of split {split!r} in {', '.join(str(p) for p in paths)}")
     return questions
 
 
@@ -118,6 +135,14 @@ def _parse(line: str, where: str) -> GoldQuestion:
         raise GoldError(f"{where}: an answerable question needs answers and evidence")
     if any(not group for group in answers):
         raise GoldError(f"{where}: an answer group is empty")
+    split = str(record.get("split", ""))
+    if split and split not in SPLITS:
+        raise GoldError(f"{where}: split must be one of {', '.join(SPLITS)}, got {split!r}")
+    reason = str(record.get("reason", ""))
+    if reason and (answerable or reason not in REASONS):
+        raise GoldError(
+            f"{where}: reason is for unanswerable questions, one of {', '.join(REASONS)}"
+        )
     return GoldQuestion(
         id=str(record["id"]),
         question=str(record["question"]),
@@ -127,4 +152,6 @@ def _parse(line: str, where: str) -> GoldQuestion:
         answers=answers,
         evidence=evidence,
         history=history,
+        split=split,
+        reason=reason,
     )

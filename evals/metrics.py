@@ -201,6 +201,35 @@ def _f1(predicted: Counter[str], reference: Counter[str]) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
+# -- language of the answer -----------------------------------------------------------------
+_QUOTED_RE = re.compile(r'["\u201c\u201d\u201e][^"\u201c\u201d\u201e]*["\u201c\u201d\u201e]')
+_LOWER_WORD_RE = re.compile(r"(?<![\w'-])[a-z]{3,}(?![\w'-])")
+# wordfreq's Zipf scale: 6 is a word like "orang" in Indonesian, 3 about once per million words.
+INDONESIAN_MIN_ZIPF = 3.0
+ENGLISH_MAX_ZIPF = 3.0
+
+
+def indonesian_words(answer: str) -> list[str]:
+    """The untranslated Indonesian words of an English answer.
+
+    A lower-case word outside quotation marks that is common in Indonesian and rare in English
+    (wordfreq: Zipf >= 3 in Indonesian, < 3 in English): "sifat", "permintaan", "saat".
+    Names (capitalised) and quotations are not counted: they are kept in the original on
+    purpose.
+    """
+    from wordfreq import zipf_frequency
+
+    text = _QUOTED_RE.sub(" ", strip_markers(answer))
+    found = []
+    for word in _LOWER_WORD_RE.findall(text):
+        if (
+            zipf_frequency(word, "id") >= INDONESIAN_MIN_ZIPF
+            and zipf_frequency(word, "en") < ENGLISH_MAX_ZIPF
+        ):
+            found.append(word)
+    return found
+
+
 # -- citations -------------------------------------------------------------------------------
 def quote_spans(quote: str, raw: str) -> list[tuple[int, int]]:
     """Every ``(start, end)`` at which ``quote`` occurs verbatim in ``raw``."""
@@ -319,7 +348,10 @@ def answer_scores(
         "markers": float(total),
         "refused": float(answer.refused),
         "language_match": float(answer.language == question.language),
+        "indonesian_in_english": None,
     }
+    if question.language == "en" and not answer.refused and answer.text.strip():
+        scores["indonesian_in_english"] = float(bool(indonesian_words(answer.text)))
     if question.answerable:
         refused = answer.refused
         scores["str_em"] = 0.0 if refused else str_em(answer.text, question.answers)

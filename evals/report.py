@@ -21,8 +21,10 @@ QUALITY_METRICS: tuple[str, ...] = (
     "refusal_accuracy",
     "false_refusal_rate",
     "language_match",
+    "indonesian_in_english",
 )
-"""Every summary metric, in report order; all lie in [0, 1]."""
+"""Every summary metric, in report order; all lie in [0, 1]. Per question type and reason,
+``str_em[<type>]`` and ``refusal_accuracy[<reason>]`` follow (see ``SystemSummary``)."""
 
 RATIO_METRICS: tuple[str, ...] = ("str_em", "citation_precision", "latency_p50_total_ms")
 """Compared as ours / naive."""
@@ -40,6 +42,8 @@ class QuestionResult:
     timings: dict[str, float]
     failure: str | None = None
     missing: tuple[str, ...] = ()  # the first alias of each answer group not matched
+    split: str = ""
+    reason: str = ""  # unanswerable questions: why (evals.gold.REASONS)
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,14 @@ class SystemSummary:
         put("refusal_accuracy", [r.scores.get("refused") for r in unanswerable])
         put("false_refusal_rate", [r.scores.get("refused") for r in answerable])
         put("language_match", [r.scores.get("language_match") for r in results])
+        put("indonesian_in_english", [r.scores.get("indonesian_in_english") for r in results])
+        for kind in sorted({r.type for r in answerable}):
+            put(f"str_em[{kind}]", [r.scores.get("str_em") for r in answerable if r.type == kind])
+        for reason in sorted({r.reason for r in unanswerable if r.reason}):
+            put(
+                f"refusal_accuracy[{reason}]",
+                [r.scores.get("refused") for r in unanswerable if r.reason == reason],
+            )
         failures: dict[str, list[str]] = {cause: [] for cause in FAILURE_CAUSES}
         for r in results:
             if r.failure:
@@ -113,6 +125,8 @@ class Summary:
     systems: tuple[SystemSummary, ...]
     ratios: dict[str, float | None] = field(default_factory=dict)
     details: dict[str, tuple[QuestionResult, ...]] = field(default_factory=dict, repr=False)
+    splits: dict[str, Summary] = field(default_factory=dict, repr=False)
+    """The same run scored on each split alone (when the questions come from two or more)."""
 
     @classmethod
     def build(
@@ -130,6 +144,12 @@ class Summary:
                 ratios[metric] = _ratio(
                     _value(by_name["ours"], metric), _value(by_name["naive"], metric)
                 )
+        names = sorted({r.split for rs in results.values() for r in rs})
+        splits: dict[str, Summary] = {}
+        if len(names) > 1:
+            for name in sorted(names, key=lambda n: (n != "test", n)):  # test first
+                part = {s: [r for r in rs if r.split == name] for s, rs in results.items()}
+                splits[name or "(none)"] = cls.build(gold, generator, part)
         return cls(
             gold=tuple(gold),
             generator=generator,
@@ -137,6 +157,7 @@ class Summary:
             systems=systems,
             ratios=ratios,
             details={name: tuple(rs) for name, rs in results.items()},
+            splits=splits,
         )
 
     def system(self, name: str) -> SystemSummary:
@@ -154,6 +175,7 @@ class Summary:
             "n_questions": self.n_questions,
             "systems": {s.name: s.to_dict() for s in self.systems},
             "ratios_ours_over_naive": dict(self.ratios),
+            "splits": {name: part.to_dict() for name, part in self.splits.items()},
         }
 
     def table(self) -> str:
@@ -163,7 +185,8 @@ class Summary:
             "| metric | " + " | ".join(names) + " |",
             "|---|" + "---:|" * len(names),
         ]
-        for metric in QUALITY_METRICS:
+        extra = sorted({m for s in self.systems for m in s.metrics if m not in QUALITY_METRICS})
+        for metric in (*QUALITY_METRICS, *extra):
             cells = [_fmt(s.metrics.get(metric)) for s in self.systems]
             lines.append(f"| {metric} | " + " | ".join(cells) + " |")
         stages = sorted({stage for s in self.systems for stage in s.latency})
@@ -181,9 +204,12 @@ class Summary:
             f"Gold: {', '.join(self.gold)}. Questions: {self.n_questions}. "
             f"Generator: {self.generator}.",
             "",
-            self.table(),
-            "",
         ]
+        for name, part in self.splits.items():
+            parts += [f"## Split `{name}` ({part.n_questions} questions)", "", part.table(), ""]
+        if self.splits:
+            parts += ["## All questions", ""]
+        parts += [self.table(), ""]
         if self.ratios:
             parts += [
                 "Ours / naive: "

@@ -45,10 +45,12 @@ def run_eval(
     settings: Settings | None = None,
     limit: int | None = None,
     *,
+    split: str | None = None,
     progress: bool = True,
     resume: bool = False,
 ) -> Summary:
-    """Evaluate ``systems`` on the questions of ``gold_paths`` (the first ``limit``).
+    """Evaluate ``systems`` on the questions of ``gold_paths`` (those of ``split``, the first
+    ``limit``).
 
     ``settings`` (default: from the environment) name the data dir, opened (and filled with
     ``settings.seeds_dir`` when empty) as ``Assistant.load`` does; every system answers
@@ -56,7 +58,7 @@ def run_eval(
     """
     if limit is not None and limit <= 0:
         raise ValueError(f"limit must be positive, got {limit}")
-    questions = load_gold([Path(p) for p in gold_paths])[:limit]
+    questions = load_gold([Path(p) for p in gold_paths], split)[:limit]
     settings = settings or Settings()
     assistant = Assistant.load(settings)
     built = build_systems(list(systems), assistant, generator)
@@ -223,6 +225,8 @@ def _score_system(
             timings=dict(answer.timings),
             failure=failure,
             missing=missing,
+            split=q.split,
+            reason=q.reason,
         )
         results.append(result)
         ranking = rankings.get(q.id, [])

@@ -294,6 +294,7 @@ def test_answer_scores_of_a_cited_answer() -> None:
         "markers": 2.0,
         "refused": 0.0,
         "language_match": 1.0,
+        "indonesian_in_english": 0.0,
     }
 
 
@@ -308,6 +309,7 @@ def test_answer_scores_of_a_refusal() -> None:
         "markers": 0.0,
         "refused": 1.0,
         "language_match": 0.0,
+        "indonesian_in_english": None,  # a refusal is not an answer
     }
 
 
@@ -349,3 +351,14 @@ def test_failure_cause(
     question: GoldQuestion, scores: dict[str, float], retrieved: bool | None, expected: str | None
 ) -> None:
     assert failure_cause(question, scores, retrieved) == expected
+
+
+def test_indonesian_words_in_an_english_answer_are_found_outside_quotes_and_names() -> None:
+    from evals.metrics import indonesian_words
+
+    assert indonesian_words("Blinken asked them to respect the sifat permintaan [1].") == [
+        "sifat",
+        "permintaan",
+    ]
+    assert indonesian_words('He said "pasukan itu pergi" in Almaty [1].') == []
+    assert indonesian_words("Kassym-Jomart Tokayev asked the CSTO for help [1].") == []

@@ -62,8 +62,27 @@ def test_load_gold_reads_every_file_in_order(tmp_path: Path) -> None:
 
 def test_load_gold_reads_the_shipped_file() -> None:
     questions = load_gold([GOLD])
-    assert len(questions) == 83
-    assert sum(not q.answerable for q in questions) == 17
+    assert len(questions) == 183
+    assert sum(not q.answerable for q in questions) == 47
+    assert {q.split for q in questions} == {"dev", "test"}
+    assert all(q.reason for q in questions if not q.answerable)
+
+
+def test_load_gold_keeps_only_the_split_asked_for() -> None:
+    test = load_gold([GOLD], "test")
+    assert len(test) == 70 and {q.split for q in test} == {"test"}
+    assert len(load_gold([GOLD], "dev")) == 113
+
+
+def test_load_gold_rejects_an_unknown_split_or_reason(tmp_path: Path) -> None:
+    with pytest.raises(GoldError, match="unknown split 'train'"):
+        load_gold([GOLD], "train")
+    bad = _write(tmp_path / "a.jsonl", [{**_record("x"), "split": "train"}])
+    with pytest.raises(GoldError, match="split must be one of dev, test"):
+        load_gold([bad])
+    bad = _write(tmp_path / "b.jsonl", [{**_record("y"), "reason": "nonsense"}])
+    with pytest.raises(GoldError, match="reason is for unanswerable questions"):
+        load_gold([bad])
 
 
 def test_load_gold_rejects_an_id_used_twice(tmp_path: Path) -> None:
@@ -209,6 +228,9 @@ def test_summary_metrics_of_scripted_systems(scripted_run: tuple[Path, Any, Scri
             "refusal_accuracy": 1.0,
             "false_refusal_rate": 0.0,
             "language_match": 2 / 3,
+            "indonesian_in_english": 0.0,  # the factoid's "About 2,500" (the follow-up is id)
+            "str_em[factoid]": 1.0,
+            "str_em[followup]": 0.0,
         }
     )
     assert ours.counts["citation_precision"] == 2
