@@ -17,7 +17,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from rag.answer import Answer, Citation, Language, Passage
+    from rag.answer import Answer, Citation, Language, Passage, Progress
     from rag.assistant import Assistant
     from rag.filters import FilterError, Filters
     from rag.generators.errors import GenerationError
@@ -37,6 +37,7 @@ _EXPORTS = {
     "GeneratorName": "rag.settings",
     "Language": "rag.answer",
     "Passage": "rag.answer",
+    "Progress": "rag.answer",
     "PassageNode": "rag.retrieval",
     "Retriever": "rag.retrieval",
     "Settings": "rag.settings",
@@ -64,6 +65,7 @@ __all__ = [
     "Language",
     "Passage",
     "PassageNode",
+    "Progress",
     "Retriever",
     "Settings",
     "detect_language",

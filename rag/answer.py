@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Language = Literal["id", "en"]
+Stage = Literal["searching", "reading", "loading_model", "writing"]
 
 
 @dataclass(frozen=True)
@@ -91,3 +92,17 @@ class Answer:
             generator=data.get("generator", ""),
             notices=tuple(data.get("notices", [])),
         )
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the assistant is doing before (and while) the answer's text comes.
+
+    ``searching``: retrieval runs. ``reading``: the passages are found (``sources``, best
+    first) and ``shown`` of them go to the model. ``loading_model``: the model is still
+    loading (a server's first seconds). ``writing``: the model writes.
+    """
+
+    stage: Stage
+    sources: tuple[Passage, ...] = ()
+    shown: int = 0

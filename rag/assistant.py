@@ -1,82 +1,98 @@
-"""The assistant: question (+ history) -> retrieval -> evidence -> generation -> checked answer."""
+"""The assistant: a question goes through the answering stages, one after the other.
+
+    prepare   rag.question.QuestionPreparer   clean, language, nonsense, follow-up -> Question
+    retrieve  rag.retrieval.Retriever         dense + BM25, fused                  -> Retrieval
+    select    rag.evidence.EvidenceSelector   what the model reads                 -> Selection
+    gate      rag.gate.RelevanceGate          refuse now, or go on                 -> GateDecision
+    generate  rag.generators                  the model's answer, streamed         -> text
+    verify    rag.citations.CitationChecker   every sentence backed by its source  -> Verification
+    compose   rag.compose                     the Answer, with its citations       -> Answer
+
+Each stage is an object built from the settings, with one ``run`` and a typed result; a
+``Trace`` records their timings. ``Assistant.events`` is their composition, and tells the
+caller what it is doing as it goes (``Progress``); ``stream`` and ``ask`` are views of it.
+"""
 
 from __future__ import annotations
 
-import re
-import time
-import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from index import DocumentRecord, IngestReport
 from index.ingest import ProgressFn, ingest
-from rag.answer import Answer, Citation, Language
+from rag.answer import Answer, Passage, Progress
 from rag.checked_stream import CheckedStream
-from rag.citations import Verification, verify_citations
-from rag.conflicts import figures_conflict
-from rag.evidence import Evidence, SentenceVectors, select_evidence
+from rag.citations import CitationChecker
+from rag.compose import citations_for, compose, quote_answer
+from rag.evidence import EvidenceSelector, Selection, SentenceVectors
 from rag.filters import Filters
-from rag.followups import is_followup, normalize_history, rule_based_standalone
+from rag.followups import Turn
+from rag.gate import Background, GateDecision, RelevanceGate
 from rag.generators.base import GenerationRequest, Generator
 from rag.generators.errors import GenerationError
 from rag.generators.extractive import ExtractiveGenerator
 from rag.generators.factory import make_generator
 from rag.generators.warmup import ModelStatus, WarmUp
-from rag.injection import is_injection
-from rag.language import detect_language
-from rag.prompts import REFUSAL, source_label
-from rag.refusal import absent_entities, says_not_found
-from rag.retrieval import Retriever
+from rag.messages import message
+from rag.question import Condense, Question, QuestionPreparer, Stop
+from rag.refusal import says_not_found
+from rag.retrieval import Retrieval, Retriever
 from rag.settings import GeneratorName, Settings
+from rag.trace import Trace
 
-# C0 and C1 control characters, and lone surrogates (they cannot even be encoded as UTF-8):
-# each becomes a space.
-# Terminal colour and cursor codes pasted with a question ("\x1b[31m"): removed whole.
-_ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-# Characters that render as nothing: zero-width spaces and joiners, soft hyphen, BOM, and the
-# bidirectional embeddings, overrides and isolates. Deleted, as the indexer deletes them from
-# article text, so "Kazakh\u200bstan" is one word again.
-_INVISIBLE_RE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]")
-# A link or a bare domain ("https://...", "www.x.com", "x.co.id/berita").
-_URL_RE = re.compile(
-    r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:[/?#]\S*)?",
-    re.IGNORECASE,
-)
-_EMPTY = {
-    "id": "Silakan tulis pertanyaan tentang berita di korpus.",
-    "en": "Please type a question about the news in the corpus.",
-}
-_LINK_ONLY = {
-    "id": "Asisten tidak membuka tautan. Tulis pertanyaan tentang berita di korpus.",
-    "en": "The assistant does not open links. Please type a question about the news in the corpus.",
-}
-_CUT = {
-    "id": "Pertanyaan dipotong menjadi {n} karakter pertama.",
-    "en": "The question was cut to its first {n} characters.",
-}
-_FALLBACK = {
-    "id": "Jawaban model tidak dapat diverifikasi terhadap sumber; berikut kutipan sumbernya.",
-    "en": "The model's answer could not be verified against the sources; quoting them instead.",
-}
-_GEN_ERROR = {
-    "id": "Model gagal menjawab ({error}); berikut kutipan sumbernya.",
-    "en": "The model failed ({error}); quoting the sources instead.",
-}
+Event = Progress | str | Answer
+"""What ``Assistant.events`` yields: progress, checked answer text, then the final Answer."""
+
+
+class Selector(Protocol):
+    """Stage 3: the evidence the model reads (``rag.evidence.EvidenceSelector``)."""
+
+    def run(self, question: str, retrieval: Retrieval) -> Selection: ...
+
+
+class Gate(Protocol):
+    """Stage 4: refuse or go on (``rag.gate.RelevanceGate``)."""
+
+    def run(
+        self, question: Question, relevance: float, query_vector: np.ndarray
+    ) -> GateDecision: ...
 
 
 class Assistant:
     """Answers questions over the indexed corpus, in the asker's language, with citations."""
 
-    def __init__(self, retriever: Retriever, settings: Settings) -> None:
+    def __init__(
+        self,
+        retriever: Retriever,
+        settings: Settings,
+        *,
+        select: Selector | None = None,
+        gate: Gate | None = None,
+    ) -> None:
+        """``select`` and ``gate`` replace those stages (the eval's oracle does)."""
         self.retriever = retriever
         self.settings = settings
-        self.sentence_vectors = SentenceVectors(retriever.stores.embedder)
+        embedder = retriever.stores.embedder
+        self.sentence_vectors = SentenceVectors(embedder)
+        self.prepare = QuestionPreparer(
+            settings.max_question_chars, settings.history_turns, retriever.vocabulary
+        )
+        self.select: Selector = select or EvidenceSelector.from_settings(
+            settings, retriever.document, self.sentence_vectors, retriever.analyzer
+        )
+        self.gate: Gate = gate or RelevanceGate(
+            settings.refusal_threshold_id,
+            settings.refusal_threshold_en,
+            settings.refusal_min_contrast,
+            Background(lambda texts: np.asarray(embedder.get_text_embedding_batch(list(texts)))),
+            retriever.vocabulary,
+        )
+        self.verify = CitationChecker(self.sentence_vectors, retriever.embed_query)
         self._extractive = ExtractiveGenerator()
-        self._warm_up = WarmUp(lambda: make_generator(self.settings).warm_up())
+        self._warm_up = WarmUp(self._load_default_generator)
 
     @classmethod
     def load(cls, settings: Settings | None = None) -> Assistant:
@@ -119,14 +135,12 @@ class Assistant:
         filters: Filters | dict[str, Any] | None = None,
     ) -> Answer:
         """Answer ``question``; ``history`` holds earlier (role, text) turns."""
-        final: Answer | None = None
-        for item in self.stream(
+        for item in self.events(
             question, history, generator=generator, top_k=top_k, filters=filters
         ):
             if isinstance(item, Answer):
-                final = item
-        assert final is not None
-        return final
+                return item
+        raise AssertionError("events() ends with an Answer")
 
     def stream(
         self,
@@ -137,230 +151,198 @@ class Assistant:
         top_k: int | None = None,
         filters: Filters | dict[str, Any] | None = None,
     ) -> Iterator[str | Answer]:
-        """Yield the answer's text as it passes the citation check, then the final ``Answer``.
+        """The answer's text as it passes the citation check, then the final ``Answer``.
 
-        A model's answer comes a sentence at a time, each once the check has kept it (markers
-        renumbered, unsupported sentences left out), so the deltas join to the final text.
-        They do not when the model fails midway or, after writing text, says the sources do
-        not hold the answer: the final answer then replaces what was shown.
+        The deltas join to the final text, except when the model fails midway or, after
+        writing text, says the sources do not hold the answer: the final answer then
+        replaces what was shown.
         """
-        started = time.perf_counter()
-        timings: dict[str, float] = {}
-        if not isinstance(question, str):
-            raise TypeError(f"question must be a string, got {type(question).__name__}")
-        text, was_cut = self._clean(question)
-        notices: tuple[str, ...] = ()
-        # Links say nothing about the asker's language ("www.x.com" would read as Indonesian).
-        words = _URL_RE.sub(" ", text)
-        language: Language = detect_language(words)
-        if was_cut:
-            notices = (_CUT[language].format(n=self.settings.max_question_chars),)
-        link_only = _has_words(text) and not _has_words(words)
-        if link_only or not _has_words(text):
-            answer = Answer(
+        for item in self.events(
+            question, history, generator=generator, top_k=top_k, filters=filters
+        ):
+            if not isinstance(item, Progress):
+                yield item
+
+    def events(
+        self,
+        question: str,
+        history: Sequence[Any] = (),
+        *,
+        generator: GeneratorName | None = None,
+        top_k: int | None = None,
+        filters: Filters | dict[str, Any] | None = None,
+    ) -> Iterator[Event]:
+        """Progress as the stages run, then the checked text, then the final ``Answer``."""
+        trace = Trace()
+        if isinstance(filters, dict):
+            filters = Filters.from_dict(filters)
+        chosen = self._generator(generator)
+        with trace.stage("prepare"):
+            prepared = self.prepare.run(question, history, self._condenser(chosen, trace))
+        if isinstance(prepared, Stop):
+            answer = compose(
                 question,
-                (_LINK_ONLY if link_only else _EMPTY)[language],
-                language,
-                True,
-                notices=notices,
-                timings={"total_ms": _ms(started)},
+                prepared.message,
+                prepared.language,
+                trace,
+                refused=True,
+                notices=prepared.notices,
+                generator=chosen.name,
+                standalone=prepared.text,
             )
             yield answer.text
             yield answer
             return
-        if isinstance(filters, dict):
-            filters = Filters.from_dict(filters)
-        turns = normalize_history(history, self.settings.history_turns)
-        chosen = (
-            make_generator(self.settings, generator)
-            if (generator or self.settings.generator) != "extractive"
-            else self._extractive
-        )
-
-        standalone = text
-        if turns and is_followup(text, turns):
-            t = time.perf_counter()
-            standalone = self._condense(chosen, text, turns)
-            timings["condense_ms"] = _ms(t)
-
-        retrieval = self.retriever.search(standalone, k=top_k, filters=filters)
-        timings["retrieve_ms"] = retrieval.timings["retrieve_ms"]
-        t = time.perf_counter()
-        selection = select_evidence(
-            standalone,
-            retrieval.query_vector,
-            retrieval.passages,
-            self.retriever.document,
-            self.sentence_vectors,
-            self.retriever.analyzer,
-            self.settings.evidence_sentences,
-            self.settings.evidence_max_chars,
-            retrieval.terms,
-            margin=self.settings.evidence_margin,
-            context=self.settings.evidence_context,
-            # A sentence telling the assistant to ignore its instructions is no evidence:
-            # neither quoted nor shown to the model, nor taken along as a neighbour.
-            excluded=is_injection,
-        )
-        evidence = selection.sentences
-        timings["evidence_ms"] = _ms(t)
+        q = prepared
+        yield Progress("searching")
+        with trace.stage("retrieve"):
+            retrieval = self.retriever.search(q.standalone, k=top_k, filters=filters)
         passages = tuple(p.to_passage() for p in retrieval.passages)
-
-        def finish(
-            text_: str,
-            refused: bool,
-            citations: tuple[Citation, ...],
-            name: str,
-            extra: tuple[str, ...] = (),
-        ) -> Answer:
-            timings["total_ms"] = _ms(started)
-            return Answer(
-                question=question,
-                text=text_,
-                language=language,
-                refused=refused,
-                citations=citations,
-                retrieved=passages,
-                timings=dict(timings),
-                standalone_question=standalone,
-                generator=name,
-                notices=notices + extra,
-            )
-
-        threshold = (
-            self.settings.refusal_threshold_en
-            if language == "en"
-            else self.settings.refusal_threshold_id
-        )
-        absent = absent_entities(standalone, self.retriever.vocabulary())
-        # The calibrated threshold (docs/DESIGN.md) on the best sentence similarity.
-        if absent or not evidence or selection.relevance < threshold:
-            yield REFUSAL[language]
-            yield finish(REFUSAL[language], True, (), chosen.name)
+        with trace.stage("evidence"):
+            selection = self.select.run(q.standalone, retrieval)
+        decision = self.gate.run(q, selection.relevance, retrieval.query_vector)
+        if not decision.go:
+            yield Progress("reading", passages, 0)
+            yield from self._refuse(q, passages, trace, chosen.name)
             return
-
         request = GenerationRequest(
-            # The standalone form: for a follow-up it names what the pronouns refer to.
-            question=standalone,
-            language=language,
-            evidence=tuple(evidence),
-            conflict=figures_conflict(standalone, evidence),
+            question=q.standalone,  # for a follow-up it names what the pronouns refer to
+            language=q.language,
+            evidence=tuple(selection.evidence),
+            conflict=selection.conflict,
         )
+        yield Progress("reading", passages, len(request.evidence))
         if not chosen.uses_llm:
-            body, citations = self._quote(request)
-            yield body
-            yield finish(body, False, citations, chosen.name)
+            yield from self._quote(q, request, passages, trace, chosen.name)
             return
+        loading = self.model_status().state == "loading" and generator in (None, "bundled")
+        yield Progress("loading_model" if loading else "writing", passages, len(request.evidence))
+        yield from self._generate(chosen, q, request, passages, trace)
 
-        labelled = [f"{source_label(e, language)} {e.text}" for e in evidence]
-        similarity = self._similarity_fn(evidence)
-        verify_ms = 0.0
-
-        def check(raw_: str) -> Verification:
-            nonlocal verify_ms
-            t_ = time.perf_counter()
-            checked_ = verify_citations(
-                raw_.strip(), labelled, language, similarity=similarity, question=standalone
-            )
-            verify_ms += (time.perf_counter() - t_) * 1000
-            return checked_
-
-        # Only checked sentences are shown, each once the next has begun (rag/checked_stream).
+    # -- the stages after the gate ----------------------------------------------------------
+    def _generate(
+        self,
+        chosen: Generator,
+        q: Question,
+        request: GenerationRequest,
+        passages: tuple[Passage, ...],
+        trace: Trace,
+    ) -> Iterator[Event]:
+        """Stream the model's answer a checked sentence at a time, then the final Answer."""
+        check = self.verify.for_evidence(request.evidence, q.language, q.standalone, trace)
         held = CheckedStream(check)
-
-        def show(text_: str) -> Iterator[str]:
-            if text_:
-                timings.setdefault("first_text_ms", _ms(started))
-                yield text_
-
-        t = time.perf_counter()
         try:
-            for delta in chosen.stream(request):
-                timings.setdefault("first_token_ms", _ms(started))
-                yield from show(held.feed(delta))
+            with trace.stage("generate"):
+                for delta in chosen.stream(request):
+                    trace.mark("first_token")
+                    shown = held.feed(delta)
+                    if shown:
+                        trace.mark("first_text")
+                        yield shown
         except GenerationError as exc:
-            timings["generate_ms"] = _ms(t)
-            body, citations = self._quote(request)
-            yield from show(("\n\n" if held.shown else "") + body)
-            notice = _GEN_ERROR[language].format(error=exc)
-            yield finish(body, False, citations, "extractive", (notice,))
+            notice = message("generator_failed", q.language, error=exc)
+            yield from self._quote(q, request, passages, trace, "extractive", (notice,), held.shown)
             return
-        timings["generate_ms"] = _ms(t)
-        if says_not_found(held.raw.strip()):
-            yield from show(REFUSAL[language] if not held.shown else "")
-            yield finish(REFUSAL[language], True, (), chosen.name)
+        if says_not_found(held.raw):
+            yield from self._refuse(q, passages, trace, chosen.name, shown=held.shown)
             return
-        checked, rest = held.close()
-        timings["verify_ms"] = round(verify_ms, 2)
-        if not checked.sentences:
-            body, citations = self._quote(request)
-            yield from show(body if not held.shown else "")
-            yield finish(body, False, citations, "extractive", (_FALLBACK[language],))
+        verification, rest = held.close()
+        if not verification.sentences:
+            notice = message("unverified", q.language)
+            yield from self._quote(q, request, passages, trace, "extractive", (notice,), held.shown)
             return
-        yield from show(rest)
-        citations = tuple(_citation(n, evidence[i]) for n, i in enumerate(checked.used, start=1))
-        yield finish(checked.text, False, citations, chosen.name)
+        if rest:
+            trace.mark("first_text")
+            yield rest
+        citations = citations_for(verification.used, request.evidence)
+        yield compose(
+            q.asked,
+            verification.text,
+            q.language,
+            trace,
+            citations=citations,
+            retrieved=passages,
+            standalone=q.standalone,
+            generator=chosen.name,
+            notices=q.notices,
+        )
+
+    def _quote(
+        self,
+        q: Question,
+        request: GenerationRequest,
+        passages: tuple[Passage, ...],
+        trace: Trace,
+        name: str,
+        notices: tuple[str, ...] = (),
+        shown: str = "",
+    ) -> Iterator[Event]:
+        """The extractive answer: the best evidence quoted, cited."""
+        body, citations = quote_answer(self._extractive, request)
+        trace.mark("first_text")
+        yield ("\n\n" if shown else "") + body
+        yield compose(
+            q.asked,
+            body,
+            q.language,
+            trace,
+            citations=citations,
+            retrieved=passages,
+            standalone=q.standalone,
+            generator=name,
+            notices=q.notices + notices,
+        )
+
+    def _refuse(
+        self,
+        q: Question,
+        passages: tuple[Passage, ...],
+        trace: Trace,
+        name: str,
+        shown: str = "",
+    ) -> Iterator[Event]:
+        text = message("refusal", q.language)
+        if not shown:
+            trace.mark("first_text")
+            yield text
+        yield compose(
+            q.asked,
+            text,
+            q.language,
+            trace,
+            refused=True,
+            retrieved=passages,
+            standalone=q.standalone,
+            generator=name,
+            notices=q.notices,
+        )
 
     # -- helpers ---------------------------------------------------------------------------
-    def _clean(self, question: str) -> tuple[str, bool]:
-        """Normalised question text, and whether it had to be cut to the length limit."""
-        text = _CONTROL_RE.sub(" ", _ANSI_RE.sub(" ", question))
-        text = unicodedata.normalize("NFC", _INVISIBLE_RE.sub("", text))
-        text = re.sub(r"\s+", " ", text).strip()
-        limit = self.settings.max_question_chars
-        if len(text) <= limit:
-            return text, False
-        cut = text[:limit]
-        if " " in cut[limit // 2 :]:
-            cut = cut[: cut.rfind(" ")]
-        return cut, True
+    def _generator(self, name: GeneratorName | None) -> Generator:
+        if (name or self.settings.generator) == "extractive":
+            return self._extractive
+        return make_generator(self.settings, name)
 
-    def _condense(self, chosen: Generator, question: str, turns: list[tuple[str, str]]) -> str:
-        if chosen.uses_llm:
-            try:
-                rewritten = chosen.condense(question, turns)
-            except GenerationError:
-                rewritten = None
-            if rewritten:
-                return rewritten
-        return rule_based_standalone(question, turns)
+    def _load_default_generator(self) -> str:
+        from rag.language import preload
 
-    def _similarity_fn(self, evidence: list[Evidence]):
-        """Sentence -> similarity with each evidence sentence, computed once per sentence: a
-        streamed answer is checked again as it grows, asking again about earlier sentences."""
-        matrix = self.sentence_vectors.get([e.text for e in evidence])
-        known: dict[str, list[float]] = {}
+        preload()
+        return make_generator(self.settings).warm_up()
 
-        def similarity(sentence: str) -> list[float]:
-            if sentence not in known:
-                query = np.asarray(self.retriever.embed_query(sentence), dtype=np.float32)
-                known[sentence] = [float(x) for x in matrix @ query]
-            return known[sentence]
+    @staticmethod
+    def _condenser(chosen: Generator, trace: Trace) -> Condense:
+        """The model's rewrite of a follow-up (None: use the rule-based one)."""
 
-        return similarity
+        def condense(question: str, turns: list[Turn]) -> str | None:
+            if not chosen.uses_llm:
+                return None
+            with trace.stage("condense"):
+                try:
+                    return chosen.condense(question, turns)
+                except GenerationError:
+                    return None
 
-    def _quote(self, request: GenerationRequest) -> tuple[str, tuple[Citation, ...]]:
-        """The extractive answer for ``request`` with its citations."""
-        body, used = self._extractive.compose(request)
-        return body, tuple(_citation(n, request.evidence[i]) for n, i in enumerate(used, start=1))
+        return condense
 
 
-def _citation(n: int, evidence: Evidence) -> Citation:
-    return Citation(
-        n=n,
-        doc_id=evidence.doc_id,
-        title=evidence.title,
-        published=evidence.published,
-        publisher=evidence.publisher,
-        text=evidence.text,
-        start=evidence.start,
-        end=evidence.end,
-    )
-
-
-def _has_words(text: str) -> bool:
-    return any(ch.isalnum() for ch in text)
-
-
-def _ms(since: float) -> float:
-    return round((time.perf_counter() - since) * 1000, 2)
+__all__ = ["Assistant", "Event", "Selection"]

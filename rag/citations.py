@@ -8,7 +8,10 @@ After generation (a small model cites imperfectly):
   a cited passage that holds none of what the sentence needs loses its marker;
 - a sentence without markers is cited to the passage that holds its facts, or, when it
   states no checkable fact, to the passage it is most similar to; otherwise it is dropped;
-- a sentence repeating an earlier one is dropped;
+- a sentence repeating an earlier one is dropped, and so is one that only restates the
+  question (it adds no word the question does not have: "Tokayev's approach changed [1]");
+- a sentence naming a person or place that neither the evidence nor the question names
+  (a rare word, capitalised: "Nazarbayev") is dropped: a small model invents them;
 - citations are renumbered 1..n in order of first use.
 Names in the answer that occur in no evidence at all (an English rendering of an Indonesian
 name, "Russia" for "Rusia") cannot be checked by string and are not held against the
@@ -17,17 +20,22 @@ sentence; numbers always are.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-from index.analyzer import normalize_number
+import numpy as np
+
+from index.analyzer import IndonesianAnalyzer
 from rag.answer import Language
+from rag.answer_types import numbers_in
 from rag.gazetteer import entities_in
 from rag.names import names_in
 
 MARKER_RE = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _SPLIT_RE = re.compile(r"(?<=[.!?])\s+|\n+")
 _SPACED_THOUSANDS_RE = re.compile(r"(\d),\s(\d{3})\b")
 _MARKS = r"(?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+"
@@ -71,10 +79,6 @@ def normalize_numbers(text: str, language: Language) -> str:
     if language == "en":
         return _ID_THOUSANDS_RE.sub(lambda m: m.group(0).replace(".", ","), text)
     return _EN_THOUSANDS_RE.sub(lambda m: m.group(0).replace(",", "."), text)
-
-
-def numbers_in(text: str) -> set[str]:
-    return {normalize_number(n) for n in _NUMBER_RE.findall(text)}
 
 
 def split_answer(text: str) -> list[tuple[str, list[int]]]:
@@ -138,6 +142,8 @@ def verify_citations(
     evidence = [_Evidence(numbers_in(t), _words(t), _flat(t)) for t in evidence_texts]
     all_words = set().union(*(e.words for e in evidence)) if evidence else set()
     asked = set(_facts(question, all_words, evidence))
+    question_terms = set(_analyzer()(question))
+    question_words = _words(question)
     names = {n.lower() for t in evidence_texts for n in names_in(t)}
     removed = recited = dropped = 0
     kept: list[CheckedSentence] = []
@@ -149,6 +155,12 @@ def verify_citations(
         said.add(body.lower())
         valid = [m - 1 for m in dict.fromkeys(markers) if 1 <= m <= len(evidence)]
         removed += len(markers) - len(valid)
+        if question and _restates(body, question_terms):
+            dropped += 1
+            continue
+        if invented_names(body, all_words | question_words):
+            dropped += 1
+            continue
         facts = _facts(body, all_words, evidence)
         if valid and facts and all(any(evidence[i].has(f) for i in valid) for f in facts):
             kept.append(
@@ -189,6 +201,53 @@ def verify_citations(
                 used.append(i)
     rendered = [_render(s, used) for s in kept]
     return Verification(" ".join(rendered), tuple(used), tuple(kept), removed, recited, dropped)
+
+
+@lru_cache(maxsize=1)
+def _analyzer() -> IndonesianAnalyzer:
+    return IndonesianAnalyzer()
+
+
+def _restates(sentence: str, question_terms: set[str]) -> bool:
+    """Does ``sentence`` say nothing the question does not: is each of its stems one of the
+    question's, or an inflection of one ("changed" of "change": the Indonesian stemmer
+    leaves English endings alone)?"""
+    terms = set(_analyzer()(sentence))
+    return bool(terms) and all(_inflection_of(t, question_terms) for t in terms)
+
+
+def _inflection_of(term: str, terms: set[str]) -> bool:
+    if term in terms:
+        return True
+    return any(
+        len(other) >= 4
+        and len(os.path.commonprefix([term, other])) >= max(len(term), len(other)) - 3
+        and len(os.path.commonprefix([term, other])) >= 4
+        for other in terms
+    )
+
+
+# A capitalised word whose lower-case form is this rare in both languages (wordfreq's Zipf
+# scale) is a name: "Nazarbayev" is, "White", "House" and "Ministry" are not.
+NAME_MAX_ZIPF = 3.0
+
+
+def invented_names(sentence: str, known_words: set[str]) -> list[str]:
+    """The names of ``sentence`` found in none of ``known_words`` (evidence and question),
+    not even one edit away or as a country in the other language."""
+    from wordfreq import zipf_frequency
+
+    entity_forms = {form for entry in entities_in(sentence) for form in entry}
+    invented = []
+    for name in names_in(sentence):
+        for part in re.split(r"[-']", name.lower()):
+            if not part or part in entity_forms or _fuzzy_in(part, known_words):
+                continue
+            if max(zipf_frequency(part, "en"), zipf_frequency(part, "id")) >= NAME_MAX_ZIPF:
+                continue
+            invented.append(name)
+            break
+    return invented
 
 
 def _render(sentence: CheckedSentence, used: list[int]) -> str:
@@ -320,3 +379,43 @@ def _cover(facts: Sequence[Fact], evidence: Sequence[_Evidence]) -> list[int]:
         chosen.append(best)
         remaining -= gained
     return chosen
+
+
+class CitationChecker:
+    """Stage 6 of ``Assistant``: checks a model's answer against the evidence it was shown.
+
+    ``for_evidence`` gives the check for one answer (as ``CheckedStream`` runs it again on a
+    growing text, a sentence's similarities to the passages are computed once).
+    """
+
+    def __init__(self, vectors: Any, embed_query: Callable[[str], np.ndarray]) -> None:
+        self.vectors = vectors  # rag.evidence.SentenceVectors
+        self.embed_query = embed_query
+
+    def for_evidence(
+        self, evidence: Sequence[Any], language: Language, question: str, trace: Any = None
+    ) -> Callable[[str], Verification]:
+        """The check of an answer to ``question`` written from ``evidence`` (numbered from 1)."""
+        from rag.prompts import source_label
+
+        labelled = [f"{source_label(e, language)} {e.text}" for e in evidence]
+        matrix = self.vectors.get([e.text for e in evidence])
+        known: dict[str, list[float]] = {}
+
+        def similarity(sentence: str) -> list[float]:
+            if sentence not in known:
+                query = np.asarray(self.embed_query(sentence), dtype=np.float32)
+                known[sentence] = [float(x) for x in matrix @ query]
+            return known[sentence]
+
+        def check(text: str) -> Verification:
+            if trace is None:
+                return verify_citations(
+                    text.strip(), labelled, language, similarity=similarity, question=question
+                )
+            with trace.stage("verify"):
+                return verify_citations(
+                    text.strip(), labelled, language, similarity=similarity, question=question
+                )
+
+        return check

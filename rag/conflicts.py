@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Protocol
 
-from rag.citations import numbers_in
-from rag.evidence import Evidence
+from rag.answer_types import is_quantity_question, numbers_in
 
-_QUANTITY_RE = re.compile(
-    r"\b(how many|how much|number of|toll|figures?|count|casualt\w*|berapa|jumlah|angka|korban)\b",
-    re.IGNORECASE,
-)
+
+class Scored(Protocol):
+    """What the check reads of an evidence passage (``rag.evidence.Evidence`` has it)."""
+
+    @property
+    def doc_id(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def score(self) -> float: ...
+
+
 _DATE_NUMBER_RE = re.compile(r"\(\d{1,2}/\d{1,2}(?:/\d{2,4})?\)|\b(?:19|20)\d{2}\b")
 
 
-def figures_conflict(question: str, evidence: Sequence[Evidence], margin: float = 0.05) -> bool:
+def figures_conflict(question: str, evidence: Sequence[Scored], margin: float = 0.05) -> bool:
     """A quantity question whose top evidence, from two or more articles, gives other figures."""
-    if not evidence or not _QUANTITY_RE.search(question):
+    if not evidence or not is_quantity_question(question):
         return False
     best = evidence[0].score
     figures: dict[str, set[str]] = {}

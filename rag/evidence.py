@@ -1,15 +1,16 @@
-"""Evidence selection: the few sentences of the retrieved chunks that bear on the question.
+"""Evidence selection (stage 3): what of the retrieved chunks the model reads.
 
 Prompt tokens are the main cost of generation on this CPU, so the generator sees a handful of
-sentences, not whole chunks. Each sentence is scored by the cosine similarity of its e5
-embedding to the query (cross-lingual: English questions meet Indonesian sentences) plus a
-small bonus for shared Indonesian stems (names, numbers). Sentence vectors are computed on
-first use and cached.
+passages. Every sentence of the retrieved chunks is scored by the cosine similarity of its e5
+embedding to the query (cross-lingual: English questions meet Indonesian sentences), a
+small bonus for shared Indonesian stems (names, numbers) and for holding the kind of answer
+asked for. Sentence vectors are computed on first use and cached. The best sentences go to
+the model with their neighbours (``Settings.evidence_mode = "sentences"``), or the chunks
+that hold them, whole (``"chunks"``).
 """
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -19,7 +20,11 @@ import numpy as np
 
 from index import DocumentRecord, Embedder, IndonesianAnalyzer
 from index.cleaning import normalize_whitespace
-from rag.retrieval import PassageNode
+from rag.answer_types import expected_answer_type, has_answer_type
+from rag.conflicts import figures_conflict
+from rag.injection import is_injection
+from rag.retrieval import PassageNode, Retrieval
+from rag.settings import Settings
 
 LEXICAL_WEIGHT = 0.15
 # Nudges on top of the similarity: an answer of the expected type (a number for "how many", a
@@ -35,17 +40,6 @@ CAPTION_PENALTY = 0.03
 # The classic balanced MMR weight; gold-quote recall of the evidence at 0.5 is that of plain
 # top-4 (0.554 vs 0.555), and fewer picks restate one another.
 REDUNDANCY_WEIGHT = 0.5
-
-_QUANTITY_RE = re.compile(r"\b(how (?:many|much)|number of|berapa|jumlah|toll)\b", re.IGNORECASE)
-_WHEN_RE = re.compile(r"\b(when|what (?:day|date)|kapan|tanggal|hari apa)\b", re.IGNORECASE)
-_WHO_RE = re.compile(r"\b(who|whom|siapa)\b", re.IGNORECASE)
-_NUMBER_RE = re.compile(r"\d")
-_DATE_RE = re.compile(
-    r"\b(senin|selasa|rabu|kamis|jumat|sabtu|minggu|januari|februari|maret|april|mei|juni|juli"
-    r"|agustus|september|oktober|november|desember)\b|\(\d{1,2}/\d{1,2}",
-    re.IGNORECASE,
-)
-_NAME_RE = re.compile(r"(?<!^)(?<![.!?] )\b[A-Z][a-z]+(?:[- ][A-Z][a-z]+)+")
 
 
 @dataclass(frozen=True)
@@ -66,15 +60,93 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Selection:
-    """The evidence sentences for the prompt, and how well the corpus matches the question.
+    """The evidence passages for the prompt, and how well the corpus matches the question.
 
     ``relevance`` is the best similarity among the ``max_sentences`` best-scored sentences,
     before diversity and the character budget pick among them: the refusal threshold was
-    calibrated on it, and it should not move when the prompt budget does.
+    calibrated on it, and it should not move when the prompt budget does. ``conflict``: the
+    question asks for a figure that the top evidence of two articles gives differently.
     """
 
-    sentences: list[Evidence]
+    evidence: list[Evidence]
     relevance: float
+    conflict: bool = False
+
+
+class EvidenceSelector:
+    """Stage 3 of ``Assistant``: the passages the model reads, from a retrieval."""
+
+    def __init__(
+        self,
+        document: Callable[[str], DocumentRecord | None],
+        vectors: SentenceVectors,
+        analyzer: IndonesianAnalyzer,
+        *,
+        max_sentences: int,
+        max_chars: int,
+        margin: float,
+        context: int,
+        mode: str = "sentences",
+        excluded: Callable[[str], bool] = is_injection,
+    ) -> None:
+        if max_sentences <= 0:
+            raise ValueError(f"max_sentences must be positive, got {max_sentences}")
+        if margin < 0:
+            raise ValueError(f"margin must not be negative, got {margin}")
+        if mode not in ("sentences", "chunks"):
+            raise ValueError(f"mode must be 'sentences' or 'chunks', got {mode!r}")
+        self.document = document
+        self.vectors = vectors
+        self.analyzer = analyzer
+        self.max_sentences = max_sentences
+        self.max_chars = max_chars
+        self.margin = margin
+        self.context = context
+        self.mode = mode
+        # A sentence telling the assistant to ignore its instructions is no evidence: neither
+        # quoted nor shown to the model, nor taken along as a neighbour (rag/injection.py).
+        self.excluded = excluded
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        document: Callable[[str], DocumentRecord | None],
+        vectors: SentenceVectors,
+        analyzer: IndonesianAnalyzer,
+    ) -> EvidenceSelector:
+        return cls(
+            document,
+            vectors,
+            analyzer,
+            max_sentences=settings.evidence_sentences,
+            max_chars=settings.evidence_max_chars,
+            margin=settings.evidence_margin,
+            context=settings.evidence_context,
+            mode=settings.evidence_mode,
+        )
+
+    def run(self, question: str, retrieval: Retrieval) -> Selection:
+        """The evidence for ``question`` (the standalone form) from ``retrieval``."""
+        selection = select_evidence(
+            question,
+            retrieval.query_vector,
+            retrieval.passages,
+            self.document,
+            self.vectors,
+            self.analyzer,
+            self.max_sentences,
+            self.max_chars,
+            retrieval.terms,
+            margin=self.margin,
+            context=self.context,
+            excluded=self.excluded,
+        )
+        evidence = selection.evidence
+        if self.mode == "chunks":
+            evidence = _whole_chunks(evidence, retrieval.passages, self.document)
+        conflict = figures_conflict(question, selection.evidence)
+        return Selection(evidence, selection.relevance, conflict)
 
 
 class SentenceVectors:
@@ -203,6 +275,35 @@ def select_evidence(
     return Selection(picked, max(e.similarity for e in best))
 
 
+def _whole_chunks(
+    picked: Sequence[Evidence],
+    passages: Sequence[PassageNode],
+    document: Callable[[str], DocumentRecord | None],
+) -> list[Evidence]:
+    """The retrieved chunks that hold the picked sentences, whole, in the order of the first
+    sentence picked from each (best first)."""
+    chunks: list[Evidence] = []
+    seen: set[str] = set()
+    for evidence in picked:
+        passage = next(
+            (
+                p
+                for p in passages
+                if p.doc_id == evidence.doc_id and p.start <= evidence.start < p.end
+            ),
+            None,
+        )
+        doc = document(evidence.doc_id)
+        if passage is None or doc is None or passage.chunk_id in seen:
+            continue
+        seen.add(passage.chunk_id)
+        start, end = min(passage.start, evidence.start), max(passage.end, evidence.end)
+        chunks.append(
+            replace(evidence, start=start, end=end, text=normalize_whitespace(doc.raw[start:end]))
+        )
+    return chunks
+
+
 def _widen(
     picked: Sequence[Evidence],
     sentences: Sequence[Sequence[tuple[int, int]]],
@@ -271,22 +372,3 @@ def _diverse(
         used += len(scored[best].text)
         redundancy = np.maximum(redundancy, vectors @ vectors[best])
     return [scored[i] for i in chosen]
-
-
-def expected_answer_type(question: str) -> str | None:
-    """'number', 'date', 'name' or None, from the question word (English or Indonesian)."""
-    if _QUANTITY_RE.search(question):
-        return "number"
-    if _WHEN_RE.search(question):
-        return "date"
-    if _WHO_RE.search(question):
-        return "name"
-    return None
-
-
-def has_answer_type(text: str, kind: str) -> bool:
-    if kind == "number":
-        return bool(_NUMBER_RE.search(_DATE_RE.sub(" ", text)))
-    if kind == "date":
-        return bool(_DATE_RE.search(text))
-    return bool(_NAME_RE.search(text))

@@ -131,3 +131,66 @@ def detect_language(text: str, default: Language = "en") -> Language:
     if abs(indonesian - english) < 0.1:
         return default
     return "id" if indonesian > english else "en"
+
+
+# Languages a question may come in that the assistant does not answer: lingua tells them from
+# Indonesian and English (and Malay, which counts as Indonesian) by their whole text.
+_OTHER_LANGUAGES = [
+    "FRENCH",
+    "GERMAN",
+    "SPANISH",
+    "PORTUGUESE",
+    "ITALIAN",
+    "DUTCH",
+    "TURKISH",
+    "RUSSIAN",
+    "JAPANESE",
+    "CHINESE",
+    "KOREAN",
+    "ARABIC",
+    "VIETNAMESE",
+    "THAI",
+    "TAGALOG",
+    "POLISH",
+    "SWEDISH",
+    "HINDI",
+]
+# lingua's confidence (0-1, summing to 1 over the languages asked about) above which a question
+# counts as another language: "Welche Länder ...?" 0.99, "¿Quién es ...?" 0.98; an English or
+# Indonesian question of names only ("Kassym-Jomart Tokayev Almaty") spreads below 0.25.
+OTHER_LANGUAGE_CONFIDENCE = 0.5
+
+
+@lru_cache(maxsize=1)
+def _wide_detector():
+    from lingua import Language as L
+    from lingua import LanguageDetectorBuilder
+
+    wanted = [L.INDONESIAN, L.ENGLISH, L.MALAY, *(getattr(L, n) for n in _OTHER_LANGUAGES)]
+    return LanguageDetectorBuilder.from_languages(*wanted).build()
+
+
+def other_language(text: str) -> str | None:
+    """The name of the language ``text`` is in, if it is neither Indonesian nor English.
+
+    A question with Indonesian or English function words ("apa itu CSTO") is one of ours
+    whatever the detector says of it.
+    """
+    words = [w.lower() for w in _WORD_RE.findall(text)]
+    if any(w in _ID_WORDS or w in _EN_WORDS for w in words):
+        return None
+    confidences = _wide_detector().compute_language_confidence_values(text)
+    if not confidences:
+        return None
+    top = confidences[0]
+    if top.language.name in ("INDONESIAN", "ENGLISH", "MALAY"):
+        return None
+    if top.value < OTHER_LANGUAGE_CONFIDENCE:
+        return None
+    return top.language.name.capitalize()
+
+
+def preload() -> None:
+    """Load the language models now (about 3 s the first time), not at the first question."""
+    _detector().compute_language_confidence_values("apa kabar")
+    _wide_detector().compute_language_confidence_values("apa kabar")

@@ -140,3 +140,12 @@ COMMON_CAPITALISED = frozenset(
 def names_in(text: str) -> list[str]:
     """Capitalised words of ``text`` that may be names, in order, without repeats."""
     return list(dict.fromkeys(n for n in _NAME_RE.findall(text) if n not in COMMON_CAPITALISED))
+
+
+_OPENER_RE = re.compile(r"(?:^|(?<=[.!?]\s))\s*\S+")
+
+
+def names_inside(text: str) -> list[str]:
+    """``names_in``, leaving out each sentence's first word: a name there cannot be told from
+    a capitalised opener ("Pasukan itu ...")."""
+    return names_in(_OPENER_RE.sub(" ", text))

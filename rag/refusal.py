@@ -1,11 +1,9 @@
-"""When to say the corpus does not hold the answer."""
+"""Did the model say the sources do not hold the answer?"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
 
-from rag.gazetteer import entities_in
 from rag.prompts import NOT_FOUND
 
 _NOT_FOUND_RE = re.compile(
@@ -14,15 +12,6 @@ _NOT_FOUND_RE = re.compile(
     r"|tidak (?:ditemukan|disebutkan|ada informasi|menyebutkan|terdapat)",
     re.IGNORECASE,
 )
-
-
-def absent_entities(question: str, vocabulary: Collection[str]) -> list[str]:
-    """Countries/organisations the question names that the corpus never mentions."""
-    missing = []
-    for entry in entities_in(question):
-        if not any(all(word in vocabulary for word in form.split()) for form in entry):
-            missing.append(entry[0])
-    return missing
 
 
 def says_not_found(text: str) -> bool:

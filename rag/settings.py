@@ -59,12 +59,20 @@ class Settings(IndexSettings):
         le=5,
         description="Neighbouring sentences on each side that go with each evidence sentence.",
     )
+    evidence_mode: Literal["sentences", "chunks"] = Field(
+        default="sentences",
+        description="The model reads the picked sentences with their neighbours, or their "
+        "chunks whole.",
+    )
     # Refusal: the best question-to-evidence-sentence cosine similarity below which nothing is
     # taken as relevant. Cross-lingual similarities (English question, Indonesian text) run
     # lower than same-language ones, hence two thresholds; calibrated on the gold set
     # (docs/DESIGN.md, "Refusal") between the unanswerable and answerable clusters.
     refusal_threshold_id: float = Field(default=0.83, ge=0.0, le=1.0)
     refusal_threshold_en: float = Field(default=0.785, ge=0.0, le=1.0)
+    # How much closer the best evidence must be to the question than everyday off-topic text
+    # is (rag/gate.py, BACKGROUND); calibrated on the dev split (docs/DESIGN.md, "Refusal").
+    refusal_min_contrast: float = Field(default=0.03, ge=-1.0, le=1.0)
     # generation
     generator: GeneratorName = "bundled"
     model: Literal["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"] = "qwen2.5-coder-1.5b"

@@ -14,6 +14,7 @@ import pytest
 
 from index.cleaning import normalize_whitespace
 from rag import Answer, Assistant
+from rag.messages import MESSAGES
 from tests.conftest import SEEDS
 
 HOSPITAL_ID = "Berapa orang yang mencari perawatan di rumah sakit?"
@@ -30,6 +31,8 @@ REFUSALS = {
     "The corpus does not contain this information.",
     "Informasi tersebut tidak ditemukan dalam korpus.",
 }
+NONSENSE = set(MESSAGES["nonsense"].values())
+OTHER_LANGUAGE = "The assistant answers questions in Indonesian or English ("
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -39,7 +42,9 @@ def _is_clear(assistant: Assistant, answer: Answer) -> None:
     assert answer.text.strip()
     if answer.refused:
         assert answer.citations == ()
-        assert answer.text in PROMPTS | LINK_PROMPTS | REFUSALS
+        assert answer.text in PROMPTS | LINK_PROMPTS | REFUSALS | NONSENSE or (
+            answer.text.startswith(OTHER_LANGUAGE)
+        )
         return
     assert answer.citations
     assert "[1]" in answer.text
@@ -135,12 +140,15 @@ def test_a_question_that_mentions_a_link_is_answered(assistant: Assistant) -> No
     ],
     ids=["fr", "es", "de", "ja", "zh", "ru", "ar"],
 )
-def test_a_question_in_a_third_language_gets_a_clear_answer_or_refusal(
+def test_a_question_in_a_third_language_is_declined_in_both_languages(
     assistant: Assistant, question: str
 ) -> None:
     answer = assistant.ask(question)
 
     _is_clear(assistant, answer)
+    assert answer.refused and answer.text.startswith(OTHER_LANGUAGE)
+    assert "bahasa Indonesia atau Inggris" in answer.text
+    assert answer.retrieved == ()  # declined before any search
     assert answer.notices == ()
 
 

@@ -11,28 +11,12 @@ from rag.evidence import (
     Selection,
     SentenceVectors,
     _widen,
-    expected_answer_type,
-    has_answer_type,
     select_evidence,
 )
 
 
 def _evidence(doc_id: str, text: str, score: float = 0.9) -> Evidence:
     return Evidence(doc_id, "T", None, None, text, 0, len(text), score, score, 0)
-
-
-def test_expected_answer_type_from_question_words() -> None:
-    assert expected_answer_type("Berapa jumlah korban?") == "number"
-    assert expected_answer_type("How many troops?") == "number"
-    assert expected_answer_type("Kapan protes dimulai?") == "date"
-    assert expected_answer_type("Who is Peskov?") == "name"
-    assert expected_answer_type("Mengapa warga protes?") is None
-
-
-def test_answer_type_ignores_dates_when_a_number_is_wanted() -> None:
-    assert not has_answer_type("Pada Rabu (5/1), Peskov berbicara.", "number")
-    assert has_answer_type("Sekitar 2.500 orang dikirim.", "number")
-    assert has_answer_type("Protes dimulai pada hari Minggu (2/1/2022).", "date")
 
 
 def _select(assistant: Assistant, question: str, sentences: int, chars: int) -> Selection:
@@ -54,7 +38,7 @@ def _select(assistant: Assistant, question: str, sentences: int, chars: int) -> 
 
 def test_selection_picks_the_answering_sentence_within_budget(assistant: Assistant) -> None:
     selection = _select(assistant, "Berapa orang mencari perawatan di rumah sakit?", 3, 400)
-    chosen = selection.sentences
+    chosen = selection.evidence
     assert 1 <= len(chosen) <= 3
     assert "2.600" in chosen[0].text
     assert sum(len(e.text) for e in chosen) <= 400 or len(chosen) == 1
@@ -139,7 +123,7 @@ def test_selection_skips_a_sentence_that_repeats_a_picked_one(assistant: Assista
         texts[2]: [0.86, 0.0, 0.51],  # a bit less similar, but says something else
     }
     selection = _pick(assistant, passage, table, 2, margin=1.0)
-    assert [e.text for e in selection.sentences] == [texts[0], texts[2]]
+    assert [e.text for e in selection.evidence] == [texts[0], texts[2]]
     # relevance: the best similarity among the two best-scored, whatever diversity picked
     assert selection.relevance == pytest.approx(0.90 / np.linalg.norm([0.90, 0.43]), abs=1e-4)
 
@@ -153,7 +137,7 @@ def test_quantity_question_gets_the_sentence_with_the_figure(assistant: Assistan
     selection = _select(
         assistant, question, settings.evidence_sentences, settings.evidence_max_chars
     )
-    assert any("2.500 orang" in e.text for e in selection.sentences)
+    assert any("2.500 orang" in e.text for e in selection.evidence)
 
 
 def test_selection_leaves_out_sentences_far_below_the_best(assistant: Assistant) -> None:
@@ -167,7 +151,7 @@ def test_selection_leaves_out_sentences_far_below_the_best(assistant: Assistant)
     }
 
     def pick(margin: float) -> list[str]:
-        return sorted(e.text for e in _pick(assistant, passage, table, 3, margin).sentences)
+        return sorted(e.text for e in _pick(assistant, passage, table, 3, margin).evidence)
 
     assert pick(0.05) == sorted(texts[:2])
     assert pick(0.2) == sorted(texts)
@@ -188,21 +172,21 @@ def test_context_brings_the_neighbouring_sentences_and_merges_windows(
     assert doc is not None
     (s0, _), (s1, e1), (_, e2) = passage.sentences
 
-    alone = _pick(assistant, passage, table, 1, margin=1.0).sentences
+    alone = _pick(assistant, passage, table, 1, margin=1.0).evidence
     assert [(e.start, e.end) for e in alone] == [(s1, e1)]
-    (window,) = _pick(assistant, passage, table, 1, margin=1.0, context=1).sentences
+    (window,) = _pick(assistant, passage, table, 1, margin=1.0, context=1).evidence
     assert (window.start, window.end) == (s0, e2)
     assert window.text == " ".join(doc.raw[s0:e2].split())
     assert window.score == alone[0].score  # the picked sentence's score, not the window's
 
     # Sentences 2 and 3 picked: their windows (1-3 and 2-3) overlap and merge into one.
-    (merged,) = _pick(assistant, passage, table, 2, margin=1.0, context=1).sentences
+    (merged,) = _pick(assistant, passage, table, 2, margin=1.0, context=1).evidence
     assert (merged.start, merged.end) == (s0, e2)
 
     # An excluded neighbour (a planted instruction) is not taken along.
     (clean,) = _pick(
         assistant, passage, table, 1, margin=1.0, context=1, excluded=lambda t: t == texts[0]
-    ).sentences
+    ).evidence
     assert (clean.start, clean.end) == (s1, e2)
 
 

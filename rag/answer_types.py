@@ -1,0 +1,59 @@
+"""What kind of answer a question asks for, and whether a text holds one.
+
+One definition for the whole answering path: evidence selection favours sentences of the
+expected type, and the conflict check looks for differing figures only in quantity questions.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from index.analyzer import normalize_number
+from rag.names import names_inside
+
+AnswerType = Literal["number", "date", "name"]
+
+_QUANTITY_RE = re.compile(
+    r"\b(how (?:many|much)|how large|number of|figures?|count|toll|berapa|jumlah|angka)\b",
+    re.IGNORECASE,
+)
+_WHEN_RE = re.compile(r"\b(when|what (?:day|date)|kapan|tanggal|hari apa)\b", re.IGNORECASE)
+_WHO_RE = re.compile(r"\b(who|whom|siapa)\b", re.IGNORECASE)
+_DIGIT_RE = re.compile(r"\d")
+_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+_DATE_RE = re.compile(
+    r"\b(senin|selasa|rabu|kamis|jumat|sabtu|minggu|januari|februari|maret|april|mei|juni|juli"
+    r"|agustus|september|oktober|november|desember)\b|\(\d{1,2}/\d{1,2}",
+    re.IGNORECASE,
+)
+
+
+def is_quantity_question(question: str) -> bool:
+    return bool(_QUANTITY_RE.search(question))
+
+
+def expected_answer_type(question: str) -> AnswerType | None:
+    """'number', 'date', 'name' or None, from the question words (English or Indonesian)."""
+    if is_quantity_question(question):
+        return "number"
+    if _WHEN_RE.search(question):
+        return "date"
+    if _WHO_RE.search(question):
+        return "name"
+    return None
+
+
+def has_answer_type(text: str, kind: AnswerType) -> bool:
+    """Does ``text`` hold an answer of ``kind``: a figure (not a date's digits), a date, a
+    name (a capitalised word that does not just open the sentence)?"""
+    if kind == "number":
+        return bool(_DIGIT_RE.search(_DATE_RE.sub(" ", text)))
+    if kind == "date":
+        return bool(_DATE_RE.search(text))
+    return bool(names_inside(text))
+
+
+def numbers_in(text: str) -> set[str]:
+    """The figures of ``text``, normalised: '2.500' and '2,500' are both '2500'."""
+    return {normalize_number(n) for n in _NUMBER_RE.findall(text)}

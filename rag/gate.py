@@ -1,0 +1,124 @@
+"""The gate between evidence and generation: refuse without calling a model when the corpus
+plainly does not hold the answer, or go on.
+
+Three signals, each cheap:
+- the question names a country or body the corpus never mentions ("How did China react?");
+- the best evidence is weakly similar to the question (``Settings.refusal_threshold_*``;
+  cross-lingual similarities run lower, hence a threshold per language);
+- the question is closer to everyday topics that have nothing to do with news than to its
+  best evidence. e5's similarities are compressed (most pairs of texts score 0.7-0.9), so
+  an absolute threshold alone lets an off-topic question through whenever the corpus holds
+  some sentence of the same shape; the contrast with a fixed set of off-topic sentences
+  (``BACKGROUND``) asks whether the corpus matches the question better than unrelated
+  text does. On the dev split, off-topic questions have contrasts of -0.05 to 0.07,
+  answerable ones 0.01 to 0.14 (docs/DESIGN.md, "Refusal").
+What passes can still be refused by the model ("NOT_FOUND") or by the citation check.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from rag.gazetteer import entities_in
+from rag.question import Question
+
+GateReason = Literal["go", "absent_entity", "weak_evidence", "off_topic", "no_evidence"]
+
+# Everyday topics a news question is not about, in both languages. Fixed text, so the
+# contrast means the same on every corpus; long enough lists of subjects that any question
+# about them finds a close one.
+BACKGROUND: tuple[str, ...] = (
+    "Cuaca cerah diperkirakan terjadi di Jakarta besok pagi.",
+    "The weather will be sunny tomorrow.",
+    "Tim nasional memenangkan pertandingan sepak bola tadi malam.",
+    "The team won the football match last night.",
+    "Resep nasi goreng ini mudah dibuat di rumah.",
+    "This recipe for fried rice is easy to make at home.",
+    "Harga saham perusahaan teknologi naik hari ini.",
+    "Tech company shares rose today.",
+    "Film baru itu dirilis di bioskop minggu ini.",
+    "The new movie was released in cinemas this week.",
+    "Cara merawat tanaman hias di dalam rumah.",
+    "How to take care of houseplants indoors.",
+    "Jadwal kereta api ke Bandung berubah mulai bulan depan.",
+    "The train schedule changes next month.",
+    "Ponsel baru itu memiliki kamera yang lebih baik.",
+    "The new phone has a better camera.",
+    "Siswa belajar matematika di sekolah.",
+    "Students learn mathematics at school.",
+    "Penyanyi itu menggelar konser di Surabaya.",
+    "The singer held a concert in the city.",
+)
+
+
+@dataclass(frozen=True)
+class GateDecision:
+    """Go on to generation, or refuse, and the figures the decision was made on."""
+
+    reason: GateReason
+    relevance: float  # best similarity of the question to an evidence sentence
+    contrast: float  # relevance minus the best similarity to a BACKGROUND sentence
+    absent: tuple[str, ...] = ()  # entities the question names and the corpus does not
+
+    @property
+    def go(self) -> bool:
+        return self.reason == "go"
+
+
+class Background:
+    """The BACKGROUND sentences' vectors, embedded once on first use."""
+
+    def __init__(self, embed: Callable[[Sequence[str]], np.ndarray]) -> None:
+        self._embed = embed
+        self._vectors: np.ndarray | None = None
+        self._lock = threading.Lock()
+
+    def best_similarity(self, query_vector: np.ndarray) -> float:
+        with self._lock:
+            if self._vectors is None:
+                self._vectors = np.asarray(self._embed(BACKGROUND), dtype=np.float32)
+        return float(np.max(self._vectors @ np.asarray(query_vector, dtype=np.float32)))
+
+
+class RelevanceGate:
+    """Stage 4 of ``Assistant``: refuse or go on, before any model call."""
+
+    def __init__(
+        self,
+        threshold_id: float,
+        threshold_en: float,
+        min_contrast: float,
+        background: Background,
+        vocabulary: Callable[[], Collection[str]],
+    ) -> None:
+        self.thresholds = {"id": threshold_id, "en": threshold_en}
+        self.min_contrast = min_contrast
+        self.background = background
+        self.vocabulary = vocabulary
+
+    def run(self, question: Question, relevance: float, query_vector: np.ndarray) -> GateDecision:
+        absent = tuple(absent_entities(question.standalone, self.vocabulary()))
+        contrast = relevance - self.background.best_similarity(query_vector)
+        if absent:
+            return GateDecision("absent_entity", relevance, contrast, absent)
+        if relevance <= 0.0:
+            return GateDecision("no_evidence", relevance, contrast)
+        if relevance < self.thresholds[question.language]:
+            return GateDecision("weak_evidence", relevance, contrast)
+        if contrast < self.min_contrast:
+            return GateDecision("off_topic", relevance, contrast)
+        return GateDecision("go", relevance, contrast)
+
+
+def absent_entities(question: str, vocabulary: Collection[str]) -> list[str]:
+    """Countries/organisations the question names that the corpus never mentions."""
+    missing = []
+    for entry in entities_in(question):
+        if not any(all(word in vocabulary for word in form.split()) for form in entry):
+            missing.append(entry[0])
+    return missing

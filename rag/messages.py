@@ -1,0 +1,66 @@
+"""Everything the assistant says to the asker that is not the answer itself, per language.
+
+One table, so a translation or a new wording is one edit, and the UI's own labels
+(ui/i18n.py) are the only other place with user-facing text.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from rag.answer import Language
+
+MessageKey = Literal[
+    "refusal",
+    "empty",
+    "link_only",
+    "nonsense",
+    "other_language",
+    "cut",
+    "unverified",
+    "generator_failed",
+]
+
+MESSAGES: dict[MessageKey, dict[Language, str]] = {
+    "refusal": {
+        "id": "Informasi tersebut tidak ditemukan dalam korpus.",
+        "en": "The corpus does not contain this information.",
+    },
+    "empty": {
+        "id": "Silakan tulis pertanyaan tentang berita di korpus.",
+        "en": "Please type a question about the news in the corpus.",
+    },
+    "link_only": {
+        "id": "Asisten tidak membuka tautan. Tulis pertanyaan tentang berita di korpus.",
+        "en": "The assistant does not open links. Please type a question about the news in "
+        "the corpus.",
+    },
+    "nonsense": {
+        "id": "Pertanyaan itu tidak dapat dipahami. Tulis pertanyaan tentang berita di korpus.",
+        "en": "That question could not be understood. Please type a question about the news "
+        "in the corpus.",
+    },
+    "other_language": {
+        "id": "Asisten menjawab pertanyaan dalam bahasa Indonesia atau Inggris ({name} "
+        "tidak didukung). / The assistant answers questions in Indonesian or English.",
+        "en": "The assistant answers questions in Indonesian or English ({name} is not "
+        "supported). / Asisten menjawab pertanyaan dalam bahasa Indonesia atau Inggris.",
+    },
+    "cut": {
+        "id": "Pertanyaan dipotong menjadi {n} karakter pertama.",
+        "en": "The question was cut to its first {n} characters.",
+    },
+    "unverified": {
+        "id": "Jawaban model tidak dapat diverifikasi terhadap sumber; berikut kutipan sumbernya.",
+        "en": "The model's answer could not be verified against the sources; quoting them instead.",
+    },
+    "generator_failed": {
+        "id": "Model gagal menjawab ({error}); berikut kutipan sumbernya.",
+        "en": "The model failed ({error}); quoting the sources instead.",
+    },
+}
+
+
+def message(key: MessageKey, language: Language, **values: object) -> str:
+    """The message ``key`` in ``language``, with ``values`` filled in."""
+    return MESSAGES[key][language].format(**values)

@@ -1,0 +1,161 @@
+"""The first stage of answering: a question cleaned, its language told, checked that it can be
+asked of this corpus at all, and made standalone when it leans on earlier turns.
+
+What stops here never reaches retrieval or a model: an empty question, a bare link, a
+question in a language the assistant does not answer, and nonsense (most of its words are
+words of neither Indonesian nor English nor the corpus: "asdfgh qwerty", "lorem ipsum").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from index.analyzer import stem
+from rag.answer import Language
+from rag.followups import Turn, is_followup, normalize_history, rule_based_standalone
+from rag.language import detect_language, other_language
+from rag.messages import message
+
+# C0 and C1 control characters, and lone surrogates (they cannot even be encoded as UTF-8):
+# each becomes a space.
+# Terminal colour and cursor codes pasted with a question ("\x1b[31m"): removed whole.
+_ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# Characters that render as nothing: zero-width spaces and joiners, soft hyphen, BOM, and the
+# bidirectional embeddings, overrides and isolates. Deleted, as the indexer deletes them from
+# article text, so "Kazakh\u200bstan" is one word again.
+_INVISIBLE_RE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]")
+# A link or a bare domain ("https://...", "www.x.com", "x.co.id/berita").
+_URL_RE = re.compile(
+    r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:[/?#]\S*)?",
+    re.IGNORECASE,
+)
+_WORD_RE = re.compile(r"[^\W\d_]{2,}")
+
+# A word is a word when Indonesian or English use it at least this often (wordfreq's Zipf
+# scale: 3 is once per million words; "peacekeepers" is 2.8, "qwerty" 3.2, "asdfgh" and
+# "dolor" 0-2.3 in these languages) or when the corpus has it (names, "CSTO"). Below half
+# known words, the question is nonsense: typos ("pasukn csto yg dikirm") keep more than half.
+KNOWN_WORD_ZIPF = 2.5
+MIN_KNOWN_SHARE = 0.5
+
+StopReason = Literal["empty", "link_only", "other_language", "nonsense"]
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question ready for retrieval."""
+
+    asked: str  # as it came in
+    text: str  # cleaned (and cut to the length limit)
+    language: Language
+    standalone: str  # what is searched for: ``text`` without links; a follow-up made whole
+    history: tuple[Turn, ...] = ()
+    notices: tuple[str, ...] = ()
+
+    @property
+    def is_followup(self) -> bool:
+        return self.standalone != self.text
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A question answering stops at before retrieval, with what to tell the asker."""
+
+    reason: StopReason
+    message: str
+    language: Language
+    text: str  # the cleaned question
+    notices: tuple[str, ...] = ()
+
+
+Condense = Callable[[str, list[Turn]], str | None]
+"""A model's rewrite of a follow-up into a standalone question (None: no rewrite)."""
+
+
+class QuestionPreparer:
+    """Clean, check and complete a question (stage 1 of ``Assistant``)."""
+
+    def __init__(
+        self,
+        max_chars: int,
+        history_turns: int,
+        vocabulary: Callable[[], Collection[str]],
+    ) -> None:
+        if max_chars < 1:
+            raise ValueError(f"max_chars must be positive, got {max_chars}")
+        self.max_chars = max_chars
+        self.history_turns = history_turns
+        self.vocabulary = vocabulary
+
+    def run(
+        self, asked: str, history: Sequence[object] = (), condense: Condense | None = None
+    ) -> Question | Stop:
+        if not isinstance(asked, str):
+            raise TypeError(f"question must be a string, got {type(asked).__name__}")
+        text, was_cut = self.clean(asked)
+        words = _URL_RE.sub(" ", text)  # a link says nothing about the asker's language
+        language = detect_language(words)
+        notices = (message("cut", language, n=self.max_chars),) if was_cut else ()
+        if not _has_words(text):
+            return Stop("empty", message("empty", language), language, text, notices)
+        if not _has_words(words):
+            return Stop("link_only", message("link_only", language), language, text, notices)
+        foreign = other_language(words)
+        if foreign is not None:
+            said = message("other_language", "en", name=foreign)
+            return Stop("other_language", said, "en", text, notices)
+        if is_nonsense(words, self.vocabulary()):
+            return Stop("nonsense", message("nonsense", language), language, text, notices)
+        turns = normalize_history(history, self.history_turns)
+        # What is searched for: links say nothing about what the question asks.
+        standalone = re.sub(r"\s+", " ", words).strip()
+        if turns and is_followup(standalone, turns):
+            rewritten = condense(standalone, turns) if condense is not None else None
+            standalone = rewritten or rule_based_standalone(standalone, turns)
+        return Question(asked, text, language, standalone, tuple(turns), notices)
+
+    def clean(self, question: str) -> tuple[str, bool]:
+        """Normalised question text, and whether it had to be cut to the length limit."""
+        text = _CONTROL_RE.sub(" ", _ANSI_RE.sub(" ", question))
+        text = unicodedata.normalize("NFC", _INVISIBLE_RE.sub("", text))
+        text = re.sub(r"\s+", " ", text).strip()
+        limit = self.max_chars
+        if len(text) <= limit:
+            return text, False
+        cut = text[:limit]
+        if " " in cut[limit // 2 :]:
+            cut = cut[: cut.rfind(" ")]
+        return cut, True
+
+
+def is_nonsense(text: str, vocabulary: Collection[str]) -> bool:
+    """Are fewer than half of the words of ``text`` words of Indonesian, English or the corpus?
+
+    Indonesian words are also looked up by their stem ("kerusuhannya" -> "rusuh"): wordfreq
+    lists few affixed forms.
+    """
+    from wordfreq import zipf_frequency
+
+    words = [w.lower() for w in _WORD_RE.findall(text)]
+    if not words:
+        return False
+
+    def known(word: str) -> bool:
+        forms = (word, *stem(word))
+        return any(
+            form in vocabulary
+            or zipf_frequency(form, "id") >= KNOWN_WORD_ZIPF
+            or zipf_frequency(form, "en") >= KNOWN_WORD_ZIPF
+            for form in forms
+        )
+
+    return sum(known(w) for w in words) < MIN_KNOWN_SHARE * len(words)
+
+
+def _has_words(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)

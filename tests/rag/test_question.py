@@ -1,0 +1,65 @@
+"""Stage 1: a question cleaned, its language told, stopped when it cannot be asked at all."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.question import Question, QuestionPreparer, Stop, is_nonsense
+
+VOCABULARY = frozenset({"csto", "tokayev", "almaty", "pasukan", "kazakhstan"})
+
+
+def _prepare(text: str, history: list[tuple[str, str]] | None = None, condense=None):  # type: ignore[no-untyped-def]
+    return QuestionPreparer(200, 6, lambda: VOCABULARY).run(text, history or [], condense)
+
+
+@pytest.mark.parametrize(
+    "text", ["asdfgh jkl zzz", "lorem ipsum dolor sit amet", "xkcd qqq", "brrrr zzzt"]
+)
+def test_nonsense_stops_before_retrieval(text: str) -> None:
+    stopped = _prepare(text)
+    assert isinstance(stopped, Stop) and stopped.reason == "nonsense"
+    assert "could not be understood" in stopped.message or "tidak dapat" in stopped.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "berapa pasukn csto yg dikirm",  # typos keep more than half of the words
+        "CSTO peacekeepers?",
+        "Tokayev?",
+        "kerusuhannya di mana",  # known by its stem
+        "How many people sought hospital treatment?",
+    ],
+)
+def test_real_questions_are_not_nonsense(text: str) -> None:
+    assert not is_nonsense(text, VOCABULARY)
+    assert isinstance(_prepare(text), Question)
+
+
+def test_a_third_language_is_declined_in_english_naming_it() -> None:
+    stopped = _prepare("Welche Länder haben Soldaten nach Kasachstan geschickt?")
+    assert isinstance(stopped, Stop) and stopped.reason == "other_language"
+    assert stopped.language == "en" and "(German is not supported)" in stopped.message
+
+
+def test_a_link_is_left_out_of_what_is_searched() -> None:
+    question = _prepare("Berapa pasukan CSTO? (sumber: https://x.example/berita)")
+    assert isinstance(question, Question)
+    assert question.language == "id"
+    assert "https" not in question.standalone and "sumber" in question.standalone
+
+
+def test_a_followup_is_condensed_by_the_model_or_by_rule() -> None:
+    history = [("user", "Siapa presiden Kazakhstan?"), ("assistant", "Kassym-Jomart Tokayev [1].")]
+    by_model = _prepare("Apa perintahnya?", history, lambda q, turns: "Apa perintah Tokayev?")
+    assert isinstance(by_model, Question) and by_model.standalone == "Apa perintah Tokayev?"
+    by_rule = _prepare("Apa perintahnya?", history, lambda q, turns: None)
+    assert isinstance(by_rule, Question) and "Tokayev" in by_rule.standalone
+    assert by_rule.is_followup
+
+
+def test_an_overlong_question_is_cut_with_a_notice() -> None:
+    question = _prepare("Berapa pasukan CSTO " * 30)
+    assert isinstance(question, Question)
+    assert len(question.text) <= 200 and question.notices
