@@ -160,8 +160,13 @@ def create_app(assistant: Assistant, settings: ApiSettings | None = None) -> Fas
     def health() -> HealthResponse:
         """Liveness and corpus size; never needs the token."""
         docs = assistant.documents()
+        model = assistant.model_status()
         return HealthResponse(
-            status="ok", documents=len(docs), chunks=sum(d.n_chunks for d in docs)
+            status="ok",
+            documents=len(docs),
+            chunks=sum(d.n_chunks for d in docs),
+            model=model.state,
+            model_detail=model.detail,
         )
 
     # Outermost last: nosniff -> errors -> hosts -> token -> body size -> app.

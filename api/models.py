@@ -171,6 +171,11 @@ class HealthResponse(BaseModel):
     status: Literal["ok"]
     documents: int
     chunks: int
+    model: Literal["idle", "loading", "ready", "failed"] = Field(
+        description="The default generator's model: still loading right after the server "
+        "starts, then ready (or failed, with the reason in model_detail)."
+    )
+    model_detail: str = ""
 
 
 class DeltaEvent(BaseModel):

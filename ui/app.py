@@ -24,7 +24,7 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
 import gradio as gr
 
-from rag import Answer, Assistant, GenerationError, GeneratorName, Language, Settings
+from rag import Answer, Assistant, GenerationError, GeneratorName, Language, Progress, Settings
 from ui import render
 from ui.assets import CSS, FONT, FONT_MONO, JS
 from ui.errors import UiConfigError
@@ -125,7 +125,12 @@ class ChatHandlers:
         show_timings: bool,
         language_value: str,
     ) -> Iterator[tuple[Any, Any, Any, Any]]:
-        """Stream the answer to ``question``: yields (chat, turns, sources, question box)."""
+        """Stream the answer to ``question``: yields (chat, turns, sources, question box).
+
+        Before the answer's first sentence, the bubble says what the assistant is doing
+        (searching, reading N passages, loading the model, writing), and the sources panel
+        lists the passages found as soon as the search is done.
+        """
         language = as_language(language_value)
         text = question or ""
         if not text.strip():
@@ -136,9 +141,10 @@ class ChatHandlers:
         yield render.chat_messages(current, language, show_timings), gr.skip(), gr.skip(), ""
         streamed: list[str] = []
         answer: Answer | None = None
+        status: str | None = None
         last = time.monotonic()
         try:
-            for item in self.assistant.stream(
+            for item in self.assistant.events(
                 text,
                 history_pairs(done),
                 generator=generator_name(generator),
@@ -146,6 +152,16 @@ class ChatHandlers:
             ):
                 if isinstance(item, Answer):
                     answer = item
+                    continue
+                if isinstance(item, Progress):
+                    status = render.status_text(item, language)
+                    found = (
+                        render.found_sources_html(text, item.sources, language)
+                        if item.stage == "reading" and item.sources
+                        else gr.skip()
+                    )
+                    chat = render.chat_messages(current, language, show_timings, "", status)
+                    yield chat, gr.skip(), found, gr.skip()
                     continue
                 streamed.append(item)
                 if time.monotonic() - last >= STREAM_INTERVAL:

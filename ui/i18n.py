@@ -47,6 +47,27 @@ LABELS: dict[str, dict[Language, str]] = {
     },
     # answers
     "thinking": {"id": "Mencari di korpus…", "en": "Searching the corpus…"},
+    "status_searching": {"id": "Mencari di korpus…", "en": "Searching the corpus…"},
+    "status_reading": {
+        "id": "Membaca {n} kutipan dari {docs} artikel…",
+        "en": "Reading {n} passages from {docs} articles…",
+    },
+    "status_loading_model": {
+        "id": "Model bahasa sedang dimuat (saat server baru mulai, bisa setengah menit)…",
+        "en": "The language model is still loading (right after the server starts this can take "
+        "half a minute)…",
+    },
+    "status_writing": {
+        "id": "Menulis jawaban dari {n} kutipan…",
+        "en": "Writing the answer from {n} passages…",
+    },
+    "found_for": {"id": "Ditemukan untuk", "en": "Found for"},
+    "found_hint": {
+        "id": "Kutipan terbaik dari hasil pencarian; sumber yang dirujuk jawaban muncul di sini "
+        "setelah jawabannya selesai.",
+        "en": "The best passages the search found; the sources the answer cites replace them "
+        "once it is done.",
+    },
     "refusal_badge": {"id": "Tidak ditemukan di korpus", "en": "Not found in the corpus"},
     "error_badge": {"id": "Terjadi kesalahan", "en": "Something went wrong"},
     "error_hint": {

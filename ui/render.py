@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from rag import Answer, Citation, Language
+from rag import Answer, Citation, Language, Passage, Progress
 from ui.i18n import format_date, t
 
 _WHITESPACE_RE = re.compile(r"\s+")
@@ -120,18 +120,29 @@ def question_html(question: str) -> str:
     return f'<div class="kr-question">{text_html(question)}</div>'
 
 
-def pending_html(language: Language) -> str:
+def pending_html(language: Language, status: str | None = None) -> str:
+    """What the assistant is doing before the answer's first sentence (``status``: a line of
+    ``status_text``; default: searching)."""
+    shown = status or t("thinking", language)
     return (
-        '<div class="kr-answer kr-pending" aria-busy="true">'
-        f'<span class="kr-spinner"></span> {escape(t("thinking", language))}</div>'
+        '<div class="kr-answer kr-pending" aria-busy="true" role="status">'
+        f'<span class="kr-spinner"></span> {escape(shown)}</div>'
     )
 
 
-def streaming_html(partial: str, language: Language) -> str:
+def status_text(progress: Progress, language: Language) -> str:
+    """The bubble's line for a stage: searching, reading N passages, loading, writing."""
+    docs = len({p.doc_id for p in progress.sources})
+    return t(
+        f"status_{progress.stage}", language, n=progress.shown or len(progress.sources), docs=docs
+    )
+
+
+def streaming_html(partial: str, language: Language, status: str | None = None) -> str:
     """The answer while it is being generated: its checked sentences so far, markers not yet
     linked (they link when the final answer replaces it)."""
     if not partial.strip():
-        return pending_html(language)
+        return pending_html(language, status)
     return (
         '<div class="kr-answer kr-streaming" aria-busy="true">'
         f'<div class="kr-answer-text">{text_html(partial)}<span class="kr-caret"></span></div>'
@@ -197,10 +208,12 @@ def chat_messages(
     language: Language,
     show_timings: bool,
     streaming: str | None = None,
+    status: str | None = None,
 ) -> list[dict[str, str]]:
     """Chatbot messages (``{"role", "content"}``) for ``turns``.
 
-    A last turn without answer or error is in progress: it shows ``streaming`` so far.
+    A last turn without answer or error is in progress: it shows ``streaming`` so far, or
+    ``status`` (what the assistant is doing) before any text.
     """
     messages: list[dict[str, str]] = []
     for number, turn in enumerate(turns, start=1):
@@ -210,7 +223,7 @@ def chat_messages(
         elif turn.error is not None:
             content = error_html(turn.error, language)
         else:
-            content = streaming_html(streaming or "", language)
+            content = streaming_html(streaming or "", language, status)
         messages.append({"role": "assistant", "content": content})
     return messages
 
@@ -250,6 +263,27 @@ def sources_html(turns: Sequence[Turn], lookup: DocumentLookup, language: Langua
                 f"</summary>{group}</details>"
             )
     parts.append("</div>")
+    return "".join(parts)
+
+
+def found_sources_html(question: str, passages: Sequence[Passage], language: Language) -> str:
+    """The sources panel while the model writes: the passages the search found, best first."""
+    parts = [
+        f'<div class="kr-sources kr-found"><h2>{escape(t("sources", language))}</h2>'
+        f'<section class="kr-turn kr-latest"><h3>{escape(t("found_for", language))}: '
+        f"“{escape(_short(question))}”</h3>"
+        f'<p class="kr-empty">{escape(t("found_hint", language))}</p>'
+    ]
+    for passage in passages:
+        published = format_date(passage.published, language) or t("date_unknown", language)
+        publisher = passage.publisher or t("outlet_unknown", language)
+        parts.append(
+            f'<article class="kr-doc"><header><div class="kr-doc-title">{escape(passage.title)}'
+            f'</div><div class="kr-meta"><span class="kr-outlet">{escape(publisher)}</span> · '
+            f'<span class="kr-date">{escape(published)}</span></div></header>'
+            f"<p>{escape(_short(passage.text, 240))}</p></article>"
+        )
+    parts.append("</section></div>")
     return "".join(parts)
 
 

@@ -77,6 +77,24 @@ def test_respond_streams_then_stores_the_turn_and_renders_sources(
     assert "searched as" in follow[0][-1]["content"]
 
 
+def test_the_bubble_says_what_happens_and_the_found_passages_show_before_the_answer(
+    assistant: Assistant, seeded_settings: Settings
+) -> None:
+    from ui.app import ChatHandlers
+
+    handlers = ChatHandlers(assistant, seeded_settings)
+    updates = _run(handlers, "How many people sought hospital treatment?", [])
+    bubbles = [u[0][-1]["content"] for u in updates[:-1] if u[0] is not None and u[0] != []]
+    assert any("Searching the corpus" in b for b in bubbles)
+    reading = [u for u in updates if isinstance(u[2], str) and "kr-found" in u[2]]
+    assert reading, "the sources panel lists the found passages while the answer is written"
+    panel = reading[0][2]
+    assert "Found for" in panel and "2.600" in panel
+    assert "Reading" in reading[0][0][-1]["content"]
+    assert updates.index(reading[0]) < len(updates) - 1  # before the final answer
+    assert "kr-found" not in updates[-1][2]  # then replaced by the cited sources
+
+
 def test_generation_error_becomes_a_readable_message_and_the_chat_goes_on(
     assistant: Assistant, seeded_settings: Settings
 ) -> None:
