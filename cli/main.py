@@ -334,8 +334,8 @@ def run_eval(
     out: Annotated[Path, typer.Option("--out", help="Report folder.")],
     generator: Annotated[str, typer.Option(help="bundled | openai | extractive")] = "extractive",
     systems: Annotated[
-        str, typer.Option(help="Comma-separated: ours,naive,bm25,dense")
-    ] = "ours,naive,bm25,dense",
+        str, typer.Option(help="Comma-separated, of ours,oracle,naive,plain,bm25,dense")
+    ] = "ours,oracle,naive,plain",
     limit: Annotated[int | None, typer.Option(help="Only the first N questions.")] = None,
     split: Annotated[
         str | None, typer.Option(help="dev | test: only that split (default: both, apart).")

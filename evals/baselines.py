@@ -1,4 +1,5 @@
-"""The systems an eval compares: ours, and the baselines it has to beat.
+"""The systems an eval compares: ours, and the baselines it has to beat (``evals.systems``
+builds them by name; ``oracle`` and ``plain`` have modules of their own).
 
 Every system answers with a ``rag.Answer`` (so one scorer serves all), ranks passages for
 the retrieval metrics, and lists every passage it could retrieve (the pool relevance is
@@ -24,12 +25,9 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal, Protocol, cast
+from typing import Any, Literal, Protocol
 
 from rag import Answer, Assistant, Citation, GeneratorName, Passage, Retriever, Settings
-
-SystemName = Literal["ours", "naive", "bm25", "dense"]
-SYSTEMS: tuple[SystemName, ...] = ("ours", "naive", "bm25", "dense")
 
 
 class System(Protocol):
@@ -260,32 +258,6 @@ def _node_id(i: int, document: Any) -> str:
     """The ``i``-th node of a file's document: stable from run to run."""
     source = document.metadata.get("file_path") or document.metadata.get("file_name")
     return f"{Path(source).stem if source else document.doc_id}:{i}"
-
-
-def build_systems(
-    names: Sequence[str], assistant: Assistant, generator: GeneratorName
-) -> list[System]:
-    """The systems called ``names`` (see ``SYSTEMS``), in that order, around ``assistant``."""
-    unknown = [n for n in names if n not in SYSTEMS]
-    if unknown:
-        raise ValueError(
-            f"unknown system(s) {', '.join(unknown)}: choose from {', '.join(SYSTEMS)}"
-        )
-    if len(set(names)) != len(names):
-        raise ValueError(f"a system is listed twice in {', '.join(names)}")
-    systems: list[System] = []
-    for name in names:
-        if name == "ours":
-            systems.append(PipelineSystem("ours", assistant, generator))
-        elif name in ("bm25", "dense"):
-            keep = cast(Literal["bm25", "dense"], name)
-            systems.append(
-                PipelineSystem(name, single_retriever_assistant(assistant, keep), generator)
-            )
-        else:
-            embedder = assistant.retriever.stores.embedder
-            systems.append(NaiveSystem(assistant.settings, embedder, generator))
-    return systems
 
 
 def _ms(start: float, end: float) -> float:

@@ -17,7 +17,7 @@ GENERATORS = ("extractive", "bundled", "openai")
 
 
 def _parser() -> argparse.ArgumentParser:
-    from evals.baselines import SYSTEMS
+    from evals.systems import DEFAULT_SYSTEMS, SYSTEMS
 
     parser = argparse.ArgumentParser(
         prog="rag eval",
@@ -46,8 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--systems",
-        default=",".join(SYSTEMS),
-        help=f"Comma-separated systems to compare (default: {','.join(SYSTEMS)}).",
+        default=",".join(DEFAULT_SYSTEMS),
+        help=f"Comma-separated systems to compare, of {','.join(SYSTEMS)} "
+        f"(default: {','.join(DEFAULT_SYSTEMS)}).",
     )
     parser.add_argument(
         "--split",
@@ -82,9 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.limit is not None and args.limit <= 0:
         parser.error(f"--limit must be positive, got {args.limit}")
 
-    from evals.baselines import SYSTEMS
     from evals.gold import GoldError
     from evals.runner import run_eval
+    from evals.systems import SYSTEMS
     from rag import GenerationError, Settings
 
     unknown = [s for s in systems if s not in SYSTEMS]

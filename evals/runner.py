@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from evals.baselines import SYSTEMS, System, build_systems
+from evals.baselines import System
 from evals.gold import GoldQuestion, load_gold
 from evals.metrics import (
     RANKING_DEPTH,
@@ -34,13 +34,14 @@ from evals.metrics import (
     retrieval_scores,
 )
 from evals.report import QuestionResult, Summary
+from evals.systems import DEFAULT_SYSTEMS, build_systems
 from rag import Answer, Assistant, GeneratorName, Settings
 
 
 def run_eval(
     gold_paths: Sequence[Path],
     out_dir: Path,
-    systems: Sequence[str] = SYSTEMS,
+    systems: Sequence[str] = DEFAULT_SYSTEMS,
     generator: GeneratorName = "extractive",
     settings: Settings | None = None,
     limit: int | None = None,
@@ -61,7 +62,7 @@ def run_eval(
     questions = load_gold([Path(p) for p in gold_paths], split)[:limit]
     settings = settings or Settings()
     assistant = Assistant.load(settings)
-    built = build_systems(list(systems), assistant, generator)
+    built = build_systems(list(systems), assistant, generator, questions)
     return evaluate(
         questions,
         built,

@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
-from evals.baselines import build_systems, single_retriever_assistant
+from evals.baselines import single_retriever_assistant
 from evals.cli import main
 from evals.gold import GoldError, GoldEvidence, GoldQuestion, load_gold
 from evals.runner import evaluate
+from evals.systems import build_systems
 from rag import Answer, Citation, Passage
 
 ROOT = Path(__file__).resolve().parents[2]
