@@ -202,32 +202,14 @@ def _f1(predicted: Counter[str], reference: Counter[str]) -> float:
 
 
 # -- language of the answer -----------------------------------------------------------------
-_QUOTED_RE = re.compile(r'["\u201c\u201d\u201e][^"\u201c\u201d\u201e]*["\u201c\u201d\u201e]')
-_LOWER_WORD_RE = re.compile(r"(?<![\w'-])[a-z]{3,}(?![\w'-])")
-# wordfreq's Zipf scale: 6 is a word like "orang" in Indonesian, 3 about once per million words.
-INDONESIAN_MIN_ZIPF = 3.0
-ENGLISH_MAX_ZIPF = 3.0
-
-
 def indonesian_words(answer: str) -> list[str]:
-    """The untranslated Indonesian words of an English answer.
+    """The untranslated Indonesian words of an English answer: common in Indonesian, rare in
+    English (wordfreq), lower-case (names do not count) and outside quotation marks (a marked
+    quotation is kept in the original on purpose). ``rag.language.indonesian_words`` with
+    quotations left out: the same check the assistant uses to decide to translate."""
+    from rag.language import indonesian_words as found
 
-    A lower-case word outside quotation marks that is common in Indonesian and rare in English
-    (wordfreq: Zipf >= 3 in Indonesian, < 3 in English): "sifat", "permintaan", "saat".
-    Names (capitalised) and quotations are not counted: they are kept in the original on
-    purpose.
-    """
-    from wordfreq import zipf_frequency
-
-    text = _QUOTED_RE.sub(" ", strip_markers(answer))
-    found = []
-    for word in _LOWER_WORD_RE.findall(text):
-        if (
-            zipf_frequency(word, "id") >= INDONESIAN_MIN_ZIPF
-            and zipf_frequency(word, "en") < ENGLISH_MAX_ZIPF
-        ):
-            found.append(word)
-    return found
+    return found(strip_markers(answer), in_quotes=False)
 
 
 # -- citations -------------------------------------------------------------------------------

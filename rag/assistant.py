@@ -25,7 +25,7 @@ from index import DocumentRecord, IngestReport
 from index.ingest import ProgressFn, ingest
 from rag.answer import Answer, Passage, Progress
 from rag.checked_stream import CheckedStream
-from rag.citations import CitationChecker
+from rag.citations import CitationChecker, Verification, render_sentences
 from rag.compose import citations_for, compose, quote_answer
 from rag.evidence import EvidenceSelector, Selection, SentenceVectors
 from rag.filters import Filters
@@ -42,6 +42,7 @@ from rag.refusal import says_not_found
 from rag.retrieval import Retrieval, Retriever
 from rag.settings import GeneratorName, Settings
 from rag.trace import Trace
+from rag.translation import Translator, first_untranslated
 
 Event = Progress | str | Answer
 """What ``Assistant.events`` yields: progress, checked answer text, then the final Answer."""
@@ -230,7 +231,8 @@ class Assistant:
     ) -> Iterator[Event]:
         """Stream the model's answer a checked sentence at a time, then the final Answer."""
         check = self.verify.for_evidence(request.evidence, q.language, q.standalone, trace)
-        held = CheckedStream(check)
+        english = q.language == "en" and chosen.uses_llm
+        held = CheckedStream(check, _until_untranslated if english else None)
         try:
             with trace.stage("generate"):
                 for delta in chosen.stream(request):
@@ -246,11 +248,15 @@ class Assistant:
         if says_not_found(held.raw):
             yield from self._refuse(q, passages, trace, chosen.name, shown=held.shown)
             return
-        verification, rest = held.close()
+        verification = held.close()
+        if english and first_untranslated(verification) is not None:
+            with trace.stage("translate"):
+                verification = Translator(chosen.complete).run(verification, check)
         if not verification.sentences:
             notice = message("unverified", q.language)
             yield from self._quote(q, request, passages, trace, "extractive", (notice,), held.shown)
             return
+        rest = held.finish(verification.text)
         if rest:
             trace.mark("first_text")
             yield rest
@@ -343,6 +349,16 @@ class Assistant:
                     return None
 
         return condense
+
+
+def _until_untranslated(verification: Verification) -> str:
+    """The checked text up to its first sentence that still needs translating."""
+    first = first_untranslated(verification)
+    if first is None:
+        return verification.text
+    kept = verification.sentences[:first]
+    used = sorted({i for s in kept for i in s.sources}, key=list(verification.used).index)
+    return render_sentences(kept, used)
 
 
 __all__ = ["Assistant", "Event", "Selection"]

@@ -18,13 +18,20 @@ from collections.abc import Callable
 from rag.citations import Verification, settled_prefix
 
 Check = Callable[[str], Verification]
+Showable = Callable[[Verification], str]
+"""What of a checked text may be shown yet (default: all of it)."""
 
 
 class CheckedStream:
-    """Feed it the model's deltas; it returns the text that has passed the check so far."""
+    """Feed it the model's deltas; it returns the text that has passed the check so far.
 
-    def __init__(self, check: Check) -> None:
+    ``showable`` may hold back the end of a checked text: ``Assistant`` holds an English
+    sentence that still carries Indonesian words until it is translated.
+    """
+
+    def __init__(self, check: Check, showable: Showable | None = None) -> None:
         self._check = check
+        self._showable: Showable = showable or (lambda verification: verification.text)
         self._raw = ""
         self._settled = ""
         self._shown = ""
@@ -47,12 +54,16 @@ class CheckedStream:
         if len(settled) <= len(self._settled):
             return ""
         self._settled = settled
-        return self._advance(self._check(settled).text)
+        return self._advance(self._showable(self._check(settled)))
 
-    def close(self) -> tuple[Verification, str]:
-        """The check of the whole answer, and the rest of its text not yet handed out."""
-        verification = self._check(self._raw)
-        return verification, self._advance(verification.text)
+    def close(self) -> Verification:
+        """The check of the whole answer (nothing more is handed out: see ``finish``)."""
+        return self._check(self._raw)
+
+    def finish(self, text: str) -> str:
+        """The rest of the final ``text`` not yet handed out ("" if it does not continue what
+        was shown: the final answer then replaces it)."""
+        return self._advance(text)
 
     def _advance(self, checked: str) -> str:
         # The check of a longer text keeps what it said of a shorter one; if it ever does not,

@@ -20,7 +20,6 @@ sentence; numbers always are.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -199,8 +198,13 @@ def verify_citations(
         for i in sentence.sources:
             if i not in used:
                 used.append(i)
-    rendered = [_render(s, used) for s in kept]
-    return Verification(" ".join(rendered), tuple(used), tuple(kept), removed, recited, dropped)
+    text = render_sentences(kept, used)
+    return Verification(text, tuple(used), tuple(kept), removed, recited, dropped)
+
+
+def render_sentences(sentences: Sequence[CheckedSentence], used: Sequence[int]) -> str:
+    """Checked sentences with their markers numbered by first use (``used``)."""
+    return " ".join(_render(s, list(used)) for s in sentences)
 
 
 @lru_cache(maxsize=1)
@@ -219,12 +223,18 @@ def _restates(sentence: str, question_terms: set[str]) -> bool:
 def _inflection_of(term: str, terms: set[str]) -> bool:
     if term in terms:
         return True
-    return any(
-        len(other) >= 4
-        and len(os.path.commonprefix([term, other])) >= max(len(term), len(other)) - 3
-        and len(os.path.commonprefix([term, other])) >= 4
-        for other in terms
-    )
+    for other in terms:
+        shared = _shared_prefix(term, other)
+        if shared >= 4 and shared >= max(len(term), len(other)) - 3:
+            return True
+    return False
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
 
 
 # A capitalised word whose lower-case form is this rare in both languages (wordfreq's Zipf

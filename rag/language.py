@@ -194,3 +194,26 @@ def preload() -> None:
     """Load the language models now (about 3 s the first time), not at the first question."""
     _detector().compute_language_confidence_values("apa kabar")
     _wide_detector().compute_language_confidence_values("apa kabar")
+
+
+# An Indonesian word in English text: a lower-case word common in Indonesian and rare in
+# English (wordfreq's Zipf scale: 3 is once per million words): "sifat", "permintaan", "saat".
+INDONESIAN_MIN_ZIPF = 3.0
+ENGLISH_MAX_ZIPF = 3.0
+_QUOTED_RE = re.compile(r'["\u201c\u201d\u201e][^"\u201c\u201d\u201e]*["\u201c\u201d\u201e]')
+_LOWER_WORD_RE = re.compile(r"(?<![\w'-])[a-z]{3,}(?![\w'-])")
+
+
+def indonesian_words(text: str, *, in_quotes: bool = True) -> list[str]:
+    """The Indonesian words of an English text, in order; names (capitalised) never count,
+    words inside quotation marks only with ``in_quotes``."""
+    from wordfreq import zipf_frequency
+
+    if not in_quotes:
+        text = _QUOTED_RE.sub(" ", text)
+    return [
+        word
+        for word in _LOWER_WORD_RE.findall(text)
+        if zipf_frequency(word, "id") >= INDONESIAN_MIN_ZIPF
+        and zipf_frequency(word, "en") < ENGLISH_MAX_ZIPF
+    ]

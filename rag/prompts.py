@@ -63,10 +63,11 @@ Conversation:
 Last question: {question}
 Rewritten question:"""
 
-REFUSAL = {
-    "id": "Informasi tersebut tidak ditemukan dalam korpus.",
-    "en": "The corpus does not contain this information.",
-}
+TRANSLATE_PROMPT = """Translate this sentence into English. Translate every Indonesian word, quotations too; keep names and numbers as they are. Reply with the English sentence only.
+
+Sentence: {sentence}
+English:"""
+
 
 LANGUAGE_NAMES = {"id": "Indonesian", "en": "English"}
 

@@ -41,6 +41,10 @@ class Generator(Protocol):
         """Load what answering needs now; return how it runs, for logs and status."""
         ...
 
+    def complete(self, prompt: str) -> str:
+        """The model's reply to one user message (empty without a model)."""
+        ...
+
 
 class LLMGenerator:
     """Answers with a llama-index LLM through chat messages (system + user)."""
@@ -80,6 +84,10 @@ class LLMGenerator:
         for chunk in self.llm.stream_chat(self.messages(request)):
             if chunk.delta:
                 yield chunk.delta
+
+    def complete(self, prompt: str) -> str:
+        response = self.llm.chat([ChatMessage(role=MessageRole.USER, content=prompt)])
+        return response.message.content or ""
 
     def condense(self, question: str, history: Sequence[Turn]) -> str | None:
         prompt = CONDENSE_PROMPT.format(history=history_text(history), question=question)

@@ -45,6 +45,9 @@ class ExtractiveGenerator:
     def warm_up(self) -> str:
         return "extractive: no model"
 
+    def complete(self, prompt: str) -> str:
+        return ""
+
 
 def pick_quotes(evidence: Sequence[Evidence], limit: int) -> list[tuple[int, Evidence]]:
     """The best sentence, plus runners-up that score close to it (within 0.03)."""

@@ -179,3 +179,43 @@ def test_a_model_answer_the_check_rejects_whole_streams_the_quote_instead(
     streamed = "".join(i for i in items[:-1] if isinstance(i, str))
     assert streamed == final.text and "2.600" in streamed
     assert "HACKED" not in streamed
+
+
+def test_an_english_sentence_with_indonesian_words_is_translated_before_it_shows(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    llm = ScriptedLLM(
+        first=["About 2,600 people sought care at rumah sakit terdekat [1]."],
+        reply="About 2,600 people sought care at nearby hospitals.",
+        prompts=[],
+    )
+    model = LLMGenerator(llm, "openai")
+    monkeypatch.setattr(assistant_module, "make_generator", lambda settings, name=None: model)
+
+    items = list(assistant.stream("How many people sought hospital treatment?", generator="openai"))
+
+    final = items[-1]
+    assert isinstance(final, Answer) and not final.refused
+    assert final.text == "About 2,600 people sought care at nearby hospitals [1]."
+    streamed = "".join(i for i in items[:-1] if isinstance(i, str))
+    assert streamed == final.text  # the Indonesian form was never shown
+    assert "Translate this sentence into English" in llm.prompts[-1]
+    assert "2.600" in final.citations[0].text
+    assert final.timings["translate_ms"] > 0
+
+
+def test_a_translation_that_loses_a_figure_keeps_the_original(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    llm = ScriptedLLM(
+        first=["About 2,600 people sought care at rumah sakit terdekat [1]."],
+        reply="Many people sought care at nearby hospitals.",
+        prompts=[],
+    )
+    monkeypatch.setattr(
+        assistant_module, "make_generator", lambda settings, name=None: LLMGenerator(llm, "x")
+    )
+
+    answer = assistant.ask("How many people sought hospital treatment?", generator="openai")
+
+    assert answer.text == "About 2,600 people sought care at rumah sakit terdekat [1]."

@@ -27,7 +27,8 @@ def stream_by_character(answer: str) -> tuple[list[tuple[int, str]], Verificatio
     """Feed ``answer`` a character at a time: (where each text came out, final check, rest)."""
     held = CheckedStream(check)
     shown = [(i, text) for i, ch in enumerate(answer) if (text := held.feed(ch))]
-    final, rest = held.close()
+    final = held.close()
+    rest = held.finish(final.text)
     return shown, final, rest
 
 
@@ -68,6 +69,7 @@ def test_nothing_more_is_shown_once_a_check_takes_back_what_was_shown() -> None:
 
     held = CheckedStream(fickle)
     assert "".join(held.feed(ch) for ch in "First [1]. Second [1]. T") == "First [1]."
-    final, rest = held.close()
+    final = held.close()
+    rest = held.finish(final.text)
     assert rest == ""  # the final answer replaces the shown text
     assert final.text == "Other [1]. Second [1]."
