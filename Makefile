@@ -76,7 +76,7 @@ pytest: $(DEV_STAMP) chromium
 test: lint typecheck pytest
 
 eval: $(DEV_STAMP)
-	$(BIN)/rag eval --gold evals/gold/kazakhstan.jsonl --out evals/results/latest --generator bundled --resume
+	$(BIN)/rag eval --gold evals/gold/kazakhstan.jsonl --out evals/results/latest --generator bundled --reuse --resume
 
 bench: $(DEV_STAMP)
 	$(BIN)/python -m benchmarks.run

@@ -343,6 +343,9 @@ def run_eval(
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue an interrupted run in --out.")
     ] = False,
+    reuse: Annotated[
+        bool, typer.Option("--reuse", help="Reuse the answers in --out of unchanged systems.")
+    ] = False,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Run the gold questions through each system; write JSONL, summary and plots."""
@@ -356,6 +359,8 @@ def run_eval(
         argv += ["--split", split]
     if resume:
         argv += ["--resume"]
+    if reuse:
+        argv += ["--reuse"]
     if data_dir:
         argv += ["--data-dir", str(data_dir)]
     raise typer.Exit(eval_main(argv))

@@ -51,14 +51,26 @@ class System(Protocol):
         """doc_id -> raw article text that passage and citation offsets point into."""
         ...
 
+    def fingerprint(self) -> str:
+        """A hash of what the answers depend on (``evals.fingerprints``)."""
+        ...
+
 
 class PipelineSystem:
     """Our assistant, whole (``ours``) or with a restricted retriever (``bm25``, ``dense``)."""
+
+    sources: tuple[str, ...] = ("rag", "index", "evals/baselines.py")
+    """The code its answers come from, for ``fingerprint``."""
 
     def __init__(self, name: str, assistant: Assistant, generator: GeneratorName) -> None:
         self.name = name
         self.assistant = assistant
         self.generator: GeneratorName = generator
+
+    def fingerprint(self) -> str:
+        from evals.fingerprints import fingerprint
+
+        return fingerprint(self.name, self.generator, self.assistant.settings, self.sources)
 
     def ask(self, question: str, history: Sequence[tuple[str, str]]) -> Answer:
         return self.assistant.ask(question, list(history), generator=self.generator)
@@ -108,6 +120,7 @@ class NaiveSystem:
     """llama-index defaults: whole-file documents, default splitter, top-2 vector search."""
 
     name = "naive"
+    sources: tuple[str, ...] = ("evals/baselines.py", "rag/generators", "rag/model_files.py")
 
     def __init__(self, settings: Settings, embed_model: Any, generator: GeneratorName) -> None:
         from llama_index.core import SimpleDirectoryReader, VectorStoreIndex
@@ -122,6 +135,7 @@ class NaiveSystem:
                 "folder; set RAG_SEEDS_DIR or run without the naive system"
             )
         self.generator: GeneratorName = generator
+        self.settings = settings
         self.embed_model = embed_model
         documents = SimpleDirectoryReader(input_dir=str(seeds)).load_data()
         # Passed explicitly: llama-index's global Settings are never read or set. Node ids are
@@ -232,6 +246,11 @@ class NaiveSystem:
 
     def articles(self) -> dict[str, str]:
         return dict(self._articles)
+
+    def fingerprint(self) -> str:
+        from evals.fingerprints import fingerprint
+
+        return fingerprint(self.name, self.generator, self.settings, self.sources)
 
     def _passage(self, hit: Any) -> Passage:
         node = hit.node

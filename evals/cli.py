@@ -65,6 +65,11 @@ def _parser() -> argparse.ArgumentParser:
         help="Continue an interrupted run in --out, reusing the answers it saved.",
     )
     parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="Reuse the answers in --out of each system whose inputs did not change.",
+    )
+    parser.add_argument(
         "--data-dir",
         type=Path,
         default=None,
@@ -102,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             limit=args.limit,
             split=args.split,
             resume=args.resume,
+            reuse=args.reuse,
         )
     except (GoldError, GenerationError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)

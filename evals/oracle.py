@@ -98,6 +98,8 @@ class OpenGate:
 class OracleSystem(PipelineSystem):
     """``ours`` with the gold evidence shown (see the module docstring)."""
 
+    sources = ("rag", "index", "evals/baselines.py", "evals/oracle.py", "evals/gold")
+
     def __init__(
         self, assistant: Assistant, generator: GeneratorName, questions: Sequence[GoldQuestion]
     ) -> None:

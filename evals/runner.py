@@ -7,6 +7,11 @@ The output folder gets one ``<system>.jsonl`` per system (a line per question: t
 the answer's ``to_dict()``, the passages ranked for the retrieval metrics, the scores and the
 failure cause), ``summary.json``, ``summary.md``, ``metrics.png`` and ``latency.png``.
 
+With ``reuse=True`` (``rag eval --reuse``, what ``make eval`` does), a system whose
+fingerprint (``evals.fingerprints``: its code, libraries, model, settings and articles) is the
+one recorded in ``out_dir``'s last ``summary.json`` is not asked again: its answers there are
+scored anew. A full run then costs only the systems that changed.
+
 While it runs, every answer is appended to ``checkpoint.jsonl`` in that folder: a run with
 the bundled model takes hours on a small CPU, and ``resume=True`` (``rag eval --resume``)
 continues an interrupted one instead of starting over. The checkpoint is removed once the
@@ -49,6 +54,7 @@ def run_eval(
     split: str | None = None,
     progress: bool = True,
     resume: bool = False,
+    reuse: bool = False,
 ) -> Summary:
     """Evaluate ``systems`` on the questions of ``gold_paths`` (those of ``split``, the first
     ``limit``).
@@ -71,6 +77,7 @@ def run_eval(
         gold=[str(p) for p in gold_paths],
         progress=progress,
         resume=resume,
+        reuse=reuse,
     )
 
 
@@ -83,6 +90,7 @@ def evaluate(
     gold: Sequence[str] = (),
     progress: bool = True,
     resume: bool = False,
+    reuse: bool = False,
 ) -> Summary:
     """Ask, rank and score every question with every system; write the results to ``out_dir``.
 
@@ -97,6 +105,9 @@ def evaluate(
     checkpoint = out_dir / CHECKPOINT
     answers: dict[str, dict[str, Answer]] = {s.name: {} for s in systems}
     rankings: dict[str, dict[str, list[str]]] = {s.name: {} for s in systems}
+    fingerprints = {s.name: s.fingerprint() for s in systems}
+    if reuse:
+        _load_unchanged(out_dir, questions, generator, fingerprints, answers, rankings)
     if resume:
         _load_checkpoint(checkpoint, questions, generator, answers, rankings)
     else:
@@ -144,7 +155,11 @@ def evaluate(
 
     summary = Summary.build(gold, generator, results)
     (out_dir / "summary.json").write_text(
-        json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        json.dumps(
+            {**summary.to_dict(), "fingerprints": fingerprints}, ensure_ascii=False, indent=2
+        )
+        + "\n",
+        encoding="utf-8",
     )
     (out_dir / "summary.md").write_text(summary.to_markdown(), encoding="utf-8")
     from evals.plots import plot_latency, plot_metrics
@@ -156,6 +171,42 @@ def evaluate(
 
 
 CHECKPOINT = "checkpoint.jsonl"
+
+
+def _load_unchanged(
+    out_dir: Path,
+    questions: Sequence[GoldQuestion],
+    generator: str,
+    fingerprints: dict[str, str],
+    answers: dict[str, dict[str, Answer]],
+    rankings: dict[str, dict[str, list[str]]],
+) -> None:
+    """Fill ``answers``/``rankings`` of the systems whose fingerprint matches the last run's
+    in ``out_dir`` from that run's ``<system>.jsonl`` (same question text, same generator)."""
+    try:
+        last = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if last.get("generator") != generator:
+        return
+    wanted = {q.id: q.question for q in questions}
+    for name, fingerprint in fingerprints.items():
+        if last.get("fingerprints", {}).get(name) != fingerprint:
+            continue
+        try:
+            lines = (out_dir / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            try:
+                row = json.loads(line)
+                if wanted.get(row["id"]) != row["gold"]["question"]:
+                    continue
+                answers[name][row["id"]] = Answer.from_dict(row["answer"])
+                if row.get("ranking"):
+                    rankings[name][row["id"]] = list(row["ranking"])
+            except (ValueError, KeyError, TypeError):
+                continue
 
 
 def _load_checkpoint(

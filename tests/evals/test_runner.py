@@ -151,6 +151,7 @@ class Scripted:
         self.name = name
         self.refuse_all = refuse_all
         self.total_ms = total_ms
+        self.version = 1
         self.histories: list[tuple[str, tuple[tuple[str, str], ...]]] = []
 
     def ask(self, question: str, history: Sequence[tuple[str, str]]) -> Answer:
@@ -183,6 +184,9 @@ class Scripted:
 
     def articles(self) -> dict[str, str]:
         return {"d": RAW}
+
+    def fingerprint(self) -> str:
+        return f"{self.name}-{self.version}"
 
 
 @pytest.fixture(scope="module")
@@ -269,9 +273,10 @@ def test_files_written(scripted_run: tuple[Path, Any, Scripted]) -> None:
     assert first["scores"]["str_em"] == 1.0 and first["failure"] is None
     assert second["ranking"] == ["d:1", "d:0"]  # ranked with the standalone question
     assert second["failure"] == "evidence_selection" and second["missing"] == ["2.500"]
-    assert json.loads((out / "summary.json").read_text()) == json.loads(
-        json.dumps(summary.to_dict())
-    )
+    assert json.loads((out / "summary.json").read_text()) == {
+        **json.loads(json.dumps(summary.to_dict())),
+        "fingerprints": {"ours": "ours-1", "naive": "naive-1"},
+    }
     markdown = (out / "summary.md").read_text()
     assert "| str_em | 0.500 | 0.000 |" in markdown
     assert "| en-followup-size | evidence_selection | 2.500 |" in markdown
@@ -451,3 +456,23 @@ def test_naive_node_ids_are_the_same_in_every_run(assistant: Any) -> None:
     assert all(p.chunk_id.rsplit(":", 1)[0] == p.doc_id for p in first.passages())
     query = "Berapa jumlah pasukan penjaga perdamaian CSTO?"
     assert [p.chunk_id for p in first.rank(query, 3)] == [p.chunk_id for p in second.rank(query, 3)]
+
+
+def test_reuse_asks_again_only_the_systems_whose_inputs_changed(tmp_path: Path) -> None:
+    questions = [FACTOID, FOLLOWUP, UNANSWERABLE]
+    ours, naive = Scripted("ours"), Scripted("naive", refuse_all=True)
+    first = evaluate(questions, [ours, naive], tmp_path, generator="g", progress=False)
+    ours2, naive2 = Scripted("ours"), Scripted("naive", refuse_all=True)
+    ours2.version = 2  # its code changed
+
+    second = evaluate(
+        questions, [ours2, naive2], tmp_path, generator="g", progress=False, reuse=True
+    )
+
+    assert len(ours2.histories) == 3 and naive2.histories == []
+    assert second.system("naive").metrics == first.system("naive").metrics
+    saved = json.loads((tmp_path / "summary.json").read_text())
+    assert saved["fingerprints"] == {"ours": "ours-2", "naive": "naive-1"}
+    third = Scripted("naive", refuse_all=True)
+    evaluate(questions, [third], tmp_path, generator="other", progress=False, reuse=True)
+    assert len(third.histories) == 3  # another generator: nothing reused
