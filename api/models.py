@@ -95,35 +95,33 @@ class AskRequest(_Request):
         return [(turn.role, turn.content) for turn in self.history]
 
 
-class PassageOut(BaseModel):
-    """A retrieved chunk; ``raw[start:end]`` of its article is the source span."""
+class SourceOut(BaseModel):
+    """``rag.SourceSpan``: a text and where it sits, ``raw[start:end]`` of article ``doc_id``."""
 
-    chunk_id: str
     doc_id: str
     title: str
     published: str | None
     publisher: str | None
     text: str
-    score: float
     start: int
     end: int
+
+
+class PassageOut(SourceOut):
+    """A retrieved chunk, with its retrieval score."""
+
+    chunk_id: str
+    score: float
 
     @classmethod
     def from_passage(cls, passage: Passage) -> PassageOut:
         return cls.model_validate(passage.to_dict())
 
 
-class CitationOut(BaseModel):
+class CitationOut(SourceOut):
     """Citation ``[n]`` of an answer: the evidence text and where it sits in the article."""
 
     n: int
-    doc_id: str
-    title: str
-    published: str | None
-    publisher: str | None
-    text: str
-    start: int
-    end: int
 
     @classmethod
     def from_citation(cls, citation: Citation) -> CitationOut:

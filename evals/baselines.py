@@ -182,19 +182,7 @@ class NaiveSystem:
         if self.engine is not None:
             timings["generate_ms"] = _ms(retrieved_at, done)
         passages = [self._passage(n) for n in nodes]
-        citations = tuple(
-            Citation(
-                n=i,
-                doc_id=p.doc_id,
-                title=p.title,
-                published=p.published,
-                publisher=p.publisher,
-                text=p.text,
-                start=p.start,
-                end=p.end,
-            )
-            for i, p in enumerate(passages, start=1)
-        )
+        citations = tuple(Citation.of(i, p) for i, p in enumerate(passages, start=1))
         return Answer(
             question=question,
             text=text,

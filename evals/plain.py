@@ -58,19 +58,7 @@ class PlainSystem(PipelineSystem):
             text = (reply.message.content or "").strip()
         done = time.perf_counter()
         cited = [int(n) for n in _MARKER_RE.findall(text) if 1 <= int(n) <= len(passages)]
-        citations = tuple(
-            Citation(
-                n=n,
-                doc_id=passages[n - 1].doc_id,
-                title=passages[n - 1].title,
-                published=passages[n - 1].published,
-                publisher=passages[n - 1].publisher,
-                text=passages[n - 1].text,
-                start=passages[n - 1].start,
-                end=passages[n - 1].end,
-            )
-            for n in dict.fromkeys(cited)
-        )
+        citations = tuple(Citation.of(n, passages[n - 1]) for n in dict.fromkeys(cited))
         return Answer(
             question=question,
             text=text,

@@ -1,12 +1,14 @@
 """The values an answer is made of: retrieved passages, citations, the answer itself.
 
 These cross module and process boundaries (UI, HTTP, MCP, eval reports), so they are
-frozen dataclasses with a JSON-ready ``to_dict``.
+frozen dataclasses with a JSON-ready ``to_dict``. Everything that points into an article is
+a ``SourceSpan``: a retrieved ``Passage``, the ``Evidence`` the model reads and a ``Citation``
+of the answer carry one and the same provenance fields.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 Language = Literal["id", "en"]
@@ -14,38 +16,44 @@ Stage = Literal["searching", "reading", "loading_model", "writing"]
 
 
 @dataclass(frozen=True)
-class Passage:
-    """A retrieved chunk of an article; ``raw[start:end]`` of the article is its source span."""
+class SourceSpan:
+    """A text and where it sits: ``raw[start:end]`` of article ``doc_id``, with the article's
+    title, outlet and publication date (ISO 8601, when known)."""
 
-    chunk_id: str
     doc_id: str
     title: str
     published: str | None
     publisher: str | None
     text: str
-    score: float
     start: int
     end: int
+
+    @property
+    def span(self) -> SourceSpan:
+        """The provenance alone (of a passage, evidence or citation)."""
+        return SourceSpan(**{f.name: getattr(self, f.name) for f in fields(SourceSpan)})
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
 @dataclass(frozen=True)
-class Citation:
+class Passage(SourceSpan):
+    """A retrieved chunk of an article, with its retrieval score."""
+
+    chunk_id: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Citation(SourceSpan):
     """Citation ``[n]`` of an answer: the exact evidence text and where it sits in the article."""
 
     n: int
-    doc_id: str
-    title: str
-    published: str | None
-    publisher: str | None
-    text: str
-    start: int
-    end: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    @classmethod
+    def of(cls, n: int, source: SourceSpan) -> Citation:
+        return cls(n=n, **asdict(source.span))
 
 
 @dataclass(frozen=True)

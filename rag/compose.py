@@ -38,23 +38,9 @@ def compose(
     )
 
 
-def citation(n: int, evidence: Evidence) -> Citation:
-    """Citation ``[n]``: the evidence passage and where it sits in its article."""
-    return Citation(
-        n=n,
-        doc_id=evidence.doc_id,
-        title=evidence.title,
-        published=evidence.published,
-        publisher=evidence.publisher,
-        text=evidence.text,
-        start=evidence.start,
-        end=evidence.end,
-    )
-
-
 def citations_for(used: Sequence[int], evidence: Sequence[Evidence]) -> tuple[Citation, ...]:
     """Citations 1..n for the evidence indices ``used`` (in order of first use)."""
-    return tuple(citation(n, evidence[i]) for n, i in enumerate(used, start=1))
+    return tuple(Citation.of(n, evidence[i]) for n, i in enumerate(used, start=1))
 
 
 def quote_answer(

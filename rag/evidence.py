@@ -20,6 +20,7 @@ import numpy as np
 
 from index import DocumentRecord, Embedder, IndonesianAnalyzer
 from index.cleaning import normalize_whitespace
+from rag.answer import SourceSpan
 from rag.answer_types import expected_answer_type, has_answer_type
 from rag.conflicts import figures_conflict
 from rag.injection import is_injection
@@ -43,16 +44,11 @@ REDUNDANCY_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
-class Evidence:
-    """One evidence sentence with where it comes from."""
+class Evidence(SourceSpan):
+    """A passage the model reads (a sentence, with its neighbours or its chunk), and how it
+    scored: ``similarity`` to the question, ``score`` with the bonuses, the rank of the
+    retrieved chunk it comes from."""
 
-    doc_id: str
-    title: str
-    published: str | None
-    publisher: str | None
-    text: str
-    start: int
-    end: int
     score: float
     similarity: float
     passage_rank: int

@@ -6,6 +6,7 @@ One table, so a translation or a new wording is one edit, and the UI's own label
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from rag.answer import Language
@@ -64,3 +65,27 @@ MESSAGES: dict[MessageKey, dict[Language, str]] = {
 def message(key: MessageKey, language: Language, **values: object) -> str:
     """The message ``key`` in ``language``, with ``values`` filled in."""
     return MESSAGES[key][language].format(**values)
+
+
+_MONTHS: dict[Language, tuple[str, ...]] = {
+    "id": (
+        "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+        "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+    ),
+    "en": (
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ),
+}  # fmt: skip
+
+
+def format_date(published: str | None, language: Language) -> str | None:
+    """'2022-01-16T08:47:00+07:00' as '16 Januari 2022' / '16 January 2022'; None when there
+    is no date or it is not ISO 8601 (the caller says "date unknown" its own way)."""
+    if not published:
+        return None
+    try:
+        when = datetime.fromisoformat(published)
+    except ValueError:
+        return None
+    return f"{when.day} {_MONTHS[language][when.month - 1]} {when.year}"

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from rag.answer import Language
 from rag.evidence import Evidence
+from rag.messages import format_date
 
 NOT_FOUND = "NOT_FOUND"
 
@@ -70,24 +71,6 @@ English:"""
 
 
 LANGUAGE_NAMES = {"id": "Indonesian", "en": "English"}
-
-_MONTHS = {
-    "id": "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember",
-    "en": "January February March April May June July August September October November December",
-}
-
-
-def format_date(published: str | None, language: Language) -> str | None:
-    """'2022-01-16T08:47:00+07:00' -> '16 Januari 2022' / '16 January 2022'."""
-    if not published or len(published) < 10:
-        return None
-    try:
-        year, month, day = int(published[:4]), int(published[5:7]), int(published[8:10])
-    except ValueError:
-        return None
-    if not 1 <= month <= 12:
-        return None
-    return f"{day} {_MONTHS[language].split()[month - 1]} {year}"
 
 
 def source_label(evidence: Evidence, language: Language) -> str:

@@ -75,15 +75,15 @@ class PassageNode(NodeWithScore):
 
     def to_passage(self) -> Passage:
         return Passage(
-            chunk_id=self.chunk_id,
             doc_id=self.doc_id,
             title=self.title,
             published=self.published,
             publisher=self.publisher,
             text=self.node.get_content(),
-            score=float(self.score or 0.0),
             start=self.start,
             end=self.end,
+            chunk_id=self.chunk_id,
+            score=float(self.score or 0.0),
         )
 
 

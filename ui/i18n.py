@@ -6,8 +6,6 @@ interface itself says follows the language toggle, through :func:`t`.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from rag import Language
 
 DEFAULT_LANGUAGE: Language = "id"
@@ -171,17 +169,6 @@ EXAMPLES: dict[Language, tuple[str, ...]] = {
     ),
 }
 
-_MONTHS: dict[Language, tuple[str, ...]] = {
-    "id": (
-        "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-        "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-    ),
-    "en": (
-        "January", "February", "March", "April", "May", "June",
-        "July", "August", "September", "October", "November", "December",
-    ),
-}  # fmt: skip
-
 
 def t(key: str, language: Language, **values: object) -> str:
     """The label ``key`` in ``language``, with ``{name}`` fields filled from ``values``."""
@@ -192,14 +179,3 @@ def t(key: str, language: Language, **values: object) -> str:
 def as_language(value: object) -> Language:
     """``value`` if it names a supported interface language, else the default."""
     return "en" if value == "en" else "id" if value == "id" else DEFAULT_LANGUAGE
-
-
-def format_date(published: str | None, language: Language) -> str | None:
-    """``2022-01-10T07:15:00+07:00`` as ``10 Januari 2022`` / ``10 January 2022``."""
-    if not published:
-        return None
-    try:
-        when = datetime.fromisoformat(published)
-    except ValueError:
-        return published
-    return f"{when.day} {_MONTHS[language][when.month - 1]} {when.year}"

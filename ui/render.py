@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from rag import Answer, Citation, Language, Passage, Progress
-from ui.i18n import format_date, t
+from rag.messages import format_date
+from ui.i18n import t
 
 _WHITESPACE_RE = re.compile(r"\s+")
 _ZERO_WIDTH_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")

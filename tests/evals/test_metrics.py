@@ -199,9 +199,8 @@ QUOTE = GoldEvidence("d", "quote here")
 def _citation(
     start: int, end: int, doc_id: str = "d", text: str | None = None, n: int = 1
 ) -> Citation:
-    return Citation(
-        n, doc_id, "t", None, None, RAW[start:end] if text is None else text, start, end
-    )
+    body = RAW[start:end] if text is None else text
+    return Citation(doc_id, "t", None, None, body, start, end, n=n)
 
 
 def test_quote_spans_finds_every_occurrence() -> None:

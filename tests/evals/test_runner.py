@@ -140,8 +140,8 @@ FOLLOWUP = GoldQuestion(
     history=(("user", "Who sent troops?"), ("assistant", "The CSTO.")),
 )
 UNANSWERABLE = GoldQuestion("en-unanswerable-cup", "Who won the cup?", "en", "unanswerable", False)
-GOOD = Passage("d:0", "d", "T", None, None, RAW[:43], 0.9, 0, 43)
-OTHER = Passage("d:1", "d", "T", None, None, "Lainnya.", 0.1, 44, 52)
+GOOD = Passage("d", "T", None, None, RAW[:43], 0, 43, chunk_id="d:0", score=0.9)
+OTHER = Passage("d", "T", None, None, "Lainnya.", 44, 52, chunk_id="d:1", score=0.1)
 
 
 class Scripted:
@@ -160,11 +160,11 @@ class Scripted:
         if self.refuse_all or question == UNANSWERABLE.question:
             return Answer(question, "Not in the articles.", "en", True, (), (GOOD,), timings)
         if question == FACTOID.question:
-            cite = Citation(1, "d", "T", None, None, GOOD.text, 0, 43)
+            cite = Citation.of(1, GOOD)
             return Answer(
                 question, "About 2,500 [1] [2].", "en", False, (cite,), (GOOD, OTHER), timings
             )
-        cite = Citation(1, "d", "T", None, None, "Lainnya.", 44, 52)
+        cite = Citation.of(1, OTHER)
         return Answer(
             question,
             "Lainnya [1].",

@@ -16,7 +16,7 @@ from rag.evidence import (
 
 
 def _evidence(doc_id: str, text: str, score: float = 0.9) -> Evidence:
-    return Evidence(doc_id, "T", None, None, text, 0, len(text), score, score, 0)
+    return Evidence(doc_id, "T", None, None, text, 0, len(text), score, score, passage_rank=0)
 
 
 def _select(assistant: Assistant, question: str, sentences: int, chars: int) -> Selection:
@@ -197,7 +197,7 @@ def test_a_window_that_bridges_two_others_merges_all_three() -> None:
 
     def at(i: int) -> Evidence:
         start, end = spans[i]
-        return Evidence("d", "T", None, None, raw[start:end], start, end, 0.9, 0.9, 0)
+        return Evidence("d", "T", None, None, raw[start:end], start, end, 0.9, 0.9, passage_rank=0)
 
     # Sentences 1 and 5 give windows 1-2 and 4-5; sentence 3's window (2-4) touches both.
     widened = _widen([at(0), at(4), at(2)], [spans] * 3, 1, {"d": doc}, lambda _: False)
