@@ -18,6 +18,7 @@ MessageKey = Literal[
     "nonsense",
     "other_language",
     "cut",
+    "quote_intro",
     "unverified",
     "generator_failed",
 ]
@@ -50,6 +51,10 @@ MESSAGES: dict[MessageKey, dict[Language, str]] = {
     "cut": {
         "id": "Pertanyaan dipotong menjadi {n} karakter pertama.",
         "en": "The question was cut to its first {n} characters.",
+    },
+    "quote_intro": {
+        "id": "Menurut {source}: ",
+        "en": "According to {source} (quoted in Indonesian): ",
     },
     "unverified": {
         "id": "Jawaban model tidak dapat diverifikasi terhadap sumber; berikut kutipan sumbernya.",

@@ -12,9 +12,8 @@ from collections.abc import Iterator, Sequence
 from rag.evidence import Evidence
 from rag.followups import Turn
 from rag.generators.base import GenerationRequest
+from rag.messages import message
 from rag.prompts import source_label
-
-_INTRO = {"id": "Menurut {source}: ", "en": "According to {source} (quoted in Indonesian): "}
 
 
 class ExtractiveGenerator:
@@ -35,7 +34,9 @@ class ExtractiveGenerator:
         chosen = pick_quotes(request.evidence, 3 if request.conflict else self.max_quotes)
         parts = []
         for n, (_, evidence) in enumerate(chosen, start=1):
-            intro = _INTRO[request.language].format(source=source_label(evidence, request.language))
+            intro = message(
+                "quote_intro", request.language, source=source_label(evidence, request.language)
+            )
             parts.append(f'{intro}"{evidence.text}" [{n}]')
         return "\n".join(parts), [index for index, _ in chosen]
 
