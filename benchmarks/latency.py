@@ -1,11 +1,15 @@
-"""Answer latency on this machine: warm process, shipped corpus, one generator.
+"""Answer latency on this machine: warm process, shipped corpus, one generator, one or more
+llama.cpp runtimes side by side.
 
-    .venv/bin/python -m benchmarks.latency --generator bundled --questions 20
+    python -m benchmarks.latency --generator bundled --questions 20 [--runtimes compiled,prebuilt]
 
-Measures, per question, retrieval time, the model's first token, the first text the asker sees
-(a model's answer streams a sentence at a time, once the citation check has kept it:
-rag/checked_stream.py) and the whole answer, and writes the percentiles to
-benchmarks/results/latency-<generator>.json (+ .md). Timings belong here, not in tests.
+Per question (single-turn questions of the gold set's dev split, in file order): retrieval,
+the model's first token, the first text the asker sees (a model's answer streams a sentence
+at a time, once the citation check has kept it) and the whole answer. Each runtime runs in
+its own process (``prebuilt``: PyPI's xllamacpp wheel, from the folder ``benchmarks.runtime``
+installs it into), one after the other, the same questions. Percentiles are the eval
+suite's (``evals.metrics.percentiles``). Writes benchmarks/results/latency-<name>.json and .md.
+Timings belong here, not in tests.
 """
 
 from __future__ import annotations
@@ -14,53 +18,34 @@ import argparse
 import json
 import os
 import platform
-import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-STAGES = ("retrieve_ms", "evidence_ms", "first_token_ms", "first_text_ms", "total_ms")
+STAGES = ("retrieve_ms", "first_token_ms", "first_text_ms", "total_ms")
 
 
-def _percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
+def questions(limit: int) -> list[str]:
+    from evals.gold import load_gold
+
+    gold = load_gold([ROOT / "evals" / "gold" / "kazakhstan.jsonl"], "dev")
+    return [q.question for q in gold if not q.history][:limit]
 
 
-def _questions(limit: int) -> list[str]:
-    rows = [json.loads(line) for line in (ROOT / "evals/gold/kazakhstan.jsonl").open()]
-    single = [r["question"] for r in rows if not r.get("history")]
-    return single[:limit]
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "--generator", default="bundled", choices=["bundled", "openai", "extractive"]
-    )
-    parser.add_argument("--model", default=None, help="bundled model name")
-    parser.add_argument("--questions", type=int, default=20)
-    parser.add_argument("--data-dir", type=Path, default=None)
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results")
-    args = parser.parse_args(argv)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
+def measure(generator: str, model: str | None, limit: int) -> list[dict[str, Any]]:
+    """In this process: load the assistant, warm it up, time each question."""
     from rag import Answer, Assistant, Settings
 
-    overrides: dict[str, object] = {"generator": args.generator}
-    if args.model:
-        overrides["model"] = args.model
-    if args.data_dir:
-        overrides["data_dir"] = args.data_dir
-    settings = Settings(**overrides)  # type: ignore[arg-type]
-    assistant = Assistant.load(settings)
+    overrides: dict[str, Any] = {"generator": generator}
+    if model:
+        overrides["model"] = model
+    assistant = Assistant.load(Settings(**overrides))
     assistant.ask("Siapa Presiden Kazakhstan?")  # warm-up: loads the model, fills caches
-
     rows = []
-    for question in _questions(args.questions):
+    for question in questions(limit):
         started = time.perf_counter()
         first: float | None = None
         final: Answer | None = None
@@ -77,43 +62,113 @@ def main(argv: list[str] | None = None) -> int:
                 "question": question,
                 "refused": final.refused,
                 "generator": final.generator,
+                "text": final.text,
                 "retrieve_ms": final.timings.get("retrieve_ms", 0.0),
-                "evidence_ms": final.timings.get("evidence_ms", 0.0),
                 # the model's first token (an answer without a model: its text)
                 "first_token_ms": final.timings.get("first_token_ms", round(shown * 1000, 1)),
                 "first_text_ms": round(shown * 1000, 1),
                 "total_ms": round(total * 1000, 1),
             }
         )
-        print(f"{rows[-1]['total_ms']:>8.0f} ms  {question[:70]}", flush=True)
+        print(f"{rows[-1]['total_ms']:>8.0f} ms  {question[:70]}", file=sys.stderr, flush=True)
+    return rows
 
-    summary: dict[str, object] = {
-        "generator": args.generator,
-        "model": settings.model if args.generator == "bundled" else None,
-        "questions": len(rows),
-        "refused": sum(r["refused"] for r in rows),
-        "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
-    }
-    for key in STAGES:
-        values = [float(r[key]) for r in rows]
-        summary[key] = {
-            "p50": round(_percentile(values, 0.5), 1),
-            "p95": round(_percentile(values, 0.95), 1),
-            "mean": round(statistics.fmean(values), 1),
-        }
-    args.out.mkdir(parents=True, exist_ok=True)
-    name = f"latency-{args.generator}" + (
-        f"-{settings.model}" if args.generator == "bundled" else ""
+
+def in_runtime(runtime: str, args: argparse.Namespace) -> list[dict[str, Any]]:
+    """``measure`` in a child process whose xllamacpp is ``runtime``'s."""
+    env = dict(os.environ)
+    if runtime == "prebuilt":
+        from importlib import metadata
+
+        from benchmarks.runtime import prebuilt_dir
+
+        folder = prebuilt_dir(metadata.version("xllamacpp"))
+        env["PYTHONPATH"] = os.pathsep.join([str(folder), str(ROOT)])
+    request = {"generator": args.generator, "model": args.model, "limit": args.questions}
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.latency", "--child", json.dumps(request)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
     )
-    (args.out / f"{name}.json").write_text(json.dumps({"summary": summary, "rows": rows}, indent=2))
-    lines = [f"# Latency: {name}", "", "| stage | p50 ms | p95 ms |", "|---|---|---|"]
+    return list(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    from evals.metrics import percentiles
+
+    summary: dict[str, Any] = {"questions": len(rows), "refused": sum(r["refused"] for r in rows)}
     for key in STAGES:
-        stats = summary[key]
-        assert isinstance(stats, dict)
-        lines.append(f"| {key[:-3]} | {stats['p50']} | {stats['p95']} |")
-    (args.out / f"{name}.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+        found = percentiles([float(r[key]) for r in rows])
+        summary[key] = {name: round(value, 1) for name, value in found.items()}
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.latency", description=__doc__)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--generator", default="bundled", choices=["bundled", "openai", "extractive"]
+    )
+    parser.add_argument("--model", default=None, help="bundled model name")
+    parser.add_argument("--questions", type=int, default=20)
+    parser.add_argument(
+        "--runtimes", default="", help="comma-separated: compiled,prebuilt (default: this one)"
+    )
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if args.child:
+        request = json.loads(args.child)
+        rows = measure(request["generator"], request["model"], request["limit"])
+        print(json.dumps(rows))
+        return 0
+
+    runtimes = [r for r in args.runtimes.split(",") if r] or ["this process"]
+    results: dict[str, Any] = {
+        "generator": args.generator,
+        "model": args.model,
+        "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
+        "runtimes": {},
+    }
+    for runtime in runtimes:
+        print(f"runtime: {runtime}", file=sys.stderr, flush=True)
+        rows = (
+            measure(args.generator, args.model, args.questions)
+            if runtime == "this process"
+            else in_runtime(runtime, args)
+        )
+        results["runtimes"][runtime] = {"summary": summarize(rows), "rows": rows}
+    if len(runtimes) == 2:
+        first, second = (results["runtimes"][r]["rows"] for r in runtimes)
+        results["same_text"] = sum(
+            a["text"] == b["text"] for a, b in zip(first, second, strict=True)
+        )
+    name = f"latency-{args.generator}" + (f"-{args.model}" if args.model else "")
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / f"{name}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    (args.out / f"{name}.md").write_text(report(name, results))
+    print(report(name, results))
     return 0
+
+
+def report(name: str, results: dict[str, Any]) -> str:
+    lines = [
+        f"# Latency: {name}",
+        "",
+        "| runtime | questions | " + " | ".join(f"{s[:-3]} p50 / p95 ms" for s in STAGES) + " |",
+        "|---|---:|" + "---:|" * len(STAGES),
+    ]
+    for runtime, measured in results["runtimes"].items():
+        summary = measured["summary"]
+        cells = [f"{summary[s]['p50']:.0f} / {summary[s]['p95']:.0f}" for s in STAGES]
+        lines.append(f"| {runtime} | {summary['questions']} | " + " | ".join(cells) + " |")
+    if "same_text" in results:
+        count = next(iter(results["runtimes"].values()))["summary"]["questions"]
+        lines += ["", f"Same answer text in both runtimes: {results['same_text']} of {count}."]
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

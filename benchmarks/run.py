@@ -62,8 +62,7 @@ from benchmarks.embed_cache import (
     naive_node_texts,
     naive_view,
 )
-from benchmarks.generators import cpu_pressure
-from benchmarks.stages import vm_hwm_mb
+from benchmarks.stages import cpu_pressure, vm_hwm_mb
 from index.embedding_cache import EmbeddingCache
 
 ROOT = Path(__file__).resolve().parents[1]

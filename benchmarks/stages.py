@@ -58,11 +58,13 @@ def vm_hwm_mb(pid: int | str = "self") -> float | None:
 
 
 def cpu_pressure() -> float | None:
-    """benchmarks/generators.py's PSI reading, imported when used (that module loads
-    llama-index, which a light stage such as ``reingest`` must not pay for)."""
-    from benchmarks.generators import cpu_pressure as psi
-
-    return psi()
+    """Linux PSI: % of the last 10 s some runnable task waited for a CPU (other load)."""
+    try:
+        line = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+    except (OSError, IndexError):
+        return None
+    fields = dict(item.split("=") for item in line.split()[1:])
+    return float(fields["avg10"])
 
 
 def summarize(values: list[float]) -> dict[str, float]:
@@ -223,7 +225,7 @@ def stage_retrieval(spec: Spec) -> Result:
 
     Each query runs ``repeats`` times with the query-vector cache emptied in between, and
     counts with its fastest run (the machine is shared: slower runs measure other load, as in
-    benchmarks/generators.py); ``all_ms`` summarises every run.
+    the fastest); ``all_ms`` summarises every run.
     """
     from index import Stores
     from rag import Retriever
