@@ -5,6 +5,11 @@ messages, turning streamed chunks into llama-index responses, and cutting off a 
 repeating the same short segment (small models sometimes loop on "[1] [2] [3]" until the token
 limit). Subclasses only move request and chunk dicts: ``OpenAICompatibleLLM`` over HTTP (llama.cpp
 server, vLLM, Ollama, ...), ``rag.generators.bundled.BundledLLM`` in-process through xllamacpp.
+
+``OpenAICompatibleLLM`` leaves HTTP, SSE parsing and error types to the official ``openai`` SDK.
+llama-index's ``OpenAILike`` wraps the same SDK but is an LLM class of its own: using it would mean
+giving up this base class, which the bundled engine shares (the repetition guard, one request
+body, the finish reason and usage on the last piece).
 """
 
 from __future__ import annotations
@@ -12,9 +17,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+import httpx2
 from llama_index.core.base.llms.types import (
     ChatMessage,
     ChatResponse,
@@ -29,6 +34,9 @@ from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_ca
 from llama_index.core.llms.custom import CustomLLM
 
 from rag.generators.errors import GenerationError
+
+if TYPE_CHECKING:
+    import openai
 
 # Request keys a caller may pass through ``complete(..., **kwargs)`` / ``chat(..., **kwargs)``.
 # Anything else llama-index passes along (``formatted``, ...) is not sent.
@@ -272,18 +280,24 @@ class OpenAICompatibleLLM(ChatCompletionsLLM):
     (``http://127.0.0.1:8080/v1`` for llama.cpp's server, ``http://127.0.0.1:11434/v1`` for
     Ollama). ``chat``/``complete`` make one non-streaming request; ``stream_*`` read SSE.
     Server-specific options (llama.cpp's ``repeat_penalty``, ``cache_prompt``) go in
-    ``extra_body``. Connection errors, HTTP errors and timeouts raise ``GenerationError`` naming
-    the URL.
+    ``extra_body``. Unreachable servers, timeouts, HTTP errors and malformed streams raise
+    ``GenerationError`` naming the URL.
+
+    HTTP, SSE parsing and the error types come from the ``openai`` SDK; its default retries are
+    off (``max_retries=0``): one answer can take a CPU server minutes, so a retry after a timeout
+    would multiply the wait, and the chat shows the error so the user can ask again.
     """
 
     base_url: str = Field(description="API root, e.g. http://127.0.0.1:8080/v1")
     model: str = Field(description="Model name sent in each request.")
     api_key: str | None = Field(default=None, repr=False, exclude=True)
     timeout: float = Field(default=120.0, gt=0, description="Seconds to wait for each read.")
+    max_retries: int = Field(default=0, ge=0, description="The SDK's retries of a failed call.")
     context_window: int = Field(default=4096, ge=1)
     extra_body: dict[str, Any] = Field(default_factory=dict)
 
-    _client: httpx.Client = PrivateAttr()
+    _client: openai.OpenAI = PrivateAttr()
+    _headers: dict[str, Any] = PrivateAttr()
 
     def __init__(
         self,
@@ -292,12 +306,13 @@ class OpenAICompatibleLLM(ChatCompletionsLLM):
         *,
         api_key: str | None = None,
         timeout: float = 120.0,
+        max_retries: int = 0,
         max_tokens: int = 256,
         temperature: float = 0.0,
         context_window: int = 4096,
         extra_body: dict[str, Any] | None = None,
         max_repeats: int = 4,
-        http_client: httpx.Client | None = None,
+        http_client: httpx2.Client | None = None,
         **kwargs: Any,
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
@@ -307,6 +322,7 @@ class OpenAICompatibleLLM(ChatCompletionsLLM):
             "model": model,
             "api_key": api_key,
             "timeout": timeout,
+            "max_retries": max_retries,
             "max_tokens": max_tokens,
             "temperature": temperature,
             "context_window": context_window,
@@ -314,7 +330,23 @@ class OpenAICompatibleLLM(ChatCompletionsLLM):
             "max_repeats": max_repeats,
         }
         super().__init__(**fields, **kwargs)
-        self._client = http_client or httpx.Client(timeout=httpx.Timeout(timeout))
+        # Imported here: BundledLLM imports this module for the base class, and importing the
+        # SDK costs ~0.4 s that the bundled path never needs.
+        import openai
+
+        # The SDK reads OPENAI_API_KEY, OPENAI_ORG_ID and OPENAI_PROJECT_ID when not given
+        # them; none of those belongs to a self-hosted server, so with no key of ours the
+        # client gets a placeholder and every request omits the three headers.
+        self._client = openai.OpenAI(
+            base_url=self.base_url,
+            api_key=api_key or "unused",
+            timeout=timeout,
+            max_retries=max_retries,
+            http_client=http_client,
+        )
+        self._headers = {"OpenAI-Organization": openai.omit, "OpenAI-Project": openai.omit}
+        if not api_key:
+            self._headers["Authorization"] = openai.omit
 
     @classmethod
     def class_name(cls) -> str:
@@ -336,47 +368,70 @@ class OpenAICompatibleLLM(ChatCompletionsLLM):
     def _request_defaults(self) -> dict[str, Any]:
         return {"model": self.model, **super()._request_defaults(), **self.extra_body}
 
-    def _headers(self) -> dict[str, str]:
-        headers = {"Accept": "application/json"}
-        if self.api_key:
-            headers["Authorization"] = f"Bearer {self.api_key}"
-        return headers
+    def _create(self, request: dict[str, Any], **headers: str) -> Any:
+        """One chat-completions call; ``request`` is the body ``build_request`` made.
+
+        Only model, messages and stream go through the SDK's typed arguments: the rest is sent
+        as built (``extra_body``), so llama.cpp's own keys and ``max_tokens`` (which the SDK
+        would rather call ``max_completion_tokens``) reach the server unchanged.
+        """
+        body = dict(request)
+        typed: dict[str, Any] = {"model": body.pop("model"), "messages": body.pop("messages")}
+        if body.pop("stream", False):
+            typed["stream"] = True  # absent otherwise, as in the body ``build_request`` made
+        return self._client.chat.completions.create(
+            **typed, extra_body=body, extra_headers={**self._headers, **headers}
+        )
 
     def _failure(self, exc: Exception) -> GenerationError:
-        if isinstance(exc, httpx.TimeoutException):
+        """``exc`` (an SDK or JSON error) as a message that names the endpoint and what to do."""
+        import openai
+
+        if isinstance(exc, openai.APITimeoutError):
+            cause = type(exc.__cause__ or exc).__name__
             return GenerationError(
-                f"{self._describe()} did not answer within {self.timeout:g} s "
-                f"({type(exc).__name__}). Is the server overloaded, or the timeout too short?"
+                f"{self._describe()} did not answer within {self.timeout:g} s ({cause}). "
+                "Is the server overloaded, or the timeout too short?"
             )
-        if isinstance(exc, httpx.ConnectError):
+        if isinstance(exc, openai.APIConnectionError):
+            if isinstance(exc.__cause__, httpx2.ConnectError):
+                return GenerationError(
+                    f"Cannot connect to {self._describe()}: {exc.__cause__}. "
+                    "Is the server running and the base URL right?"
+                )
             return GenerationError(
-                f"Cannot connect to {self._describe()}: {exc or type(exc).__name__}. "
-                "Is the server running and the base URL right?"
+                f"The connection to {self._describe()} broke off: {exc.__cause__ or exc!r}. "
+                "Is the server still running?"
+            )
+        if isinstance(exc, openai.APIStatusError):
+            detail = _error_detail(exc) or exc.response.reason_phrase
+            return GenerationError(
+                f"{self._describe()} answered HTTP {exc.status_code}: {detail.rstrip('.')}. "
+                f"{_http_hint(exc.status_code)}"
+            )
+        if isinstance(exc, openai.APIError):  # an error event in the stream
+            return GenerationError(f"{self._describe()} failed: {_error_detail(exc)}")
+        if isinstance(exc, json.JSONDecodeError):
+            return GenerationError(
+                f"{self._describe()} sent data that is not JSON: {exc.doc[:200]!r}. "
+                "Is the base URL an OpenAI-compatible API root (often ending in /v1)?"
             )
         return GenerationError(f"Request to {self._describe()} failed: {exc!r}")
 
-    def _http_error(self, response: httpx.Response, body: str) -> GenerationError:
-        try:
-            detail = error_message(json.loads(body)) or body
-        except ValueError:
-            detail = body
-        detail = " ".join(detail.split())[:500] or response.reason_phrase
-        return GenerationError(f"{self._describe()} answered HTTP {response.status_code}: {detail}")
-
     def _chat_request(self, messages: Sequence[ChatMessage], **kwargs: Any) -> Generated:
+        import openai
+
         request = self.build_request(messages, stream=False, **kwargs)
         try:
-            response = self._client.post(self.url, json=request, headers=self._headers())
-        except httpx.HTTPError as exc:
+            completion = self._create(request)
+        except (openai.OpenAIError, json.JSONDecodeError) as exc:
             raise self._failure(exc) from exc
-        if response.status_code >= 400:
-            raise self._http_error(response, response.text)
-        try:
-            data = response.json()
-        except ValueError as exc:
+        # The SDK hands back a body that was not JSON as a plain string.
+        if isinstance(completion, str):
             raise GenerationError(
-                f"{self._describe()} sent a response that is not JSON: {response.text[:200]!r}"
-            ) from exc
+                f"{self._describe()} sent a response that is not JSON: {completion[:200]!r}"
+            )
+        data = completion.to_dict()
         message = error_message(data)
         if message is not None:
             raise GenerationError(f"{self._describe()} failed: {message}")
@@ -395,26 +450,16 @@ class OpenAICompatibleLLM(ChatCompletionsLLM):
         return Generated(delta=text, text=text, done=True, info=info)
 
     def _stream_request(self, request: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        headers = {**self._headers(), "Accept": "text/event-stream"}
+        import openai
+
         try:
-            with self._client.stream("POST", self.url, json=request, headers=headers) as response:
-                if response.status_code >= 400:
-                    raise self._http_error(response, response.read().decode("utf-8", "replace"))
-                for line in response.iter_lines():
-                    data = sse_data(line)
-                    if data is None:
-                        continue
-                    if data == "[DONE]":
-                        return
-                    try:
-                        chunk = json.loads(data)
-                    except ValueError as exc:
-                        raise GenerationError(
-                            f"{self._describe()} streamed a line that is not JSON: {data[:200]!r}"
-                        ) from exc
-                    if isinstance(chunk, dict):
-                        yield chunk
-        except httpx.HTTPError as exc:
+            with self._create(request, Accept="text/event-stream") as stream:
+                for chunk in stream:
+                    # Chunks the SDK could not read as objects (a bare list, a string) carry
+                    # no text: skipped, as the old hand-written reader did.
+                    if isinstance(chunk, openai.BaseModel):
+                        yield chunk.to_dict()
+        except (openai.OpenAIError, json.JSONDecodeError) as exc:
             raise self._failure(exc) from exc
 
     def close(self) -> None:
@@ -422,8 +467,26 @@ class OpenAICompatibleLLM(ChatCompletionsLLM):
         self._client.close()
 
 
-def sse_data(line: str) -> str | None:
-    """The payload of an SSE ``data:`` line; None for comments, other fields and blank lines."""
-    if not line.startswith("data:"):
-        return None
-    return line[5:].strip()
+def _error_detail(exc: openai.APIError) -> str:
+    """The server's own message in ``exc`` (JSON error object or plain text), on one line."""
+    body = exc.body
+    if isinstance(body, dict):
+        detail = error_message({"error": body}) or ""
+    elif isinstance(body, str):
+        detail = body
+    else:
+        detail = exc.message
+    return " ".join(detail.split())[:500]
+
+
+def _http_hint(status: int) -> str:
+    """What to check after an HTTP error ``status``."""
+    if status in (401, 403):
+        return "Check the API key (RAG_OPENAI_API_KEY)."
+    if status == 404:
+        return "Check the base URL (RAG_OPENAI_BASE_URL) and the model name (RAG_OPENAI_MODEL)."
+    if status == 429:
+        return "The server is busy: wait a little and ask again."
+    if status >= 500:
+        return "The server failed: its log says why."
+    return "The server refused the request: see its message."

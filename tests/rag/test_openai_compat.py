@@ -1,4 +1,5 @@
-"""OpenAICompatibleLLM against httpx.MockTransport and a tiny local HTTP server."""
+"""OpenAICompatibleLLM against httpx2.MockTransport (the openai SDK's HTTP client) and a tiny
+local HTTP server."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from llama_index.core.llms import ChatMessage, MessageRole
 
 from rag.generators.errors import GenerationError
-from rag.generators.openai_compat import OpenAICompatibleLLM, repeated_tail, sse_data
+from rag.generators.openai_compat import OpenAICompatibleLLM, repeated_tail
 from rag.model_files import MODELS, ModelFileError, ensure_model_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,11 +41,11 @@ def _sse(*events: dict[str, Any] | str) -> bytes:
 class Recorder:
     """A MockTransport handler that records requests and answers with a fixed response."""
 
-    def __init__(self, respond: Callable[[httpx.Request], httpx.Response]) -> None:
+    def __init__(self, respond: Callable[[httpx2.Request], httpx2.Response]) -> None:
         self.respond = respond
-        self.requests: list[httpx.Request] = []
+        self.requests: list[httpx2.Request] = []
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
         self.requests.append(request)
         return self.respond(request)
 
@@ -53,13 +54,13 @@ class Recorder:
 
 
 def _llm(recorder: Recorder, **kwargs: Any) -> OpenAICompatibleLLM:
-    client = httpx.Client(transport=httpx.MockTransport(recorder))
+    client = httpx2.Client(transport=httpx2.MockTransport(recorder))
     return OpenAICompatibleLLM(BASE_URL, "qwen-test", http_client=client, **kwargs)
 
 
-def _json_answer(text: str) -> Callable[[httpx.Request], httpx.Response]:
-    def respond(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(
+def _json_answer(text: str) -> Callable[[httpx2.Request], httpx2.Response]:
+    def respond(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(
             200,
             json={
                 "choices": [
@@ -76,9 +77,9 @@ def _json_answer(text: str) -> Callable[[httpx.Request], httpx.Response]:
     return respond
 
 
-def _sse_answer(body: bytes, status: int = 200) -> Callable[[httpx.Request], httpx.Response]:
-    def respond(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(status, headers={"content-type": "text/event-stream"}, content=body)
+def _sse_answer(body: bytes, status: int = 200) -> Callable[[httpx2.Request], httpx2.Response]:
+    def respond(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(status, headers={"content-type": "text/event-stream"}, content=body)
 
     return respond
 
@@ -177,8 +178,8 @@ def test_repetition_guard_stops_a_looping_stream() -> None:
 
 
 def test_http_error_names_url_status_and_server_message() -> None:
-    def respond(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(500, json={"error": {"message": "boom", "type": "server_error"}})
+    def respond(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(500, json={"error": {"message": "boom", "type": "server_error"}})
 
     llm = _llm(Recorder(respond))
     with pytest.raises(GenerationError) as info:
@@ -191,7 +192,7 @@ def test_http_error_names_url_status_and_server_message() -> None:
 
 def test_http_error_while_streaming_raises() -> None:
     llm = _llm(Recorder(_sse_answer(b"model not found", status=404)))
-    with pytest.raises(GenerationError, match=r"HTTP 404: model not found"):
+    with pytest.raises(GenerationError, match=r"HTTP 404: model not found\. Check the base URL"):
         list(llm.stream_complete("x"))
 
 
@@ -209,9 +210,53 @@ def test_non_json_stream_line_raises() -> None:
 
 
 def test_unexpected_response_shape_raises() -> None:
-    llm = _llm(Recorder(lambda r: httpx.Response(200, json={"object": "list"})))
+    llm = _llm(Recorder(lambda r: httpx2.Response(200, json={"object": "list"})))
     with pytest.raises(GenerationError, match="unexpected response"):
         llm.complete("x")
+
+
+def test_body_that_is_not_json_raises() -> None:
+    page = Recorder(lambda r: httpx2.Response(200, text="<html>proxy login</html>"))
+    with pytest.raises(GenerationError, match=r"not JSON: '<html>proxy login</html>'"):
+        _llm(page).complete("x")
+    json_type = {"content-type": "application/json"}
+    broken = Recorder(lambda r: httpx2.Response(200, headers=json_type, text="{x"))
+    with pytest.raises(GenerationError, match=r"not JSON: '\{x'"):
+        _llm(broken).complete("x")
+
+
+def test_without_a_key_no_openai_credentials_from_the_environment_are_sent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-real-openai-key")
+    monkeypatch.setenv("OPENAI_ORG_ID", "org-real")
+    monkeypatch.setenv("OPENAI_PROJECT_ID", "proj-real")
+    recorder = Recorder(_json_answer("ok"))
+
+    assert _llm(recorder).complete("x").text == "ok"
+    assert _llm(recorder, api_key="sk-local").complete("x").text == "ok"
+
+    without_key, with_key = (request.headers for request in recorder.requests)
+    assert "authorization" not in without_key
+    assert with_key["authorization"] == "Bearer sk-local"
+    for headers in (without_key, with_key):
+        assert "openai-organization" not in headers
+        assert "openai-project" not in headers
+
+
+def test_failed_calls_are_not_retried_unless_asked() -> None:
+    def respond(request: httpx2.Request) -> httpx2.Response:
+        # retry-after-ms keeps the SDK's back-off short when it does retry
+        return httpx2.Response(503, headers={"retry-after-ms": "1"}, text="Loading model")
+
+    once = Recorder(respond)
+    with pytest.raises(GenerationError, match="HTTP 503: Loading model"):
+        _llm(once).complete("x")
+    assert len(once.requests) == 1
+    twice = Recorder(respond)
+    with pytest.raises(GenerationError, match="HTTP 503"):
+        _llm(twice, max_retries=1).complete("x")
+    assert len(twice.requests) == 2
 
 
 def test_connection_refused_names_the_url() -> None:
@@ -234,6 +279,13 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path == "/slow/chat/completions":
             time.sleep(1.0)
         self.send_response(200)
+        if self.path == "/broken/chat/completions":  # one chunk, then the server goes away
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            self.wfile.write(_sse(_chunk("Halo")))
+            self.wfile.flush()
+            return
         if body.get("stream"):
             self.send_header("Content-Type", "text/event-stream")
             self.end_headers()
@@ -282,6 +334,14 @@ def test_timeout_names_the_url_and_the_limit(local_server: str) -> None:
     assert "within 0.2 s" in str(info.value)
 
 
+def test_stream_cut_off_midway_names_the_url(local_server: str) -> None:
+    llm = OpenAICompatibleLLM(local_server + "/broken", "m", timeout=5)
+    with pytest.raises(GenerationError) as info:
+        list(llm.stream_complete("x"))
+    assert local_server + "/broken/chat/completions" in str(info.value)
+    assert "broke off" in str(info.value)
+
+
 def test_constructor_validates_and_hides_the_key() -> None:
     with pytest.raises(ValueError, match="http"):
         OpenAICompatibleLLM("localhost:8080/v1", "m")
@@ -308,14 +368,6 @@ def test_constructor_validates_and_hides_the_key() -> None:
 )
 def test_repeated_tail(text: str, expected: str | None) -> None:
     assert repeated_tail(text, min_repeats=4) == expected
-
-
-def test_sse_data() -> None:
-    assert sse_data('data: {"a": 1}') == '{"a": 1}'
-    assert sse_data("data:[DONE]") == "[DONE]"
-    assert sse_data(": ping") is None
-    assert sse_data("event: message") is None
-    assert sse_data("") is None
 
 
 # --- slow: a real llama.cpp server (xllamacpp's own HTTP listener) -----------------------------
