@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
+from cachetools import LRUCache, cached
 
 from index.analyzer import IndonesianAnalyzer
 from rag.answer import Language
@@ -391,6 +392,9 @@ def _cover(facts: Sequence[Fact], evidence: Sequence[_Evidence]) -> list[int]:
     return chosen
 
 
+SIMILARITY_CACHE_SIZE = 256  # sentences of one answer whose similarities are kept
+
+
 class CitationChecker:
     """Stage 6 of ``Assistant``: checks a model's answer against the evidence it was shown.
 
@@ -410,13 +414,13 @@ class CitationChecker:
 
         labelled = [f"{source_label(e, language)} {e.text}" for e in evidence]
         matrix = self.vectors.get([e.text for e in evidence])
-        known: dict[str, list[float]] = {}
 
+        # The checks of one answer run one after the other (no lock needed); the bound is a
+        # safeguard, as an answer within max_tokens has far fewer sentences.
+        @cached(LRUCache(maxsize=SIMILARITY_CACHE_SIZE))
         def similarity(sentence: str) -> list[float]:
-            if sentence not in known:
-                query = np.asarray(self.embed_query(sentence), dtype=np.float32)
-                known[sentence] = [float(x) for x in matrix @ query]
-            return known[sentence]
+            query = np.asarray(self.embed_query(sentence), dtype=np.float32)
+            return [float(x) for x in matrix @ query]
 
         def check(text: str) -> Verification:
             if trace is None:

@@ -12,11 +12,11 @@ that hold them, whole (``"chunks"``).
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+from cachetools import LRUCache
 
 from index import DocumentRecord, Embedder, IndonesianAnalyzer
 from index.cleaning import normalize_whitespace
@@ -146,12 +146,16 @@ class EvidenceSelector:
 
 
 class SentenceVectors:
-    """An LRU cache of passage-side sentence embeddings."""
+    """An LRU cache of passage-side sentence embeddings, safe to share between threads.
+
+    The lock guards the cache (cachetools' caches are not thread-safe) but not the embedder:
+    a batch is embedded outside it, so two threads may embed the same new sentence once each.
+    """
 
     def __init__(self, embedder: Embedder, capacity: int = 50_000) -> None:
         self.embedder = embedder
         self.capacity = capacity
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache: LRUCache[str, np.ndarray] = LRUCache(maxsize=capacity)
         self._lock = threading.Lock()
 
     def get(self, texts: Sequence[str]) -> np.ndarray:
@@ -162,8 +166,6 @@ class SentenceVectors:
             with self._lock:
                 for text, vector in zip(missing, vectors, strict=True):
                     self._cache[text] = np.asarray(vector, dtype=np.float32)
-                while len(self._cache) > self.capacity:
-                    self._cache.popitem(last=False)
         with self._lock:
             rows: list[np.ndarray] = []
             for text in texts:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections import OrderedDict
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from cachetools import LRUCache, cachedmethod
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
@@ -115,7 +115,7 @@ class Retriever(BaseRetriever):
         self._published: frozenset[str] | None = None
         self._docs_version: object = object()
         self._lock = threading.Lock()
-        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._query_cache: LRUCache[Any, np.ndarray] = LRUCache(maxsize=1024)
         self._vocabulary: tuple[object, frozenset[str]] | None = None
         self._acronyms: tuple[object, dict[str, tuple[str, ...]]] | None = None
 
@@ -224,18 +224,11 @@ class Retriever(BaseRetriever):
         timings["retrieve_ms"] = _ms(started)
         return Retrieval(query, vector, passages, terms, timings)
 
+    # The lock guards the cache only: the embedding runs outside it (cachetools' own rule).
+    @cachedmethod(lambda self: self._query_cache, lock=lambda self: self._lock)
     def embed_query(self, query: str) -> np.ndarray:
-        with self._lock:
-            cached = self._query_cache.get(query)
-            if cached is not None:
-                self._query_cache.move_to_end(query)
-                return cached
-        vector = np.asarray(self.stores.embedder.get_query_embedding(query), dtype=np.float32)
-        with self._lock:
-            self._query_cache[query] = vector
-            if len(self._query_cache) > 1024:
-                self._query_cache.popitem(last=False)
-        return vector
+        """The query's embedding; the last 1,024 queries asked are kept."""
+        return np.asarray(self.stores.embedder.get_query_embedding(query), dtype=np.float32)
 
     def refresh(self) -> None:
         """Pick up a newer index published by an ingest (in this or another process)."""

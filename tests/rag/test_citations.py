@@ -1,6 +1,17 @@
+from types import SimpleNamespace
+
+import numpy as np
 import pytest
 
-from rag.citations import normalize_numbers, settled_prefix, split_answer, verify_citations
+from rag.citations import (
+    SIMILARITY_CACHE_SIZE,
+    CitationChecker,
+    normalize_numbers,
+    settled_prefix,
+    split_answer,
+    verify_citations,
+)
+from rag.evidence import Evidence
 
 EVIDENCE = [
     "Pasukan penjaga perdamaian secara keseluruhan akan berjumlah sekitar 2.500 orang.",
@@ -202,3 +213,28 @@ def test_the_check_of_a_settled_prefix_starts_the_check_of_the_whole() -> None:
     for end in range(len(answer) + 1):
         prefix = verify_citations(settled_prefix(answer[:end]), EVIDENCE, "en").text
         assert verify_citations(answer, EVIDENCE, "en").text.startswith(prefix)
+
+
+def test_the_check_of_one_answer_embeds_each_sentence_once_and_keeps_a_bounded_number() -> None:
+    evidence = [Evidence("d", "T", None, None, t, 0, len(t), 0.9, 0.9, 0) for t in EVIDENCE]
+    asked: list[str] = []
+
+    def embed_query(sentence: str) -> np.ndarray:
+        asked.append(sentence)
+        return np.ones(3, dtype=np.float32)
+
+    vectors = SimpleNamespace(get=lambda texts: np.ones((len(texts), 3), dtype=np.float32))
+    check = CitationChecker(vectors, embed_query).for_evidence(evidence, "en", "Why?")
+
+    check("It was a difficult week [1].")
+    check("It was a difficult week [1]. Nobody slept [2].")
+    assert asked == ["It was a difficult week.", "Nobody slept."]
+
+    many = [f"It was a {chr(97 + i // 26)}{chr(97 + i % 26)} day [1]." for i in range(300)]
+    check(" ".join(many))
+    assert len(asked) == 2 + 300
+    asked.clear()
+    check("It was a difficult week [1].")  # pushed out by 300 newer sentences
+    check(many[-1])  # still kept
+    assert asked == ["It was a difficult week."]
+    assert SIMILARITY_CACHE_SIZE == 256

@@ -1,3 +1,5 @@
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -205,3 +207,52 @@ def test_a_window_that_bridges_two_others_merges_all_three() -> None:
     # Apart, they stay apart.
     apart = _widen([at(0), at(4)], [spans] * 2, 1, {"d": doc}, lambda _: False)
     assert [(e.start, e.end) for e in apart] == [(0, 10), (17, 29)]
+
+
+class _CountingEmbedder:
+    """Vectors derived from the text; records every text it was asked to embed."""
+
+    def __init__(self) -> None:
+        self.embedded: list[str] = []
+        self._lock = threading.Lock()
+
+    def vector(self, text: str) -> list[float]:
+        return [float(len(text)), float(sum(map(ord, text)) % 97), 1.0]
+
+    def get_text_embedding_batch(self, texts: list[str]) -> list[list[float]]:
+        with self._lock:
+            self.embedded.extend(texts)
+        return [self.vector(t) for t in texts]
+
+    def get_text_embedding(self, text: str) -> list[float]:
+        return self.get_text_embedding_batch([text])[0]
+
+
+def test_sentence_vectors_embed_once_and_forget_the_least_recently_used() -> None:
+    embedder = _CountingEmbedder()
+    vectors = SentenceVectors(embedder, capacity=2)  # type: ignore[arg-type]
+
+    rows = vectors.get(["a", "bb", "a"])
+    assert rows.tolist() == [embedder.vector(t) for t in ["a", "bb", "a"]]
+    assert embedder.embedded == ["a", "bb"]
+    vectors.get(["a"])  # "a" is now the more recently used
+    vectors.get(["ccc"])  # over capacity: "bb" goes
+    assert embedder.embedded == ["a", "bb", "ccc"]
+    vectors.get(["a", "ccc"])
+    assert embedder.embedded == ["a", "bb", "ccc"]
+    vectors.get(["bb"])
+    assert embedder.embedded == ["a", "bb", "ccc", "bb"]
+
+
+def test_sentence_vectors_shared_between_threads_give_each_its_own_rows() -> None:
+    embedder = _CountingEmbedder()
+    vectors = SentenceVectors(embedder, capacity=50)  # type: ignore[arg-type]
+    texts = [f"kalimat {i}" for i in range(120)]
+
+    def ask(start: int) -> bool:
+        batch = [texts[(start + j) % len(texts)] for j in range(0, 60, 7)]
+        return vectors.get(batch).tolist() == [embedder.vector(t) for t in batch]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert all(pool.map(ask, range(400)))
+    assert len(vectors._cache) <= 50
