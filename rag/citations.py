@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 from cachetools import LRUCache, cached
+from rapidfuzz.distance import Levenshtein
 
 from index.analyzer import IndonesianAnalyzer
 from rag.answer import Language
@@ -287,7 +288,10 @@ def _flat(text: str) -> str:
 
 
 def _fuzzy_in(name: str, words: set[str]) -> bool:
-    """A name matches a word equal to it, or (long names) one edit away: Rusia ~ Russia."""
+    """A name matches a word equal to it, or (long names) one edit away: Rusia ~ Russia.
+
+    An edit is one letter added, dropped or changed (Levenshtein), so Price ~ Prize as well.
+    """
     if name in words:
         return True
     parts = [p for p in re.split(r"[-']", name) if p]
@@ -295,20 +299,7 @@ def _fuzzy_in(name: str, words: set[str]) -> bool:
         return True
     if len(name) < 5:
         return False
-    return any(abs(len(w) - len(name)) <= 1 and _within_one_edit(name, w) for w in words)
-
-
-def _within_one_edit(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    if len(a) == len(b):
-        return a[i + 1 :] == b[i + 1 :]
-    return a[i:] == b[i + 1 :]
+    return any(Levenshtein.distance(name, w, score_cutoff=1) <= 1 for w in words)
 
 
 Fact = tuple[str, object]

@@ -6,6 +6,7 @@ import pytest
 from rag.citations import (
     SIMILARITY_CACHE_SIZE,
     CitationChecker,
+    _fuzzy_in,
     normalize_numbers,
     settled_prefix,
     split_answer,
@@ -238,3 +239,24 @@ def test_the_check_of_one_answer_embeds_each_sentence_once_and_keeps_a_bounded_n
     check(many[-1])  # still kept
     assert asked == ["It was a difficult week."]
     assert SIMILARITY_CACHE_SIZE == 256
+
+
+@pytest.mark.parametrize(
+    ("name", "words", "expected"),
+    [
+        ("rusia", {"russia"}, True),  # a letter dropped
+        ("tokayev", {"tokaev"}, True),  # the other transliteration, one letter more
+        ("almaty", {"almaty"}, True),
+        ("price", {"prize"}, True),  # one letter changed counts too
+        ("kazakstan", {"kasakhstan"}, False),  # two edits
+        ("tokayev", {"tokayevich"}, False),
+        ("iran", {"iraq"}, False),  # under 5 letters: exact only
+        ("iran", {"iran"}, True),
+        ("kassym-jomart", {"kassym", "jomart"}, True),  # every part present
+        ("almaty", set(), False),
+    ],
+)
+def test_a_name_matches_a_word_at_most_one_edit_away(
+    name: str, words: set[str], expected: bool
+) -> None:
+    assert _fuzzy_in(name, words) is expected
