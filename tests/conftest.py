@@ -21,6 +21,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 # -- no way out: sockets may only reach this machine ---------------------------------------
+# Our own guard, not pytest-socket's --allow-hosts (0.8.1, tried): that patches
+# socket.connect alone, so connect_ex still gets out; socket.create_connection resolves a
+# remote name before it refuses, so a DNS query leaves the machine and, where DNS fails, the
+# test sees a socket.gaierror (an OSError that a library's offline fallback swallows) instead
+# of a loud error; and it is on only from each test's setup to its teardown hook, so session
+# fixtures' teardown and threads running between tests are unguarded. (Loopback itself it
+# can express, as 127.0.0.0/8,::1,::ffff:127.0.0.0/104,localhost.)
 class NetworkBlockedError(RuntimeError):
     """A test tried to open a connection off this machine (not an OSError, so that no
     library's retry or fallback can swallow it quietly)."""

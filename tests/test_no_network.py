@@ -46,9 +46,14 @@ def test_connecting_off_loopback_raises_naming_the_address(
 
 
 @pytest.mark.parametrize("host", [TEST_NET, TEST_NET_V6, "example.org", "pypi.org"])
-def test_create_connection_off_loopback_raises_before_any_lookup(host: str) -> None:
+def test_create_connection_off_loopback_raises_before_any_lookup(
+    host: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    looked_up: list[object] = []
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: looked_up.append(args))
     with pytest.raises(NetworkBlockedError, match=host):
         socket.create_connection((host, 80), timeout=2)
+    assert looked_up == []  # no DNS query left the machine either
 
 
 def test_an_http_client_cannot_get_out() -> None:
