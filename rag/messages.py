@@ -13,6 +13,7 @@ from rag.answer import Language
 
 MessageKey = Literal[
     "refusal",
+    "unconfirmed",
     "empty",
     "link_only",
     "nonsense",
@@ -27,6 +28,10 @@ MESSAGES: dict[MessageKey, dict[Language, str]] = {
     "refusal": {
         "id": "Informasi tersebut tidak ditemukan dalam korpus.",
         "en": "The corpus does not contain this information.",
+    },
+    "unconfirmed": {
+        "id": "Sumber yang ditemukan tidak memastikan jawaban atas pertanyaan ini.",
+        "en": "The sources found do not confirm an answer to this question.",
     },
     "empty": {
         "id": "Silakan tulis pertanyaan tentang berita di korpus.",

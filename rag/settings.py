@@ -69,10 +69,12 @@ class Settings(IndexSettings):
     # lower than same-language ones, hence two thresholds; calibrated on the gold set
     # (docs/DESIGN.md, "Refusal") between the unanswerable and answerable clusters.
     refusal_threshold_id: float = Field(default=0.83, ge=0.0, le=1.0)
-    refusal_threshold_en: float = Field(default=0.785, ge=0.0, le=1.0)
+    refusal_threshold_en: float = Field(default=0.78, ge=0.0, le=1.0)
     # How much closer the best evidence must be to the question than everyday off-topic text
-    # is (rag/gate.py, BACKGROUND); calibrated on the dev split (docs/DESIGN.md, "Refusal").
-    refusal_min_contrast: float = Field(default=0.03, ge=-1.0, le=1.0)
+    # is (rag/gate.py, BACKGROUND). The three were chosen together on the dev split (113
+    # questions, 25 to refuse), for the most refusals at one false refusal in 88 at most
+    # (docs/DESIGN.md, "Refusal").
+    refusal_min_contrast: float = Field(default=0.01, ge=-1.0, le=1.0)
     # generation
     generator: GeneratorName = "bundled"
     model: Literal["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"] = "qwen2.5-coder-1.5b"

@@ -219,3 +219,15 @@ def test_a_translation_that_loses_a_figure_keeps_the_original(
     answer = assistant.ask("How many people sought hospital treatment?", generator="openai")
 
     assert answer.text == "About 2,600 people sought care at rumah sakit terdekat [1]."
+
+
+def test_an_english_answer_nothing_confirms_is_a_refusal_not_an_indonesian_quote(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _model_says(monkeypatch, "HACKED [1]. HACKED [2].")
+
+    answer = assistant.ask("How many people sought hospital treatment?", generator="openai")
+
+    assert answer.refused and answer.citations == ()
+    assert answer.text == "The sources found do not confirm an answer to this question."
+    assert answer.retrieved  # the passages found are still there to read
