@@ -20,7 +20,6 @@ import os
 import platform
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -28,34 +27,21 @@ ROOT = Path(__file__).resolve().parents[1]
 STAGES = ("retrieve_ms", "first_token_ms", "first_text_ms", "total_ms")
 
 
-def questions(limit: int) -> list[str]:
-    from evals.gold import load_gold
-
-    gold = load_gold([ROOT / "evals" / "gold" / "kazakhstan.jsonl"], "dev")
-    return [q.question for q in gold if not q.history][:limit]
-
-
 def measure(generator: str, model: str | None, limit: int) -> list[dict[str, Any]]:
     """In this process: load the assistant, warm it up, time each question."""
-    from rag import Answer, Assistant, Settings
+    from benchmarks.stages import timed_stream
+    from evals.gold import load_gold
+    from rag import Assistant, Settings
 
     overrides: dict[str, Any] = {"generator": generator}
     if model:
         overrides["model"] = model
     assistant = Assistant.load(Settings(**overrides))
     assistant.ask("Siapa Presiden Kazakhstan?")  # warm-up: loads the model, fills caches
+    gold = load_gold([ROOT / "evals" / "gold" / "kazakhstan.jsonl"], "dev")
     rows = []
-    for question in questions(limit):
-        started = time.perf_counter()
-        first: float | None = None
-        final: Answer | None = None
-        for item in assistant.stream(question):
-            if isinstance(item, Answer):
-                final = item
-            elif first is None:
-                first = time.perf_counter() - started
-        total = time.perf_counter() - started
-        assert final is not None
+    for question in [q.question for q in gold if not q.history][:limit]:
+        final, first, total = timed_stream(assistant, question)
         shown = first if first is not None else total
         rows.append(
             {

@@ -220,7 +220,7 @@ def _answers(results: Entry) -> list[str]:
 def _memory(results: Entry) -> list[str]:
     rows = []
     for size, e in _measured(results):
-        serve = (e.get("answers") or {}).get("bundled") or e.get("serve") or {}
+        serve = (e.get("answers") or {}).get("bundled") or {}
         stages = [s for s in (e.get("ingest"), e.get("retrieval"), serve) if s]
         how = "own (VmHWM)" if any(s.get("rss_source") for s in stages) else "rusage, floored"
         rows.append(
@@ -319,7 +319,7 @@ def _targets(results: Entry) -> list[str]:
     serving = [
         (n, s, e.get("run", "?"))
         for n, e in measured.items()
-        if (s := (e.get("answers") or {}).get("bundled") or e.get("serve"))
+        if (s := (e.get("answers") or {}).get("bundled"))
     ]
     if serving:
         size, worst, _ = max(serving, key=lambda item: item[1]["peak_rss_mb"])

@@ -3,37 +3,29 @@
     .venv/bin/python -m benchmarks.run [--sizes 1000,10000,100000] \\
         [--generators extractive,bundled] [--questions 10] [--out benchmarks/results/bench]
 
-Per corpus size (chunks), in one run:
+Per corpus size (chunks), each stage in a child process of its own (benchmarks/stages.py):
 
 * ingest throughput (chunks/s) next to the embedder's raw throughput (the embedder alone on an
   even sample of the same chunk texts, right before and after the ingest, the mean of both);
   "ingest's own work" is the ingest time minus the time inside the embedder; and the time to
   re-ingest the unchanged corpus;
-* latency of ``Retriever.search`` for dense, BM25 and hybrid (``Settings.retrieval_mode``),
-  each question run --retrieval-repeats times with the query cache emptied, its fastest run
-  counting (the machine is shared), and the share of questions whose article is retrieved;
+* latency of ``Retriever.search`` for dense, BM25 and hybrid, each question run
+  --retrieval-repeats times with the query cache emptied, its fastest run counting (the
+  machine is shared), and the share of questions whose article is retrieved;
 * per generator, ``Assistant.stream``'s time to the model's first token, to the first text
-  shown (a sentence the citation check kept) and to the whole answer, and quality: the share
-  of known answers found in the answer text (``evals.metrics.matched_groups``);
-* the same questions through the ``naive`` llama-index baseline (evals/baselines.py; not
-  streamed: its first token is its answer);
-* peak RSS in MiB (VmHWM) of the ingest, the retrieval and a serving process
-  (``Assistant.load`` + asks with the default bundled model), each stage in a child process
-  of its own; the serving target's 2.5 GB is read as 2.5e9 bytes (2,384 MiB);
-* at --server-sizes, the retrieval benchmark again through a ``chroma run`` server on
-  127.0.0.1, filled by ``rag ingest`` from the docstore's stored embeddings.
+  shown and to the whole answer, and the share of known answers found in the answer text
+  (``evals.metrics.matched_groups``); the same through the ``naive`` llama-index baseline
+  (evals/baselines.py; not streamed: its first token is its answer);
+* peak RSS in MiB (VmHWM) of each stage; the serving target's 2.5 GB is 2.5e9 bytes;
+* at --server-sizes, the retrieval again through a ``chroma run`` server on 127.0.0.1, filled
+  by ingest from the docstore's stored embeddings.
 
-p50/p95 are ``evals.metrics.percentiles`` (linear interpolation, as the eval reports); the
-runs recorded up to commit a4b2754 used the nearest rank.
-
-Embedding costs ~1 s per 14 chunks here, so sizes above --uncached-upto read their vectors
-from the embedding cache (``python -m benchmarks.embed_cache --size N`` fills it, resumably);
-a size whose vectors are not all cached is skipped with the command to run, unless
---allow-slow. Sizes up to --uncached-upto embed for real (that is the ingest throughput
-figure) and write through to the cache.
-
-Results (merged with earlier runs' other sizes) go to ``<out>/bench.json``, ``bench.md``
-(with the targets table) and PNG plots.
+p50/p95 are ``evals.metrics.percentiles`` (linear interpolation; runs up to commit a4b2754
+used the nearest rank). Sizes above --uncached-upto read their vectors from the embedding
+cache (``python -m benchmarks.embed_cache --size N`` fills it) and are skipped, with that
+command, while it lacks any; smaller sizes embed for real and write through to the cache.
+Results, merged with earlier runs' other sizes, go to ``<out>/bench.json``, ``bench.md`` and
+PNG plots (benchmarks/report.py).
 """
 
 from __future__ import annotations
@@ -43,7 +35,6 @@ import json
 import os
 import platform
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -62,13 +53,15 @@ from benchmarks.embed_cache import (
     naive_node_texts,
     naive_view,
 )
-from benchmarks.stages import cpu_pressure, vm_hwm_mb
-from index.embedding_cache import EmbeddingCache
+from benchmarks.stages import cpu_pressure, free_port, vm_hwm_mb
+from index.embedding_cache import Coverage, EmbeddingCache
+from index.settings import IndexSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "bench"
 DEFAULT_DATA_ROOT = DATA_DIR / "bench" / "data"
 MODES = ("dense", "bm25", "hybrid")
+GENERATORS = ("extractive", "bundled", "openai")
 RESULTS_FILE = "bench.json"
 
 Log = Callable[[str], None]
@@ -95,18 +88,19 @@ def run_stage(
     log(f"  {label} ...")
     started = time.perf_counter()
     with log_path.open("wb") as output:
-        child = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.stages", name, str(spec_path), str(result_path)],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-        child.wait()
+        command = [
+            sys.executable,
+            "-m",
+            "benchmarks.stages",
+            name,
+            str(spec_path),
+            str(result_path),
+        ]
+        returncode = subprocess.call(command, cwd=ROOT, env=env, stdout=output, stderr=output)
     seconds = time.perf_counter() - started
-    if child.returncode != 0 or not result_path.exists():
+    if returncode != 0 or not result_path.exists():
         tail = log_path.read_text(errors="replace")[-3000:]
-        raise StageError(f"stage {label} exited with {child.returncode}; log {log_path}:\n{tail}")
+        raise StageError(f"stage {label} exited with {returncode}; log {log_path}:\n{tail}")
     result: dict[str, Any] = json.loads(result_path.read_text())
     # The child's own figure (stages.peak_rss_mb), not wait4's rusage, which would be at
     # least this process's peak at the time of the spawn.
@@ -118,19 +112,13 @@ def run_stage(
     return result
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def chroma_server(path: Path, log_path: Path) -> Iterator[tuple[str, int]]:
     """``chroma run`` on 127.0.0.1 and a free port (as tests/index/test_chroma_server.py)."""
     import httpx
 
-    chroma = Path(sys.executable).parent / "chroma"
-    port = free_port()
+    chroma, port = Path(sys.executable).parent / "chroma", free_port()
+    url = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as output:
         server = subprocess.Popen(
             [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
@@ -143,15 +131,14 @@ def chroma_server(path: Path, log_path: Path) -> Iterator[tuple[str, int]]:
                 if server.poll() is not None:
                     raise StageError(f"chroma run exited with {server.returncode}: {log_path}")
                 try:
-                    url = f"http://127.0.0.1:{port}/api/v2/heartbeat"
-                    if httpx.get(url, timeout=2).is_success:
+                    if httpx.get(f"{url}/api/v2/heartbeat", timeout=2).is_success:
                         break
                 except httpx.TransportError:
                     pass
                 if time.monotonic() > deadline:
                     raise StageError(f"no Chroma heartbeat on port {port} within 120 s")
                 time.sleep(0.25)
-            yield f"http://127.0.0.1:{port}", server.pid
+            yield url, server.pid
         finally:
             server.terminate()
             try:
@@ -164,10 +151,6 @@ def chroma_server(path: Path, log_path: Path) -> Iterator[tuple[str, int]]:
 # --- One size --------------------------------------------------------------------------------
 
 
-def cache_command(size: int, naive: bool = False) -> str:
-    return f"python -m benchmarks.embed_cache --size {size}" + (" --naive" if naive else "")
-
-
 class SizeBench:
     """Every measurement of one corpus size; results accumulate in ``entry``."""
 
@@ -178,24 +161,21 @@ class SizeBench:
         log: Log,
         save: Callable[[dict[str, Any]], None] = lambda entry: None,
     ) -> None:
-        self.size = size
-        self.args = args
-        self.log = log
-        self.save = save
+        self.size, self.args, self.log, self.save = size, args, log, save
         self.files: CorpusFiles = ensure_corpus(size, args.seed, args.corpus_root, progress=log)
         self.questions = [
             {**q.__dict__, "answers": list(q.answers)} for q in self.files.questions()
         ]
+        self.warmup = [q["question"] for q in self.questions[-3:]]
         self.work = args.data_root / "runs" / f"n{size}"
         self.data_dir = args.data_root / f"n{size}"
         self.uncached = size <= args.uncached_upto
-        self.cache = EmbeddingCache(args.cache, _embedder_id())
+        self.cache = EmbeddingCache(args.cache, IndexSettings().embedder_id)
+        root = self.files.root
         self.entry: dict[str, Any] = {
             "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "corpus": {
-                "path": str(self.files.root.relative_to(ROOT))
-                if self.files.root.is_relative_to(ROOT)
-                else str(self.files.root),
+                "path": str(root.relative_to(ROOT) if root.is_relative_to(ROOT) else root),
                 "seed": self.files.seed,
                 "articles": self.files.n_articles,
                 "chunks": self.files.n_chunks,
@@ -203,10 +183,6 @@ class SizeBench:
             "embeddings": "computed" if self.uncached else "cached",
             "errors": {},
         }
-
-    @property
-    def warmup(self) -> list[str]:
-        return [q["question"] for q in self.questions[-3:]]
 
     def stage(
         self, name: str, spec: dict[str, Any], label: str | None = None
@@ -221,89 +197,68 @@ class SizeBench:
         finally:
             self.save(self.entry)  # a later failure keeps what was measured
 
+    def cached(self, texts: list[str], naive: bool = False) -> Coverage | None:
+        """The cache's coverage of the texts, if they are to be measured: all cached, or the
+        size embeds for real, or --allow-slow; else None, and the entry says what to run."""
+        have, prefix = self.cache.coverage(texts), "naive_" if naive else ""
+        self.entry[f"{prefix}cache_coverage"] = {"present": have.present, "total": have.total}
+        if have.complete or self.uncached or self.args.allow_slow:
+            return have
+        nodes, flag = (" (its own nodes)", " --naive") if naive else ("", "")
+        self.entry[f"{prefix}skip_reason"] = reason = (
+            f"{'naive ' if naive else ''}not measured: {have} for the {self.size}-chunk corpus"
+            f"{nodes}; run `python -m benchmarks.embed_cache --size {self.size}{flag}` "
+            "(resumable) or pass --allow-slow"
+        )
+        self.log(f"  {reason}")
+        return None
+
     def run(self) -> dict[str, Any]:
         entry, args = self.entry, self.args
-        if not self.uncached:
-            have = self.cache.coverage(self.files.chunk_texts())
-            entry["cache_coverage"] = {"present": have.present, "total": have.total}
-            if not have.complete and not args.allow_slow:
-                entry["status"] = "skipped"
-                entry["skip_reason"] = (
-                    f"not measured: {have} for the {self.size}-chunk corpus; run "
-                    f"`{cache_command(self.size)}` (resumable) or pass --allow-slow"
-                )
-                self.log(f"  {entry['skip_reason']}")
-                return entry
+        if not self.uncached and not self.cached(self.files.chunk_texts()):
+            entry["status"] = "skipped"
+            return entry
         entry["status"] = "measured"
         shutil.rmtree(self.data_dir, ignore_errors=True)
-        corpus = str(self.files.articles_dir)
-        entry["ingest"] = self.stage(
-            "ingest",
-            {
-                "corpus": corpus,
-                "chunk_texts": str(self.files.chunk_texts_path),
-                "cache": str(args.cache),
-                "read_cache": not self.uncached,
-                "write_cache": True,
-                "raw_sample": args.raw_sample,
-            },
-        )
+        corpus, cache = str(self.files.articles_dir), str(args.cache)
+        spec: dict[str, Any] = {"corpus": corpus, "cache": cache, "raw_sample": args.raw_sample}
+        spec.update(chunk_texts=str(self.files.chunk_texts_path), read_cache=not self.uncached)
+        entry["ingest"] = self.stage("ingest", spec)
         if entry["ingest"] is None:
             return entry
         entry["reingest"] = self.stage("reingest", {"corpus": corpus})
         entry["retrieval"] = self.stage("retrieval", self.retrieval_spec())
-        asked = self.questions[: args.questions]
+        asked: dict[str, Any] = {
+            "questions": self.questions[: args.questions],
+            "warmup": self.warmup[0],
+        }
         entry["answers"] = {}
         for generator in args.generators:
-            spec = {"generator": generator, "questions": asked, "warmup": self.warmup[0]}
+            spec = {**asked, "generator": generator}
             entry["answers"][generator] = self.stage("answer", spec, f"answer-{generator}")
-        if "bundled" not in args.generators and not args.no_serve:
-            # The serving process: Assistant.load + a few asks with the default bundled model.
-            spec = {"generator": "bundled", "questions": asked[:3], "warmup": self.warmup[0]}
-            entry["serve"] = self.stage("answer", spec, "serve-bundled")
         if not args.no_naive:
-            self.naive(asked)
+            entry["naive"] = {}
+            view = naive_view(self.files)
+            if have := self.cached(naive_node_texts(view), naive=True):
+                entry["naive_embeddings"] = "cached" if have.complete else "computed"
+                for generator in args.generators:
+                    spec = {**asked, "generator": generator, "corpus": str(view), "cache": cache}
+                    entry["naive"][generator] = self.stage("naive", spec, f"naive-{generator}")
         if self.size in args.server_sizes and not args.no_server:
             self.server()
         return entry
 
-    def retrieval_spec(self, **extra: Any) -> dict[str, Any]:
+    def retrieval_spec(self) -> dict[str, Any]:
         return {
             "queries": self.questions[: self.args.retrieval_queries],
             "warmup": self.warmup,
             "modes": list(MODES),
             "repeats": self.args.retrieval_repeats,
-            **extra,
         }
 
-    def naive(self, asked: list[dict[str, Any]]) -> None:
-        entry, args = self.entry, self.args
-        entry["naive"] = {}
-        corpus = naive_view(self.files)
-        texts = naive_node_texts(corpus)
-        have = self.cache.coverage(texts)
-        entry["naive_cache_coverage"] = {"present": have.present, "total": have.total}
-        if not (self.uncached or have.complete or args.allow_slow):
-            entry["naive_skip_reason"] = (
-                f"naive not measured: {have} (its own nodes); run "
-                f"`{cache_command(self.size, naive=True)}` or pass --allow-slow"
-            )
-            self.log(f"  {entry['naive_skip_reason']}")
-            return
-        entry["naive_embeddings"] = "cached" if have.complete else "computed"
-        for generator in args.generators:
-            spec = {
-                "generator": generator,
-                "questions": asked,
-                "warmup": self.warmup[0],
-                "corpus": str(corpus),
-                "cache": str(args.cache),
-            }
-            entry["naive"][generator] = self.stage("naive", spec, f"naive-{generator}")
-
     def server(self) -> None:
-        """The retrieval benchmark again with the vectors in a ``chroma run`` server."""
-        entry = self.entry
+        """The retrieval benchmark again with the vectors in a ``chroma run`` server, filled
+        by ingest, from a copy of the data dir, out of the docstore's stored embeddings."""
         server_dir = self.args.data_root / f"n{self.size}-server"
         shutil.rmtree(server_dir, ignore_errors=True)
         (server_dir / "data").mkdir(parents=True)
@@ -317,23 +272,16 @@ class SizeBench:
         try:
             with chroma_server(server_dir / "chroma", server_dir / "chroma.log") as (url, pid):
                 spec = {"data_dir": str(server_dir / "data"), "chroma_url": url}
-                corpus = str(self.files.articles_dir)
-                result["fill"] = self.stage("fill_server", {**spec, "corpus": corpus})
+                corpus = {"corpus": str(self.files.articles_dir)}
+                result["fill"] = self.stage("reingest", {**spec, **corpus}, "fill_server")
                 result["retrieval"] = self.stage(
                     "retrieval", {**self.retrieval_spec(), **spec}, "retrieval-server"
                 )
                 result["server_peak_rss_mb"] = vm_hwm_mb(pid)
         except StageError as exc:
-            entry["errors"]["server"] = str(exc)
-        entry["server"] = result
-        if not self.args.keep_data:
-            shutil.rmtree(server_dir, ignore_errors=True)
-
-
-def _embedder_id() -> str:
-    from index.settings import IndexSettings
-
-    return IndexSettings().embedder_id
+            self.entry["errors"]["server"] = str(exc)
+        self.entry["server"] = result
+        shutil.rmtree(server_dir, ignore_errors=True)
 
 
 # --- Results ---------------------------------------------------------------------------------
@@ -384,76 +332,45 @@ def code_version() -> dict[str, Any]:
     return {"commit": git("rev-parse", "--short", "HEAD"), "uncommitted": changed}
 
 
-def machine() -> dict[str, Any]:
-    return {
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
-        "load_average": [round(x, 2) for x in os.getloadavg()],
-        "cpu_pressure_avg10": cpu_pressure(),
-    }
-
-
 # --- Command line ----------------------------------------------------------------------------
 
 
-def _ints(text: str) -> list[int]:
-    try:
-        values = [int(x) for x in text.split(",") if x.strip()]
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"expected comma-separated integers: {text!r}") from exc
-    if not values or any(v <= 0 for v in values):
+def _sizes(text: str) -> list[int]:
+    values = [int(x) for x in text.split(",")]  # a ValueError is argparse's "invalid value"
+    if any(v <= 0 for v in values):
         raise argparse.ArgumentTypeError(f"expected positive integers: {text!r}")
     return values
-
-
-def _generators(text: str) -> list[str]:
-    names = [x.strip() for x in text.split(",") if x.strip()]
-    unknown = [n for n in names if n not in ("extractive", "bundled", "openai")]
-    if not names or unknown:
-        raise argparse.ArgumentTypeError(f"generators are extractive, bundled, openai: {text!r}")
-    return names
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sizes", type=_ints, default=[1000, 10000, 100000])
-    parser.add_argument("--generators", type=_generators, default=["extractive", "bundled"])
-    parser.add_argument("--questions", type=int, default=10, help="asked per generator")
-    parser.add_argument("--retrieval-queries", type=int, default=100)
-    parser.add_argument(
-        "--retrieval-repeats", type=int, default=3, help="runs per query; the fastest counts"
-    )
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--corpus-root", type=Path, default=DEFAULT_ROOT)
-    parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT)
-    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
-    parser.add_argument("--models-dir", type=Path, default=DATA_DIR / "models")
-    parser.add_argument(
-        "--uncached-upto",
-        type=int,
-        default=10_000,
-        help="sizes up to this embed for real (ingest throughput); larger ones read the cache",
-    )
-    parser.add_argument(
-        "--allow-slow", action="store_true", help="embed what the cache lacks instead of skipping"
-    )
-    parser.add_argument("--server-sizes", type=_ints, default=None, help="default: every size")
-    parser.add_argument("--raw-sample", type=int, default=128, help="texts for raw throughput")
-    parser.add_argument("--no-naive", action="store_true")
-    parser.add_argument("--no-server", action="store_true")
-    parser.add_argument(
-        "--no-serve", action="store_true", help="skip the bundled serving process (RSS)"
-    )
-    parser.add_argument("--keep-data", action="store_true", help="keep the server's copy")
+    add = parser.add_argument
+    add("--sizes", type=_sizes, default=[1000, 10000, 100000])
+    add("--generators", type=lambda text: text.split(","), default=["extractive", "bundled"])
+    add("--questions", type=int, default=10, help="asked per generator")
+    add("--retrieval-queries", type=int, default=100)
+    add("--retrieval-repeats", type=int, default=3, help="runs per query; the fastest counts")
+    add("--out", type=Path, default=DEFAULT_OUT)
+    add("--seed", type=int, default=DEFAULT_SEED)
+    add("--corpus-root", type=Path, default=DEFAULT_ROOT)
+    add("--data-root", type=Path, default=DEFAULT_DATA_ROOT)
+    add("--cache", type=Path, default=DEFAULT_CACHE)
+    add("--models-dir", type=Path, default=DATA_DIR / "models")
+    add("--uncached-upto", type=int, default=10_000, help="larger sizes read the cache")
+    add("--allow-slow", action="store_true", help="embed what the cache lacks, not skip")
+    add("--server-sizes", type=_sizes, default=None, help="default: every size")
+    add("--raw-sample", type=int, default=128, help="texts for raw throughput")
+    add("--no-naive", action="store_true")
+    add("--no-server", action="store_true")
     args = parser.parse_args(argv)
     if args.server_sizes is None:
         args.server_sizes = list(args.sizes)
     if args.questions <= 0 or args.retrieval_queries <= 0:
         parser.error("--questions and --retrieval-queries must be positive")
+    if not set(args.generators) <= set(GENERATORS):
+        parser.error(f"--generators: any of {', '.join(GENERATORS)}")
     return args
 
 
@@ -471,7 +388,13 @@ def main(argv: list[str] | None = None) -> int:
     run_info = {
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": command.strip(),
-        "machine": machine(),
+        "machine": {
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "load_average": [round(x, 2) for x in os.getloadavg()],
+            "cpu_pressure_avg10": cpu_pressure(),
+        },
         "code": code_version(),
         "niceness": os.nice(0),
         "sizes": args.sizes,

@@ -2,17 +2,9 @@
 
     .venv/bin/python -m benchmarks.stages STAGE SPEC.json RESULT.json
 
-Each stage reads its spec, measures and writes its result as JSON. Running every stage in a
-fresh process keeps one stage's memory (and caches) out of the next one's figures: each
-reports its own peak RSS, and at a few checkpoints (after loading, after warm-up) what it
-had reached, to say what the memory is made of.
-
-Stages: ``ingest`` (a fresh data dir; the embedder's raw throughput on a sample of the same
-chunk texts before and after), ``reingest`` (the unchanged corpus, in a new process, as
-``rag ingest`` would), ``retrieval`` (dense, BM25 and hybrid latency, local Chroma or a
-server), ``fill_server`` (copy the vectors from the docstore into a Chroma server),
-``answer`` (``Assistant.stream`` per question: first token, first text, whole answer, known
-answer found) and ``naive`` (the same questions through evals/baselines.py's ``naive``).
+Each stage reads its spec, measures and writes its result as JSON. A fresh process per stage
+keeps one stage's memory (and caches) out of the next one's figures: each reports its own
+peak RSS, and at a few checkpoints (after loading, after warm-up) what it had reached.
 """
 
 from __future__ import annotations
@@ -20,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import socket
 import statistics
 import sys
 import time
@@ -29,21 +22,18 @@ from typing import Any, cast
 
 Spec = dict[str, Any]
 Result = dict[str, Any]
+Asked = tuple[Any, float | None, float]  # the answer, seconds to its first text (if any), all
 RETRIEVAL_PARTS = ("embed_ms", "dense_ms", "bm25_ms")  # timed inside Retriever.search
 
 
 def peak_rss_mb() -> float:
-    """This process's own peak resident set size so far, in MiB: VmHWM where Linux has it.
+    """This process's own peak RSS so far, in MiB: VmHWM where Linux has it.
 
-    Not ``getrusage``: Linux carries the parent's high-water mark over exec into ru_maxrss
-    (subprocess starts children with vfork, whose address space is the parent's), so a
-    stage started by a parent holding 700 MiB reported at least 700 MiB whatever it used.
-    VmHWM belongs to the address space exec made, so it is the stage's own.
+    Not ``getrusage``: Linux carries the parent's high-water mark over (v)fork + exec into
+    ru_maxrss, so a stage started by a parent holding 700 MiB reported at least that.
     """
-    own = vm_hwm_mb()
-    if own is not None:
-        return own
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    own, rusage = vm_hwm_mb(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return own if own is not None else round(rusage / 1024, 1)
 
 
 def vm_hwm_mb(pid: int | str = "self") -> float | None:
@@ -63,8 +53,14 @@ def cpu_pressure() -> float | None:
         line = Path("/proc/pressure/cpu").read_text().splitlines()[0]
     except (OSError, IndexError):
         return None
-    fields = dict(item.split("=") for item in line.split()[1:])
-    return float(fields["avg10"])
+    return float(dict(item.split("=") for item in line.split()[1:])["avg10"])
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def summarize(values: list[float]) -> dict[str, float]:
@@ -80,14 +76,27 @@ def summarize(values: list[float]) -> dict[str, float]:
     }
 
 
+def timed_stream(assistant: Any, question: str) -> Asked:
+    """``Assistant.stream``: the final answer, when its first text was shown, and the whole."""
+    from rag import Answer
+
+    started, first, final = time.perf_counter(), None, None
+    for item in assistant.stream(question):
+        if isinstance(item, Answer):
+            final = item
+        elif first is None and item:
+            first = time.perf_counter() - started
+    assert final is not None
+    return final, first, time.perf_counter() - started
+
+
 def _settings(spec: Spec, **overrides: Any) -> Any:
     from rag import Settings
 
     values: dict[str, Any] = {"data_dir": Path(spec["data_dir"]), "generator": "extractive"}
-    if spec.get("chroma_url"):
-        values["chroma_url"] = spec["chroma_url"]
-    if spec.get("models_dir"):
-        values["models_dir"] = Path(spec["models_dir"])
+    for key in ("chroma_url", "models_dir"):
+        if spec.get(key):
+            values[key] = spec[key]
     return Settings(**{**values, **overrides})
 
 
@@ -119,12 +128,13 @@ def _raw_throughput(embedder: Any, texts: list[str]) -> dict[str, Any]:
 
 
 def stage_ingest(spec: Spec) -> Result:
-    """Ingest the corpus into a fresh data dir, embedding it or reading the cache."""
+    """Ingest the corpus into a fresh data dir, embedding it or reading the cache; the
+    embedder's raw throughput on a sample of the same chunk texts before and after."""
     from index import Embedder, Stores
     from index.ingest import ingest
 
     settings = _settings(spec)
-    caching = _caching_embedder(settings, spec, spec["read_cache"], spec["write_cache"])
+    caching = _caching_embedder(settings, spec, read=spec["read_cache"], write=True)
     real = caching.inner
     texts = [json.loads(line) for line in Path(spec["chunk_texts"]).read_text("utf-8").splitlines()]
     n = int(spec.get("raw_sample", 128))
@@ -182,7 +192,9 @@ def stage_ingest(spec: Spec) -> Result:
 
 
 def stage_reingest(spec: Spec) -> Result:
-    """The unchanged corpus again, from a new process: open the stores and ingest."""
+    """Open the stores and ingest the corpus again, from a new process, as ``rag ingest``
+    would: the unchanged corpus, or a copy of the data dir pointed at an empty Chroma
+    server, which ingest fills from the docstore's embeddings."""
     from index import Stores
     from index.ingest import ingest
 
@@ -191,27 +203,12 @@ def stage_reingest(spec: Spec) -> Result:
     opened = time.perf_counter()
     report = ingest(stores, [Path(spec["corpus"])])
     done = time.perf_counter()
-    stores.close()
-    return {
+    result = {
         "seconds": round(done - started, 3),
         "open_seconds": round(opened - started, 3),
         "ingest_seconds": round(done - opened, 3),
         "unchanged": len(report.unchanged),
         "changed": report.changed,
-        "embedded": report.embedded_chunks,
-    }
-
-
-def stage_fill_server(spec: Spec) -> Result:
-    """Point a copy of the data dir at a Chroma server; ingest fills it from the docstore."""
-    from index import Stores
-    from index.ingest import ingest
-
-    started = time.perf_counter()
-    stores = Stores.open(_settings(spec))
-    report = ingest(stores, [Path(spec["corpus"])])
-    result = {
-        "seconds": round(time.perf_counter() - started, 3),
         "repaired": report.repaired,
         "embedded": report.embedded_chunks,
         "vectors": stores.vectors.count(),
@@ -251,7 +248,9 @@ def stage_retrieval(spec: Spec) -> Result:
         for query in queries:
             runs = []
             for _ in range(repeats):
-                _forget_queries(retriever)
+                # an empty query-vector cache, so that a repeat embeds the query again
+                if (cache := getattr(retriever, "_query_cache", None)) is not None:
+                    cache.clear()
                 found = retriever.search(query["question"])
                 runs.append(found.timings)
             every += [r["retrieve_ms"] for r in runs]
@@ -281,73 +280,22 @@ def stage_retrieval(spec: Spec) -> Result:
     return result
 
 
-def _forget_queries(retriever: Any) -> None:
-    """Empty the retriever's query-vector cache, so a repeat embeds the query again."""
-    cache = getattr(retriever, "_query_cache", None)
-    if cache is not None:
-        cache.clear()
-
-
-def _answer_row(question: Spec, answer: Any, total: float, first: float | None = None) -> Result:
-    """One asked question: known answer found, article retrieved, refused, and when."""
-    from evals.metrics import matched_groups
-
-    shown_ms = round((total if first is None else first) * 1000, 1)
-    return {
-        "id": question["id"],
-        "language": question["language"],
-        "refused": answer.refused,
-        "found": all(matched_groups(answer.text, [question["answers"]])),
-        "retrieved_doc": question["doc_id"] in {p.doc_id for p in answer.retrieved},
-        # what the asker sees first (a checked sentence: rag/checked_stream.py), and the
-        # model's first token (an answer without a model, or not streamed: the same)
-        "first_text_ms": shown_ms,
-        "first_token_ms": answer.timings.get("first_token_ms", shown_ms),
-        "total_ms": round(total * 1000, 1),
-        "timings": answer.timings,
-        "text": answer.text[:2000],
-    }
-
-
 def stage_answer(spec: Spec) -> Result:
     """``Assistant.stream`` per question: time to first token and text, whole answer, found."""
-    from rag import Answer, Assistant
+    from rag import Assistant
 
-    settings = _settings(spec, generator=spec["generator"], **spec.get("settings", {}))
     started = time.perf_counter()
-    assistant = Assistant.load(settings)
+    assistant = Assistant.load(_settings(spec, generator=spec["generator"]))
     result: Result = {"load_seconds": round(time.perf_counter() - started, 3)}
     result["rss_mb_after_load"] = peak_rss_mb()
-    warm = time.perf_counter()
-    assistant.ask(spec["warmup"])  # loads the model, fills the vocabulary cache
-    result["warmup_seconds"] = round(time.perf_counter() - warm, 3)
-    result["rss_mb_after_warmup"] = peak_rss_mb()
-    rows = []
-    for question in spec["questions"]:
-        t0 = time.perf_counter()
-        first: float | None = None
-        final: Answer | None = None
-        for item in assistant.stream(question["question"]):
-            if isinstance(item, Answer):
-                final = item
-            elif first is None and item:
-                first = time.perf_counter() - t0
-        assert final is not None
-        rows.append(_answer_row(question, final, time.perf_counter() - t0, first))
-    result.update(_answer_summary(rows), rows=rows, rss_mb_end=peak_rss_mb())
-    return result
+    return _ask_all(result, spec, lambda question: timed_stream(assistant, question))
 
 
 def stage_naive(spec: Spec) -> Result:
     """The same questions through the ``naive`` llama-index baseline (evals/baselines.py)."""
     from evals.baselines import NaiveSystem
 
-    settings = _settings(
-        spec,
-        generator=spec["generator"],
-        seeds_dir=Path(spec["corpus"]),
-        **spec.get("settings", {}),
-    )
+    settings = _settings(spec, generator=spec["generator"], seeds_dir=Path(spec["corpus"]))
     caching = _caching_embedder(settings, spec, read=True, write=True)
     started = time.perf_counter()
     try:
@@ -362,25 +310,49 @@ def stage_naive(spec: Spec) -> Result:
         "embed_seconds": round(caching.embed_seconds, 3),
         "rss_mb_after_build": peak_rss_mb(),
     }
+
+    def ask(question: str) -> Asked:  # not streamed: its first text is its whole answer
+        t0 = time.perf_counter()
+        return system.ask(question, []), None, time.perf_counter() - t0
+
+    return _ask_all(result, spec, ask)
+
+
+def _ask_all(result: Result, spec: Spec, ask: Callable[[str], Asked]) -> Result:
+    """The warm-up question (loads the model, fills the vocabulary cache), then each question
+    of the spec: known answer found, article retrieved, refused, and when."""
+    from evals.metrics import matched_groups
+
     warm = time.perf_counter()
-    system.ask(spec["warmup"], [])
+    ask(spec["warmup"])
     result["warmup_seconds"] = round(time.perf_counter() - warm, 3)
+    result["rss_mb_after_warmup"] = peak_rss_mb()
     rows = []
     for question in spec["questions"]:
-        t0 = time.perf_counter()
-        answer = system.ask(question["question"], [])  # not streamed: its first text is all
-        rows.append(_answer_row(question, answer, time.perf_counter() - t0))
-    result.update(_answer_summary(rows), rows=rows, rss_mb_end=peak_rss_mb())
-    return result
-
-
-def _answer_summary(rows: list[Result]) -> Result:
+        answer, first, total = ask(question["question"])
+        shown_ms = round((total if first is None else first) * 1000, 1)
+        rows.append(
+            {
+                "id": question["id"],
+                "language": question["language"],
+                "refused": answer.refused,
+                "found": all(matched_groups(answer.text, [question["answers"]])),
+                "retrieved_doc": question["doc_id"] in {p.doc_id for p in answer.retrieved},
+                # what the asker sees first (a checked sentence: rag/checked_stream.py), and
+                # the model's first token (an answer without a model, or not streamed: the same)
+                "first_text_ms": shown_ms,
+                "first_token_ms": answer.timings.get("first_token_ms", shown_ms),
+                "total_ms": round(total * 1000, 1),
+                "timings": answer.timings,
+                "text": answer.text[:2000],
+            }
+        )
     n = max(len(rows), 1)
-    return {
-        "questions": len(rows),
-        "quality": round(sum(r["found"] for r in rows) / n, 3),
-        "retrieved_doc": round(sum(r["retrieved_doc"] for r in rows) / n, 3),
-        "refused": round(sum(r["refused"] for r in rows) / n, 3),
+    result.update(
+        questions=len(rows),
+        quality=round(sum(r["found"] for r in rows) / n, 3),
+        retrieved_doc=round(sum(r["retrieved_doc"] for r in rows) / n, 3),
+        refused=round(sum(r["refused"] for r in rows) / n, 3),
         **{
             k: summarize([r[k] for r in rows])
             for k in ("total_ms", "first_token_ms", "first_text_ms")
@@ -389,13 +361,15 @@ def _answer_summary(rows: list[Result]) -> Result:
             k: summarize([float(r["timings"][k]) for r in rows if k in r["timings"]])
             for k in ("retrieve_ms", "evidence_ms", "generate_ms")
         },
-    }
+        rows=rows,
+        rss_mb_end=peak_rss_mb(),
+    )
+    return result
 
 
 STAGES: dict[str, Callable[[Spec], Result]] = {
     "ingest": stage_ingest,
     "reingest": stage_reingest,
-    "fill_server": stage_fill_server,
     "retrieval": stage_retrieval,
     "answer": stage_answer,
     "naive": stage_naive,

@@ -120,7 +120,7 @@ def test_benchmark_run_smoke(tmp_path: Path) -> None:
         [
             "--sizes", "30", "--generators", "extractive", "--questions", "2",
             "--retrieval-queries", "3", "--retrieval-repeats", "1", "--raw-sample", "4",
-            "--no-naive", "--no-server", "--no-serve", "--out", str(out),
+            "--no-naive", "--no-server", "--out", str(out),
             "--corpus-root", str(tmp_path / "corpora"), "--data-root", str(tmp_path / "data"),
             "--cache", str(tmp_path / "cache"),
         ]
