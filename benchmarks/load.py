@@ -6,21 +6,17 @@
     .venv/bin/python -m benchmarks.load --target gradio
     .venv/bin/python -m benchmarks.load --target http --url http://127.0.0.1:8000  # running
 
-Starts the API (``api.http.make_server``, uvicorn in a thread) or the Gradio app
-(``ui.app.launch``) on a free 127.0.0.1 port over the data dir of ``--data-dir`` (default: a
-temporary one with the seeds), or targets ``--url``, which must be a loopback address: this
-script never sends load to another machine. Each of ``--clients`` threads (default 20) sends
-``--requests`` questions to ``POST /ask`` (or to the Gradio queue's ``/ask`` endpoint through
-gradio_client), starting together; no request is sent after ``--max-seconds``.
+Starts the API (``api.http.make_server``) or the Gradio app (``ui.app.launch``) on a free
+127.0.0.1 port over ``--data-dir`` (default: a temporary one with the seeds), or targets
+``--url``, which must be a loopback address. Each of ``--clients`` threads sends
+``--requests`` questions to ``/ask``, starting together; none is sent after ``--max-seconds``.
 
-Before the load, every question is asked once, sequentially, with the extractive generator
-(then once with the server's own generator, which loads its model). Retrieval does not
-depend on the generator, so under load each answer must echo its own question, retrieve the
-same chunks, agree on refusing and cite only articles it retrieved (else it is counted as
-*crossed*, an answer meant for another request); with the extractive generator its text
-must also be identical. Writes latency percentiles, counts, errors and
-5xx responses to benchmarks/results/load-<target>-<generator>.json (+ .md); exit status 1
-unless every request was sent and answered with 2xx JSON, none crossed.
+A sequential pass with the extractive generator comes first. Retrieval does not depend on the
+generator, so under load an answer must echo its own question, retrieve the same chunks, agree
+on refusing and cite only articles it retrieved, else it is *crossed* (meant for another
+request); with the extractive generator its text must also be the same. Writes
+benchmarks/results/load-<target>-<generator>.json and .md; exit status 1 unless every request
+was sent and answered with 2xx JSON, none crossed.
 """
 
 from __future__ import annotations
@@ -31,7 +27,6 @@ import json
 import logging
 import os
 import platform
-import socket
 import statistics
 import tempfile
 import threading
@@ -42,6 +37,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
+
+from benchmarks.stages import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -55,7 +52,6 @@ QUESTIONS: tuple[str, ...] = (
     "Berapa jumlah pasukan penjaga perdamaian CSTO?",
     "Who won the 2022 World Cup?",  # not in the corpus: refused
 )
-"""Distinct questions, Indonesian and English, one the corpus cannot answer."""
 
 
 class LoadConfigError(ValueError):
@@ -87,6 +83,7 @@ class Outcome:
 
 Ask = Callable[[str, str | None], tuple[int | None, dict[str, Any]]]
 """``ask(question, generator)`` -> (HTTP status or None, JSON body); raises on failure."""
+Asker = tuple[Ask, Callable[[], None]]  # and how to close it
 
 
 def check_loopback(url: str) -> None:
@@ -102,22 +99,35 @@ def check_loopback(url: str) -> None:
         )
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 # -- targets -------------------------------------------------------------------------------------
 
 
 @contextmanager
-def serve_http(assistant: Any) -> Iterator[str]:
-    """The API on a free loopback port (no token: loopback Host headers only)."""
+def serve(args: argparse.Namespace, scratch: Path) -> Iterator[str]:
+    """The URL to load: ``--url``, or the API (no token: loopback Host headers only) or the
+    Gradio app on a free loopback port, over the data dir (a fresh one gets the seeds)."""
+    if args.url:
+        yield args.url
+        return
+    from rag import Assistant, Settings
+
+    values = {"data_dir": args.data_dir or scratch / "data", "generator": args.generator}
+    values.update({k: v for k, v in (("models_dir", args.models_dir), ("model", args.model)) if v})
+    settings = Settings(**values)
+    assistant, port = Assistant.load(settings), free_port()
+    if args.target == "gradio":
+        from ui.app import launch
+
+        app = launch(settings, "127.0.0.1", port, assistant=assistant, block=False, quiet=True)
+        try:
+            yield f"http://127.0.0.1:{port}/"
+        finally:
+            app.close()
+        return
     from api.http import make_server
     from api.settings import ApiSettings
 
-    server = make_server(assistant, "127.0.0.1", _free_port(), ApiSettings(token=None))
+    server = make_server(assistant, "127.0.0.1", port, ApiSettings(token=None))
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)  # one line per request
     thread = threading.Thread(target=server.run, name="load-uvicorn", daemon=True)
     thread.start()
@@ -127,60 +137,36 @@ def serve_http(assistant: Any) -> Iterator[str]:
             raise RuntimeError("the API server did not start")
         time.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{server.config.port}"
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=30)
 
 
-@contextmanager
-def serve_gradio(assistant: Any, settings: Any) -> Iterator[str]:
-    """The Gradio app on a free loopback port."""
-    from ui.app import launch
-
-    port = _free_port()
-    app = launch(settings, "127.0.0.1", port, assistant=assistant, block=False, quiet=True)
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        app.close()
-
-
-def http_asker(url: str, timeout: float) -> tuple[Ask, Callable[[], None]]:
+def http_asker(url: str, timeout: float) -> Asker:
     import httpx
 
     client = httpx.Client(base_url=url, timeout=timeout)
 
     def ask(question: str, generator: str | None) -> tuple[int | None, dict[str, Any]]:
-        body: dict[str, Any] = {"question": question}
-        if generator:
-            body["generator"] = generator
-        response = client.post("/ask", json=body)
+        response = client.post("/ask", json={"question": question, "generator": generator})
         try:
-            data = response.json()
+            return response.status_code, response.json()
         except ValueError:
-            data = {"detail": response.text[:200]}
-        return response.status_code, data
+            return response.status_code, {"detail": response.text[:200]}
 
     return ask, client.close
 
 
-def gradio_asker(url: str, timeout: float) -> tuple[Ask, Callable[[], None]]:
+def gradio_asker(url: str, timeout: float) -> Asker:
     from gradio_client import Client
 
-    client = Client(
-        url,
-        verbose=False,
-        httpx_kwargs={"timeout": timeout},
-        download_files=False,
-        analytics_enabled=False,
-    )
+    options: dict[str, Any] = {"download_files": False, "analytics_enabled": False}
+    client = Client(url, verbose=False, httpx_kwargs={"timeout": timeout}, **options)
 
     def ask(question: str, generator: str | None) -> tuple[int | None, dict[str, Any]]:
-        kwargs: dict[str, Any] = {"question": question, "api_name": "/ask"}
-        if generator:
-            kwargs["generator"] = generator
-        result = client.predict(**kwargs)
+        kwargs = {"generator": generator} if generator else {}
+        result = client.predict(question=question, api_name="/ask", **kwargs)
         if not isinstance(result, dict):
             raise TypeError(f"expected a JSON object, got {type(result).__name__}")
         return None, result
@@ -198,9 +184,8 @@ def sequential(ask: Ask, questions: tuple[str, ...]) -> dict[str, Expected]:
         status, body = ask(question, "extractive")
         if status is not None and status != 200:
             raise RuntimeError(f"sequential run: {question!r} got {status}: {body}")
-        expected[question] = Expected(
-            tuple(p["chunk_id"] for p in body["retrieved"]), bool(body["refused"]), body["text"]
-        )
+        retrieved = tuple(p["chunk_id"] for p in body["retrieved"])
+        expected[question] = Expected(retrieved, bool(body["refused"]), body["text"])
     return expected
 
 
@@ -218,8 +203,24 @@ def judge(question: str, body: dict[str, Any], expected: Expected) -> tuple[bool
     return crossed, body.get("text") != expected.text
 
 
+def request(ask: Ask, client: int, seq: int, question: str, expected: Expected) -> Outcome:
+    """One question under load, judged; a failed request is a result, not the end of the run."""
+    started, status = time.perf_counter(), None
+    try:
+        status, body = ask(question, None)
+        ok = status is None or 200 <= status < 300
+        crossed, differs = judge(question, body, expected) if ok else (False, False)
+        error = None if ok else f"{status}: {str(body.get('detail'))[:200]}"
+        refused = ok and bool(body.get("refused"))
+    except Exception as exc:
+        ok, refused, crossed, differs = False, False, False, False
+        error = f"{type(exc).__name__}: {str(exc)[:200]}"
+    latency = round((time.perf_counter() - started) * 1000, 1)
+    return Outcome(client, seq, question, latency, status, ok, refused, crossed, differs, error)
+
+
 def run_clients(
-    make_asker: Callable[[], tuple[Ask, Callable[[], None]]],
+    make_asker: Callable[[], Asker],
     expected: dict[str, Expected],
     clients: int,
     requests: int,
@@ -244,24 +245,7 @@ def run_clients(
                     not_sent[0] += requests - seq
                 return
             question = questions[(number + seq) % len(questions)]
-            started = time.perf_counter()
-            status: int | None = None
-            refused = False
-            try:
-                status, body = ask(question, None)
-                latency = (time.perf_counter() - started) * 1000
-                ok = status is None or 200 <= status < 300
-                crossed, differs = judge(question, body, expected[question]) if ok else (0, 0)
-                refused = ok and bool(body.get("refused"))
-                error = None if ok else f"{status}: {str(body.get('detail'))[:200]}"
-            except Exception as exc:  # a failed request is a result, not the end of the run
-                latency = (time.perf_counter() - started) * 1000
-                ok, crossed, differs = False, False, False
-                error = f"{type(exc).__name__}: {str(exc)[:200]}"
-            outcome = Outcome(
-                number, seq, question, round(latency, 1), status, ok, refused, bool(crossed),
-                bool(differs), error,
-            )  # fmt: skip
+            outcome = request(ask, number, seq, question, expected[question])
             with lock:
                 outcomes.append(outcome)
 
@@ -277,21 +261,21 @@ def run_clients(
     seconds = time.perf_counter() - started
     for _, close in askers:
         close()
-    stuck = sum(thread.is_alive() for thread in threads)
-    if stuck:
-        with lock:
-            not_sent[0] += stuck  # at least one request each never came back
+    with lock:  # a client still running has at least one request that never came back
+        not_sent[0] += sum(thread.is_alive() for thread in threads)
     return sorted(outcomes, key=lambda o: (o.client, o.seq)), not_sent[0], seconds
 
 
 def summarize(
     outcomes: list[Outcome], not_sent: int, seconds: float, meta: dict[str, Any]
 ) -> dict[str, Any]:
-    from evals.metrics import percentiles  # as every latency report here
+    """Counts and latency percentiles (``evals.metrics.percentiles``, as every report here);
+    ``passed``: every request sent and answered, none crossed (nor, for extractive, changed)."""
+    from evals.metrics import percentiles
 
     answered = [o.latency_ms for o in outcomes if o.ok]
     spread = percentiles(answered) if answered else {"p50": float("nan"), "p95": float("nan")}
-    return {
+    summary = {
         **meta,
         "requests_planned": meta["clients"] * meta["requests_per_client"],
         "requests_sent": len(outcomes),
@@ -311,90 +295,67 @@ def summarize(
         "throughput_per_s": round(len(answered) / seconds, 3) if seconds else 0.0,
         "error_samples": [o.error for o in outcomes if o.error][:5],
     }
-
-
-def passed(summary: dict[str, Any], strict_text: bool) -> bool:
-    return (
-        summary["not_sent"] == 0
-        and summary["errors"] == 0
-        and summary["status_5xx"] == 0
-        and summary["crossed"] == 0
+    failures = ("not_sent", "errors", "status_5xx", "crossed")
+    summary["passed"] = (
+        not any(summary[key] for key in failures)
         and summary["requests_sent"] == summary["requests_planned"]
-        and (not strict_text or summary["text_differs_from_sequential"] == 0)
+        and (meta["generator"] != "extractive" or summary["text_differs_from_sequential"] == 0)
     )
+    return summary
 
 
 def markdown(name: str, summary: dict[str, Any]) -> str:
-    latency = summary["latency_ms"]
+    s, latency, machine = summary, summary["latency_ms"], summary["machine"]
+    cells = [
+        s["requests_sent"], s["ok"], s["errors"], s["status_5xx"], s["crossed"],
+        s["text_differs_from_sequential"], s["not_sent"], latency["p50"], latency["p95"],
+        latency["max"], s["wall_seconds"], s["throughput_per_s"],
+    ]  # fmt: skip
     lines = [
         f"# Load: {name}",
         "",
-        f"{summary['clients']} concurrent clients x {summary['requests_per_client']} requests "
-        f"({summary['endpoint']}, generator {summary['generator']}), at most "
-        f"{summary['max_seconds']} s; {summary['machine']['cpus']} CPUs, load average "
-        f"{summary['machine']['loadavg_before']} before, {summary['machine']['loadavg_after']} "
-        "after.",
+        f"{s['clients']} concurrent clients x {s['requests_per_client']} requests "
+        f"({s['endpoint']}, generator {s['generator']}), at most {s['max_seconds']} s; "
+        f"{machine['cpus']} CPUs, load average {machine['loadavg_before']} before, "
+        f"{machine['loadavg_after']} after.",
         "",
         "| sent | ok | errors | 5xx | crossed | text differs | not sent | p50 ms | p95 ms | max ms "
         "| wall s | answers/s |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
-        f"| {summary['requests_sent']} | {summary['ok']} | {summary['errors']} | "
-        f"{summary['status_5xx']} | {summary['crossed']} | "
-        f"{summary['text_differs_from_sequential']} | {summary['not_sent']} | {latency['p50']} | "
-        f"{latency['p95']} | {latency['max']} | {summary['wall_seconds']} | "
-        f"{summary['throughput_per_s']} |",
+        "| " + " | ".join(str(cell) for cell in cells) + " |",
         "",
-        f"Result: {'PASS' if summary['passed'] else 'FAIL'}.",
-        "",
-        f"{len(QUESTIONS)} distinct questions (Indonesian and English, one out of the corpus); "
-        "the sequential pass before the load has embedded them, so retrieval runs warm. "
-        "Answering is serialised (one generator), so latency is mostly waiting in line.",
+        f"Result: {'PASS' if s['passed'] else 'FAIL'}.",
     ]
-    if summary["target"] == "gradio":
-        lines.append(
-            "gradio_client shows no status codes: any failure, a 5xx of the queue included, "
-            "is counted under errors."
-        )
-    if summary["error_samples"]:
-        lines += ["", "Errors (first 5):", *(f"- {e}" for e in summary["error_samples"])]
+    if s["error_samples"]:
+        lines += ["", "Errors (first 5):", *(f"- {e}" for e in s["error_samples"])]
     return "\n".join(lines) + "\n"
 
 
 # -- entry point ---------------------------------------------------------------------------------
 
 
-def _settings(args: argparse.Namespace, data_dir: Path) -> Any:
-    from rag import Settings
-
-    values: dict[str, Any] = {"data_dir": data_dir, "generator": args.generator}
-    if args.models_dir:
-        values["models_dir"] = args.models_dir
-    if args.model:
-        values["model"] = args.model
-    return Settings(**values)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--target", choices=["http", "gradio"], default="http")
-    parser.add_argument("--generator", choices=["extractive", "bundled"], default="extractive")
-    parser.add_argument("--model", default=None, help="bundled model name")
-    parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--requests", type=int, default=2, help="requests per client")
-    parser.add_argument("--max-seconds", type=float, default=300.0)
-    parser.add_argument("--url", default=None, help="a running server (loopback only)")
-    parser.add_argument("--data-dir", type=Path, default=None, help="default: temporary, seeds")
-    parser.add_argument("--models-dir", type=Path, default=ROOT / ".rag" / "models")
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    add = parser.add_argument
+    add("--target", choices=["http", "gradio"], default="http")
+    add("--generator", choices=["extractive", "bundled"], default="extractive")
+    add("--model", default=None, help="bundled model name")
+    add("--clients", type=int, default=20)
+    add("--requests", type=int, default=2, help="requests per client")
+    add("--max-seconds", type=float, default=300.0)
+    add("--url", default=None, help="a running server (loopback only)")
+    add("--data-dir", type=Path, default=None, help="default: temporary, with the seeds")
+    add("--models-dir", type=Path, default=ROOT / ".rag" / "models")
+    add("--out", type=Path, default=ROOT / "benchmarks" / "results")
     args = parser.parse_args(argv)
     if args.clients < 1 or args.requests < 1 or args.max_seconds <= 0:
         parser.error("--clients, --requests and --max-seconds must be positive")
     if args.url:
         check_loopback(args.url)
-    for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
-        os.environ.setdefault(name, "1")
+    for name, value in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1")):
+        os.environ.setdefault(name, value)
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
@@ -402,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     loadavg_before = [round(x, 2) for x in os.getloadavg()]
     with (
         tempfile.TemporaryDirectory(prefix="rag-load-") as scratch,
-        _target(args, Path(scratch)) as url,
+        serve(args, Path(scratch)) as url,
     ):
         check_loopback(url)
         maker = gradio_asker if args.target == "gradio" else http_asker
@@ -437,32 +398,12 @@ def main(argv: list[str] | None = None) -> int:
         },
     }
     summary = summarize(outcomes, not_sent, seconds, meta)
-    summary["passed"] = passed(summary, strict_text=args.generator == "extractive")
     args.out.mkdir(parents=True, exist_ok=True)
     report = {"summary": summary, "requests": [asdict(o) for o in outcomes]}
     (args.out / f"{name}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     (args.out / f"{name}.md").write_text(markdown(name, summary))
     print(markdown(name, summary), flush=True)
     return 0 if summary["passed"] else 1
-
-
-@contextmanager
-def _target(args: argparse.Namespace, scratch: Path) -> Iterator[str]:
-    """The URL to load: ``--url``, or a server started here over the data dir."""
-    if args.url:
-        yield args.url
-        return
-    from rag import Assistant
-
-    # A fresh data dir is filled with the seeds by Assistant.load.
-    settings = _settings(args, args.data_dir or scratch / "data")
-    assistant = Assistant.load(settings)
-    if args.target == "gradio":
-        with serve_gradio(assistant, settings) as url:
-            yield url
-    else:
-        with serve_http(assistant) as url:
-            yield url
 
 
 if __name__ == "__main__":
