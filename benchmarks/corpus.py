@@ -1,33 +1,18 @@
 """Scaled benchmark corpora, generated offline from the seeds' vocabulary and sentence shapes.
 
-    .venv/bin/python -m benchmarks.corpus --size 10000 [--seed 7] [--root .rag/bench/corpora]
-
-The five seed articles are too few to measure anything that grows with the corpus. This
-module composes Indonesian news-like articles from templates derived from seed sentences
-("Seorang juru bicara kementerian kesehatan, Asel Artakshinova mengatakan bahwa lebih dari
-2.600 orang mencari perawatan ...") with slots for names, places, numbers, dates and
-organisations, over seven topics (unrest abroad as in the seeds, floods, security
-deployments, rice distribution, immunisation, ferry traffic, voter lists); the words and
-templates are data, in corpus_templates.toml. The files look
-like the seeds (title, a date/byline line, photo caption, dateline, paragraphs, "Baca Juga"
-links, credit lines, page footer) in four outlet styles, and each parses with a publication
-date and a publisher.
-
-Every article carries unique facts: its key person (three-part name) and its key figure (a
-number from 1.000 to 99.999) are distinct across the whole corpus, so a question naming one
-has exactly one right article, while dozens of articles share its template, place and topic
-(retrieval is not trivial). Questions with known answers, in Indonesian and English, are
-derived from those facts.
-
-Generation is deterministic by seed: article ``i`` depends only on ``(seed, i)``, so the
-corpus of a smaller size is a prefix of a larger one (their embeddings are shared in the
-benchmark cache). A corpus grows article by article until the chunks that
-``index.chunking`` would make reach the target size.
+Indonesian news-like articles over seven topics, composed from templates derived from seed
+sentences with slots for names, places, numbers, dates and organisations (the words and
+templates are data: corpus_templates.toml), laid out in the seeds' four outlet styles; each
+parses with a publication date and a publisher. Every article's key person and key figure
+are unique in the corpus, so a question naming one (Indonesian or English, with a known
+answer) has exactly one right article among dozens sharing its template, place and topic.
+Article ``i`` depends only on ``(seed, i)``: a smaller corpus is a prefix of a larger one
+(their cached embeddings are shared). A corpus grows until the chunks that ``index.chunking``
+would make reach the target size.
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import math
@@ -35,7 +20,7 @@ import os
 import random
 import shutil
 import tomllib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -91,6 +76,10 @@ def _load_templates(path: Path) -> tuple[dict[str, Any], tuple[Topic, ...]]:
         topics.append(Topic(**values))
     return data["vocabulary"], tuple(topics)
 
+
+EVENTS = {"disaster": ("disasters", "Event"), "security": ("security_events", "Short"),
+          "immunisation": ("vaccines", "Short")}  # fmt: skip
+"""Topics whose event comes from a word list: the list, and its third form's slot."""
 
 WORDS, TOPICS = _load_templates(Path(__file__).with_name("corpus_templates.toml"))
 """The generator's word lists by name (``WORDS["regencies"]``), and its seven topics."""
@@ -220,13 +209,13 @@ class ArticleFactory:
         rng = random.Random(f"kabar-bench/{GENERATOR_VERSION}/{self.seed}/{i}")
         topic = TOPICS[rng.randrange(len(TOPICS))]
         slots = _slots(rng, topic, self.key_person(i, topic.abroad), self.key_number(i))
-        title = _fill(rng.choice(topic.titles), slots)
-        fact = _fill(rng.choice(topic.facts), slots)
-        paragraphs = [_fill(rng.choice(topic.leads), slots), fact]
+        title = rng.choice(topic.titles).format(**slots)
+        fact = rng.choice(topic.facts).format(**slots)
+        paragraphs = [rng.choice(topic.leads).format(**slots), fact]
         pool = list(topic.body) + list(topic.quotes)
         rng.shuffle(pool)
-        paragraphs += [_fill(t, slots) for t in pool[: rng.randint(6, 9)]]
-        paragraphs.append(_fill(rng.choice(topic.closings), slots))
+        paragraphs += [t.format(**slots) for t in pool[: rng.randint(6, 9)]]
+        paragraphs.append(rng.choice(topic.closings).format(**slots))
         text = _layout(rng, topic, title, paragraphs, slots)
         doc_id = f"{i:06d}_{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}"
         article = parse_article(text, doc_id)
@@ -241,10 +230,6 @@ class ArticleFactory:
             questions=_questions(topic, slots, doc_id, fact),
         )
 
-    def stream(self) -> Iterator[GeneratedArticle]:
-        for i in range(self.capacity):
-            yield self.article(i)
-
 
 def generate(
     target_chunks: int, seed: int = DEFAULT_SEED, max_chars: int = DEFAULT_MAX_CHARS
@@ -252,9 +237,11 @@ def generate(
     """Articles until their chunks reach ``target_chunks`` (a prefix of every larger size)."""
     if target_chunks <= 0:
         raise ValueError(f"target_chunks must be positive, got {target_chunks}")
+    factory = ArticleFactory(seed, max_chars)
     articles: list[GeneratedArticle] = []
     total = 0
-    for article in ArticleFactory(seed, max_chars).stream():
+    for i in range(factory.capacity):
+        article = factory.article(i)
         articles.append(article)
         total += len(article.chunk_texts)
         if total >= target_chunks:
@@ -298,12 +285,7 @@ def ensure_corpus(
     """The corpus of ``size`` chunks under ``root``, generated and written if not there yet."""
     folder = corpus_folder(size, seed, root, max_chars)
     manifest_path = folder / "manifest.json"
-    expected = {
-        "generator_version": GENERATOR_VERSION,
-        "seed": seed,
-        "target_chunks": size,
-        "max_chars": max_chars,
-    }
+    expected = _identity(seed, size, max_chars)
     if manifest_path.exists():
         manifest = json.loads(manifest_path.read_text())
         if all(manifest.get(k) == v for k, v in expected.items()):
@@ -328,10 +310,7 @@ def write_corpus(corpus: Corpus, folder: Path) -> CorpusFiles:
         for text in corpus.chunk_texts():
             handle.write(json.dumps(text, ensure_ascii=False) + "\n")
     manifest = {
-        "generator_version": GENERATOR_VERSION,
-        "seed": corpus.seed,
-        "target_chunks": corpus.target_chunks,
-        "max_chars": corpus.max_chars,
+        **_identity(corpus.seed, corpus.target_chunks, corpus.max_chars),
         "articles": len(corpus.articles),
         "chunks": corpus.n_chunks,
         "topics": {t.name: sum(a.topic == t.name for a in corpus.articles) for t in TOPICS},
@@ -345,25 +324,19 @@ def write_corpus(corpus: Corpus, folder: Path) -> CorpusFiles:
     )
 
 
+def _identity(seed: int, size: int, max_chars: int) -> dict[str, int]:
+    """What a written corpus must match to be reused (its manifest holds it)."""
+    return {"generator_version": GENERATOR_VERSION, "seed": seed, "target_chunks": size,
+            "max_chars": max_chars}  # fmt: skip
+
+
 def load_questions(path: Path) -> list[BenchQuestion]:
-    questions = []
     with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            row = json.loads(line)
-            row["answers"] = tuple(row["answers"])
-            questions.append(BenchQuestion(**row))
-    return questions
+        rows = [json.loads(line) for line in handle]
+    return [BenchQuestion(**{**row, "answers": tuple(row["answers"])}) for row in rows]
 
 
 # --- Composition helpers ---------------------------------------------------------------------
-
-
-def _id_number(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
-def _en_number(n: int) -> str:
-    return f"{n:,}"
 
 
 def _slots(rng: random.Random, topic: Topic, person: str, n: int) -> dict[str, str]:
@@ -381,8 +354,8 @@ def _slots(rng: random.Random, topic: Topic, person: str, n: int) -> dict[str, s
     slots = {
         "person": person,
         "person_last": person.split()[-1],
-        "n": _id_number(n),
-        "n_en": _en_number(n),
+        "n": f"{n:,}".replace(",", "."),
+        "n_en": f"{n:,}",
         "kab": regency,
         "prov": province,
         "kec": rng.choice(WORDS["kec_head"]) + rng.choice(WORDS["kec_tail"]),
@@ -415,15 +388,10 @@ def _slots(rng: random.Random, topic: Topic, person: str, n: int) -> dict[str, s
         "pub_time": f"{rng.randint(5, 22):02d}:{rng.randrange(60):02d}",
         "tanggal": f"{published.day} {WORDS['bulan'][published.month - 1]} {published.year}",
     }
-    if topic.name == "disaster":
-        event, event_en, event_title = rng.choice(WORDS["disasters"])
-        slots.update(event=event, event_en=event_en, Event=event_title)
-    elif topic.name == "security":
-        event, event_en, short = rng.choice(WORDS["security_events"])
-        slots.update(event=event, event_en=event_en, Short=short)
-    elif topic.name == "immunisation":
-        event, event_en, short = rng.choice(WORDS["vaccines"])
-        slots.update(event=event, event_en=event_en, Short=short)
+    if topic.name in EVENTS:  # (event, event_en, a title or short form)
+        words, third = EVENTS[topic.name]
+        event, event_en, extra = rng.choice(WORDS[words])
+        slots.update(event=event, event_en=event_en, **{third: extra})
     elif topic.name == "ferry":
         port, port_province = rng.choice(WORDS["ports"])
         slots.update(port=port, prov=port_province)
@@ -441,31 +409,17 @@ def _slots(rng: random.Random, topic: Topic, person: str, n: int) -> dict[str, s
     return slots
 
 
-def _fill(template: str, slots: dict[str, str]) -> str:
-    return template.format(**slots)
-
-
 def _questions(
     topic: Topic, slots: dict[str, str], doc_id: str, fact: str
 ) -> tuple[BenchQuestion, ...]:
-    number = (slots["n"], slots["n_en"])
-    person = (slots["person"],)
+    answers = {"count": (slots["n"], slots["n_en"]), "who": (slots["person"],)}
     short = doc_id.split("_")[0]
-    return (
-        BenchQuestion(
-            f"{short}-id-count", _fill(topic.ask_count_id, slots), "id", "count", number,
-            doc_id, fact,
-        ),
-        BenchQuestion(
-            f"{short}-en-count", _fill(topic.ask_count_en, slots), "en", "count", number,
-            doc_id, fact,
-        ),
-        BenchQuestion(
-            f"{short}-id-who", _fill(topic.ask_who_id, slots), "id", "who", person, doc_id, fact
-        ),
-        BenchQuestion(
-            f"{short}-en-who", _fill(topic.ask_who_en, slots), "en", "who", person, doc_id, fact
-        ),
+    return tuple(
+        BenchQuestion(f"{short}-{language}-{kind}",
+                      getattr(topic, f"ask_{kind}_{language}").format(**slots),
+                      language, kind, answers[kind], doc_id, fact)
+        for kind in ("count", "who")
+        for language in ("id", "en")
     )  # fmt: skip
 
 
@@ -473,7 +427,7 @@ def _layout(
     rng: random.Random, topic: Topic, title: str, paragraphs: Sequence[str], s: dict[str, str]
 ) -> str:
     """The article file in one of the seeds' four outlet styles."""
-    caption = _fill(topic.caption, s)
+    caption = topic.caption.format(**s)
     photographer = f"{rng.choice(WORDS['other_first'])} {rng.choice(WORDS['other_last'])}"
     editor = f"{rng.choice(WORDS['other_first'])} {rng.choice(WORDS['other_last'])}"
     wire = rng.choice(WORDS["wires"])
@@ -491,7 +445,7 @@ def _layout(
         )
         tail = f"\n\nEditor: {editor}\n\nSumber: {wire}" + WORDS["footers"][0]
     elif style == 1:  # kicker, "Rubrik | Sabtu, 08 Januari 2022 - 05:06 WIB", "KOTA, Outlet.com - "
-        kicker = _fill(rng.choice(topic.kickers), s)
+        kicker = rng.choice(topic.kickers).format(**s)
         body[0] = f"{capital}, {rng.choice(WORDS['outlets_domain'])} - {body[0]}"
         head = (
             f"{kicker}\n\n{title}\n\n{rubric} | {s['pub_hari']}, {s['pub_dd']} "
@@ -522,22 +476,4 @@ def _layout(
 def _insert_related(rng: random.Random, body: list[str], s: dict[str, str]) -> None:
     """1-3 "Baca Juga" links between paragraphs (cleaning drops them; chunks end there)."""
     for related in rng.sample(WORDS["related"], rng.randint(1, 3)):
-        body.insert(rng.randint(2, len(body) - 1), f"Baca Juga: {_fill(related, s)}")
-
-
-# --- Command line ----------------------------------------------------------------------------
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, required=True, help="target number of chunks")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--root", type=Path, default=DEFAULT_ROOT)
-    args = parser.parse_args(argv)
-    files = ensure_corpus(args.size, args.seed, args.root, progress=print)
-    print(f"{files.root}: {files.n_articles} articles, {files.n_chunks} chunks")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+        body.insert(rng.randint(2, len(body) - 1), f"Baca Juga: {related.format(**s)}")
