@@ -4,10 +4,8 @@
     .venv/bin/python -m benchmarks.embed_cache --size 100000 --status   # N of M cached
     .venv/bin/python -m benchmarks.embed_cache --size 10000 --naive     # the naive baseline's
 
-The embedder does ~14 chunks/s on this machine, so the 100k corpus costs about two hours of
-both cores. Its vectors are computed once, here, into ``index.embedding_cache`` and read back
-by ``benchmarks.run``, so the stores of a large corpus are built in minutes (the report says
-which sizes used cached embeddings; ingest throughput is measured on uncached text).
+At ~14 chunks/s, the 100k corpus costs about two hours of both cores: its vectors are
+computed once, here, into ``index.embedding_cache``, and ``benchmarks.run`` reads them back.
 """
 
 from __future__ import annotations
@@ -34,23 +32,16 @@ def claim_project_data_dir(*paths: Path) -> None:
     """Before writing benchmark files inside the project's data dir (``.rag``), mark it as a
     data dir, so that ``rag`` does not later refuse it as a foreign folder."""
     data_dir = DATA_DIR.resolve()
-    for path in paths:
-        resolved = path.resolve()
-        if resolved == data_dir or data_dir in resolved.parents:
-            from index.stores import claim_data_dir
+    if any(data_dir in (p := path.resolve(), *p.parents) for path in paths):
+        from index.stores import claim_data_dir
 
-            claim_data_dir(data_dir)
-            return
+        claim_data_dir(data_dir)
 
 
 def naive_view(files: CorpusFiles) -> Path:
-    """The corpus's articles at a path without dot-folders, for the ``naive`` baseline.
-
-    llama-index's ``SimpleDirectoryReader`` (``exclude_hidden``) skips every file with a
-    dot-folder anywhere in its path, and the data dir is ``.rag``: evals/baselines.py would
-    find no files there. A link at a fixed visible path also keeps the file paths that
-    llama-index embeds with each node the same from run to run (the cache keys).
-    """
+    """The corpus's articles at a fixed path without dot-folders, for the ``naive`` baseline:
+    llama-index's ``SimpleDirectoryReader`` skips files under a dot-folder (the data dir is
+    ``.rag``), and embeds each file's path with its nodes (the cache keys)."""
     link = Path(tempfile.gettempdir()) / "kabar-bench" / files.root.name
     link.parent.mkdir(parents=True, exist_ok=True)
     if link.is_symlink() and link.resolve() == files.articles_dir.resolve():
@@ -63,12 +54,8 @@ def naive_view(files: CorpusFiles) -> Path:
 
 
 def naive_node_texts(articles_dir: Path) -> list[str]:
-    """The texts the ``naive`` baseline (evals/baselines.py) embeds for this folder.
-
-    Its nodes come from ``SimpleDirectoryReader`` + the default ``SentenceSplitter``, and
-    llama-index embeds ``node.get_content(metadata_mode=EMBED)``, which includes the file
-    path: a corpus must stay where it is for these keys to match.
-    """
+    """The texts the ``naive`` baseline (evals/baselines.py) embeds for this folder: its
+    reader's documents through the default ``SentenceSplitter``, with their metadata."""
     from llama_index.core import SimpleDirectoryReader
     from llama_index.core.node_parser import SentenceSplitter
     from llama_index.core.schema import MetadataMode
@@ -94,30 +81,25 @@ def fill(
     """
     keyed = list(dict.fromkeys((text_key(t), t) for t in reversed(texts)))
     todo = [(k, t) for k, t in keyed if k not in cache]
-    total, done = len(todo), 0
+    progress(f"{len(keyed) - len(todo)} of {len(keyed)} cached; embedding {len(todo)}")
+    done, position = 0, 0
     started = last = time.perf_counter()
-    progress(f"{len(keyed) - total} of {len(keyed)} cached; embedding {total}")
-    position = 0
     while position < len(todo):
         if cache.refresh():
             todo = todo[:position] + [(k, t) for k, t in todo[position:] if k not in cache]
         group = todo[position : position + batch]
-        position += len(group)
-        if not group:
+        if not group:  # the refresh found the rest cached
             break
+        position += len(group)
         vectors = embedder.get_text_embedding_batch([t for _, t in group])
         for (key, _), vector in zip(group, vectors, strict=True):
             cache.put(key, vector)
         done += len(group)
-        now = time.perf_counter()
-        if now - last >= every or position >= len(todo):
-            last = now
-            rate = done / (now - started)
-            left = len(todo) - position
-            eta = left / rate if rate else float("inf")
+        if (now := time.perf_counter()) - last >= every or position >= len(todo):
+            last, rate, left = now, done / (now - started), len(todo) - position
             progress(
                 f"{len(cache)} cached; {done} embedded this run at {rate:.1f}/s; "
-                f"{left} left (~{eta / 60:.0f} min)"
+                f"{left} left (~{left / rate / 60 if rate else float('inf'):.0f} min)"
             )
     cache.flush()
     return done
@@ -129,16 +111,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--corpus-root", type=Path, default=DEFAULT_ROOT)
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
-    parser.add_argument(
-        "--naive",
-        action="store_true",
-        help="the naive baseline's node texts (as benchmarks.run shows it the corpus)",
-    )
+    parser.add_argument("--naive", action="store_true", help="the naive baseline's node texts")
     parser.add_argument("--status", action="store_true", help="only say how many are cached")
     parser.add_argument("--batch", type=int, default=64)
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
+    from index.embedders import make_embedder
     from index.settings import IndexSettings
 
     settings = IndexSettings()
@@ -150,13 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"size {args.size}: {cache.coverage(texts)} ({what} texts, {files.root})", flush=True)
     if args.status:
         return 0
-
-    def stop(signum: int, frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, stop)
-    from index.embedders import make_embedder
-
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     try:
         fill(cache, texts, make_embedder(settings), args.batch, lambda m: print(m, flush=True))
     finally:
