@@ -18,8 +18,8 @@ import argparse
 import json
 import os
 import platform
-import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +33,7 @@ def measure(generator: str, model: str | None, limit: int) -> list[dict[str, Any
     from evals.gold import load_gold
     from rag import Assistant, Settings
 
-    overrides: dict[str, Any] = {"generator": generator}
-    if model:
-        overrides["model"] = model
+    overrides: dict[str, Any] = {"generator": generator, **({"model": model} if model else {})}
     assistant = Assistant.load(Settings(**overrides))
     assistant.ask("Siapa Presiden Kazakhstan?")  # warm-up: loads the model, fills caches
     gold = load_gold([ROOT / "evals" / "gold" / "kazakhstan.jsonl"], "dev")
@@ -62,24 +60,11 @@ def measure(generator: str, model: str | None, limit: int) -> list[dict[str, Any
 
 def in_runtime(runtime: str, args: argparse.Namespace) -> list[dict[str, Any]]:
     """``measure`` in a child process whose xllamacpp is ``runtime``'s."""
-    env = dict(os.environ)
-    if runtime == "prebuilt":
-        from importlib import metadata
+    from benchmarks.runtime import prebuilt_dir, run_child
 
-        from benchmarks.runtime import prebuilt_dir
-
-        folder = prebuilt_dir(metadata.version("xllamacpp"))
-        env["PYTHONPATH"] = os.pathsep.join([str(folder), str(ROOT)])
+    folder = prebuilt_dir(metadata.version("xllamacpp")) if runtime == "prebuilt" else None
     request = {"generator": args.generator, "model": args.model, "limit": args.questions}
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.latency", "--child", json.dumps(request)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-        check=True,
-    )
-    return list(json.loads(done.stdout.strip().splitlines()[-1]))
+    return list(run_child("benchmarks.latency", request, folder))
 
 
 def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -94,16 +79,13 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.latency", description=__doc__)
-    parser.add_argument("--child", help=argparse.SUPPRESS)
-    parser.add_argument(
-        "--generator", default="bundled", choices=["bundled", "openai", "extractive"]
-    )
-    parser.add_argument("--model", default=None, help="bundled model name")
-    parser.add_argument("--questions", type=int, default=20)
-    parser.add_argument(
-        "--runtimes", default="", help="comma-separated: compiled,prebuilt (default: this one)"
-    )
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results")
+    add = parser.add_argument
+    add("--child", help=argparse.SUPPRESS)
+    add("--generator", default="bundled", choices=["bundled", "openai", "extractive"])
+    add("--model", default=None, help="bundled model name")
+    add("--questions", type=int, default=20)
+    add("--runtimes", default="", help="comma-separated: compiled,prebuilt (default: this one)")
+    add("--out", type=Path, default=ROOT / "benchmarks/results")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if args.child:

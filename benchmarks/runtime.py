@@ -58,6 +58,19 @@ def prebuilt_dir(version: str) -> Path:
     return target
 
 
+def run_child(module: str, request: dict[str, Any], prebuilt: Path | None, **options: Any) -> Any:
+    """``python -m <module> --child <request>``, with the prebuilt xllamacpp (if given) first
+    on the path: the last line of its output, as JSON (CalledProcessError if it failed)."""
+    env = dict(os.environ)
+    if prebuilt is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(prebuilt), str(ROOT)])
+    command = [sys.executable, "-m", module, "--child", json.dumps(request)]
+    done = subprocess.run(
+        command, stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT, check=True, **options
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def child(request: dict[str, Any]) -> dict[str, Any]:
     """In the child: load with the configuration, time prompts and generation."""
     import xllamacpp
@@ -86,21 +99,20 @@ def child(request: dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {"load_s": round(time.perf_counter() - started, 2)}
     rng = random.Random(0)
     server.handle_completions({"prompt": [rng.randrange(1000, 30000)] * 8, "n_predict": 1})
+
+    def best(key: str, size: int, **options: Any) -> float:
+        """The best rate of ``repeats`` runs; token ids: speed does not depend on the text."""
+        runs = (
+            {"prompt": [rng.randrange(1000, 30000) for _ in range(size)], **options}
+            for _ in range(request["repeats"])
+        )
+        timings = (server.handle_completions(run)["timings"] for run in runs)
+        return max((float(t[key]) for t in timings), default=0.0)
+
     for size in PROMPT_SIZES:
-        best = 0.0
-        for _ in range(request["repeats"]):  # token ids: speed does not depend on the text
-            prompt = [rng.randrange(1000, 30000) for _ in range(size)]
-            timings = server.handle_completions({"prompt": prompt, "n_predict": 1})["timings"]
-            best = max(best, float(timings["prompt_per_second"]))
-        result[f"prompt_{size}"] = round(best, 1)
-    best = 0.0
-    for _ in range(request["repeats"]):
-        prompt = [rng.randrange(1000, 30000) for _ in range(32)]
-        timings = server.handle_completions(
-            {"prompt": prompt, "n_predict": GENERATED, "ignore_eos": True, "temperature": 0}
-        )["timings"]
-        best = max(best, float(timings["predicted_per_second"]))
-    result["generation"] = round(best, 2)
+        result[f"prompt_{size}"] = round(best("prompt_per_second", size, n_predict=1), 1)
+    options = {"n_predict": GENERATED, "ignore_eos": True, "temperature": 0}
+    result["generation"] = round(best("predicted_per_second", 32, **options), 2)
     result["system_info"] = str(xllamacpp.get_system_info()).strip()
     return result
 
@@ -111,17 +123,11 @@ def measure(
     """One runtime and configuration, in a child process (a crash is a result too)."""
     request = {"model": str(model), "threads": args.threads, "repeats": args.repeats,
                "config": config}  # fmt: skip
-    env = dict(os.environ)
-    if path is not None:
-        env["PYTHONPATH"] = os.pathsep.join([str(path), str(ROOT)])
-    command = [sys.executable, "-m", "benchmarks.runtime", "--child", json.dumps(request)]
-    done = subprocess.run(
-        command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=900, check=False
-    )
-    if done.returncode != 0:
-        how = f"signal {-done.returncode}" if done.returncode < 0 else f"exit {done.returncode}"
+    try:
+        result = run_child("benchmarks.runtime", request, path, stderr=subprocess.PIPE, timeout=900)
+    except subprocess.CalledProcessError as exc:
+        how = f"signal {-exc.returncode}" if exc.returncode < 0 else f"exit {exc.returncode}"
         return {"runtime": runtime, "config": config, "error": f"crashed ({how})"}
-    result = json.loads(done.stdout.strip().splitlines()[-1])
     prompt, generated = TYPICAL
     result["typical_answer_s"] = round(
         prompt / result["prompt_512"] + generated / result["generation"], 2
@@ -134,12 +140,9 @@ def cpu_flags() -> str:
         text = Path("/proc/cpuinfo").read_text()
     except OSError:
         return platform.processor()
-    model = next(
-        (ln.split(":", 1)[1].strip() for ln in text.splitlines() if "model name" in ln), ""
-    )
-    flags = next(
-        (ln.split(":", 1)[1].split() for ln in text.splitlines() if ln.startswith("flags")), []
-    )
+    lines = text.splitlines()
+    model = next((ln.split(":", 1)[1].strip() for ln in lines if "model name" in ln), "")
+    flags = next((ln.split(":", 1)[1].split() for ln in lines if ln.startswith("flags")), [])
     wanted = [f for f in flags if f.startswith(("avx", "amx"))]
     return f"{model}; {os.cpu_count()} cores; {' '.join(wanted)}"
 
