@@ -64,7 +64,9 @@ MODES = ("dense", "bm25", "hybrid")
 GENERATORS = ("extractive", "bundled", "openai")
 RESULTS_FILE = "bench.json"
 
+Entry = dict[str, Any]
 Log = Callable[[str], None]
+Save = Callable[[Entry], None]  # what was measured so far, saved after each stage
 
 
 class StageError(RuntimeError):
@@ -74,9 +76,7 @@ class StageError(RuntimeError):
 # --- Child processes -------------------------------------------------------------------------
 
 
-def run_stage(
-    name: str, spec: dict[str, Any], work: Path, log: Log, label: str | None = None
-) -> dict[str, Any]:
+def run_stage(name: str, spec: Entry, work: Path, log: Log, label: str | None = None) -> Entry:
     """Run one stage in a child process; adds its wall time and its own peak RSS (VmHWM)."""
     work.mkdir(parents=True, exist_ok=True)
     label = label or name
@@ -88,20 +88,15 @@ def run_stage(
     log(f"  {label} ...")
     started = time.perf_counter()
     with log_path.open("wb") as output:
-        command = [
-            sys.executable,
-            "-m",
-            "benchmarks.stages",
-            name,
-            str(spec_path),
-            str(result_path),
-        ]
-        returncode = subprocess.call(command, cwd=ROOT, env=env, stdout=output, stderr=output)
+        stage = ("benchmarks.stages", name, str(spec_path), str(result_path))
+        returncode = subprocess.call(
+            [sys.executable, "-m", *stage], cwd=ROOT, env=env, stdout=output, stderr=output
+        )
     seconds = time.perf_counter() - started
     if returncode != 0 or not result_path.exists():
         tail = log_path.read_text(errors="replace")[-3000:]
         raise StageError(f"stage {label} exited with {returncode}; log {log_path}:\n{tail}")
-    result: dict[str, Any] = json.loads(result_path.read_text())
+    result: Entry = json.loads(result_path.read_text())
     # The child's own figure (stages.peak_rss_mb), not wait4's rusage, which would be at
     # least this process's peak at the time of the spawn.
     result["peak_rss_mb"] = result["rss_mb_self"]
@@ -154,13 +149,7 @@ def chroma_server(path: Path, log_path: Path) -> Iterator[tuple[str, int]]:
 class SizeBench:
     """Every measurement of one corpus size; results accumulate in ``entry``."""
 
-    def __init__(
-        self,
-        size: int,
-        args: argparse.Namespace,
-        log: Log,
-        save: Callable[[dict[str, Any]], None] = lambda entry: None,
-    ) -> None:
+    def __init__(self, size: int, args: argparse.Namespace, log: Log, save: Save) -> None:
         self.size, self.args, self.log, self.save = size, args, log, save
         self.files: CorpusFiles = ensure_corpus(size, args.seed, args.corpus_root, progress=log)
         self.questions = [
@@ -172,7 +161,7 @@ class SizeBench:
         self.uncached = size <= args.uncached_upto
         self.cache = EmbeddingCache(args.cache, IndexSettings().embedder_id)
         root = self.files.root
-        self.entry: dict[str, Any] = {
+        self.entry: Entry = {
             "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "corpus": {
                 "path": str(root.relative_to(ROOT) if root.is_relative_to(ROOT) else root),
@@ -184,9 +173,7 @@ class SizeBench:
             "errors": {},
         }
 
-    def stage(
-        self, name: str, spec: dict[str, Any], label: str | None = None
-    ) -> dict[str, Any] | None:
+    def stage(self, name: str, spec: Entry, label: str | None = None) -> Entry | None:
         common = {"data_dir": str(self.data_dir), "models_dir": str(self.args.models_dir)}
         try:
             return run_stage(name, {**common, **spec}, self.work, self.log, label)
@@ -195,7 +182,7 @@ class SizeBench:
             self.log(f"  {exc}")
             return None
         finally:
-            self.save(self.entry)  # a later failure keeps what was measured
+            self.save(self.entry)
 
     def cached(self, texts: list[str], naive: bool = False) -> Coverage | None:
         """The cache's coverage of the texts, if they are to be measured: all cached, or the
@@ -213,7 +200,7 @@ class SizeBench:
         self.log(f"  {reason}")
         return None
 
-    def run(self) -> dict[str, Any]:
+    def run(self) -> Entry:
         entry, args = self.entry, self.args
         if not self.uncached and not self.cached(self.files.chunk_texts()):
             entry["status"] = "skipped"
@@ -221,14 +208,14 @@ class SizeBench:
         entry["status"] = "measured"
         shutil.rmtree(self.data_dir, ignore_errors=True)
         corpus, cache = str(self.files.articles_dir), str(args.cache)
-        spec: dict[str, Any] = {"corpus": corpus, "cache": cache, "raw_sample": args.raw_sample}
+        spec: Entry = {"corpus": corpus, "cache": cache, "raw_sample": args.raw_sample}
         spec.update(chunk_texts=str(self.files.chunk_texts_path), read_cache=not self.uncached)
         entry["ingest"] = self.stage("ingest", spec)
         if entry["ingest"] is None:
             return entry
         entry["reingest"] = self.stage("reingest", {"corpus": corpus})
         entry["retrieval"] = self.stage("retrieval", self.retrieval_spec())
-        asked: dict[str, Any] = {
+        asked: Entry = {
             "questions": self.questions[: args.questions],
             "warmup": self.warmup[0],
         }
@@ -248,7 +235,7 @@ class SizeBench:
             self.server()
         return entry
 
-    def retrieval_spec(self) -> dict[str, Any]:
+    def retrieval_spec(self) -> Entry:
         return {
             "queries": self.questions[: self.args.retrieval_queries],
             "warmup": self.warmup,
@@ -261,17 +248,16 @@ class SizeBench:
         by ingest, from a copy of the data dir, out of the docstore's stored embeddings."""
         server_dir = self.args.data_root / f"n{self.size}-server"
         shutil.rmtree(server_dir, ignore_errors=True)
-        (server_dir / "data").mkdir(parents=True)
+        (data := server_dir / "data").mkdir(parents=True)
         for name in ("RAG_DATA_DIR", "docstore.sqlite", "bm25"):
-            source = self.data_dir / name
-            if source.is_dir():
-                shutil.copytree(source, server_dir / "data" / name)
+            if (source := self.data_dir / name).is_dir():
+                shutil.copytree(source, data / name)
             elif source.exists():
-                shutil.copy2(source, server_dir / "data" / name)
-        result: dict[str, Any] = {}
+                shutil.copy2(source, data / name)
+        result: Entry = {}
         try:
             with chroma_server(server_dir / "chroma", server_dir / "chroma.log") as (url, pid):
-                spec = {"data_dir": str(server_dir / "data"), "chroma_url": url}
+                spec = {"data_dir": str(data), "chroma_url": url}
                 corpus = {"corpus": str(self.files.articles_dir)}
                 result["fill"] = self.stage("reingest", {**spec, **corpus}, "fill_server")
                 result["retrieval"] = self.stage(
@@ -287,15 +273,15 @@ class SizeBench:
 # --- Results ---------------------------------------------------------------------------------
 
 
-def load_results(path: Path) -> dict[str, Any]:
+def load_results(path: Path) -> Entry:
     if path.exists():
-        data: dict[str, Any] = json.loads(path.read_text())
+        data: Entry = json.loads(path.read_text())
         if data.get("schema") == 1:
             return data
     return {"schema": 1, "runs": [], "sizes": {}}
 
 
-def save_results(results: dict[str, Any], out: Path, report: bool = True) -> None:
+def save_results(results: Entry, out: Path, report: bool = True) -> None:
     """Write bench.json (atomically) and, with ``report``, bench.md and the plots."""
     from benchmarks.report import write_report
 
@@ -311,25 +297,20 @@ def save_results(results: dict[str, Any], out: Path, report: bool = True) -> Non
         print(f"could not write the report:\n{traceback.format_exc()}", flush=True)
 
 
-def code_version() -> dict[str, Any]:
+def code_version() -> Entry:
     """The commit measured, and files that differed from it (a shared working tree)."""
 
-    def git(*args: str) -> str:
+    def git(*args: str) -> list[str]:
         try:
             done = subprocess.run(
                 ["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=30
             )
         except (OSError, subprocess.TimeoutExpired):
-            return ""
-        # rstrip: porcelain lines start with a space (" M path"), which strip() ate on line 1
-        return done.stdout.rstrip() if done.returncode == 0 else ""
+            return []
+        return done.stdout.splitlines() if done.returncode == 0 else []
 
-    changed = [
-        line[3:]
-        for line in git("status", "--porcelain", "--untracked-files=no").splitlines()
-        if line[3:].startswith(("index/", "rag/", "benchmarks/", "evals/"))
-    ]
-    return {"commit": git("rev-parse", "--short", "HEAD"), "uncommitted": changed}
+    changed = git("diff", "--name-only", "HEAD", "--", "index/", "rag/", "benchmarks/", "evals/")
+    return {"commit": "".join(git("rev-parse", "--short", "HEAD")), "uncommitted": changed}
 
 
 # --- Command line ----------------------------------------------------------------------------
@@ -404,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     for size in args.sizes:
         log(f"size {size}")
 
-        def save(entry: dict[str, Any], size: int = size, report: bool = False) -> None:
+        def save(entry: Entry, size: int = size, report: bool = False) -> None:
             entry["run"] = len(results["runs"]) - 1
             results["sizes"][str(size)] = entry
             save_results(results, args.out, report)
