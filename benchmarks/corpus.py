@@ -66,23 +66,24 @@ class Topic:
     caption: str
 
 
-def _load_templates(path: Path) -> tuple[dict[str, Any], tuple[Topic, ...]]:
+def _load_templates(path: Path) -> tuple[dict[str, Any], tuple[Topic, ...], list[dict[str, Any]]]:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    topics = []
-    for fields in data["topics"]:
+
+    def topic(fields: dict[str, Any]) -> Topic:
         values: dict[str, Any] = {
             k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()
         }
-        topics.append(Topic(**values))
-    return data["vocabulary"], tuple(topics)
+        return Topic(**values)
+
+    return data["vocabulary"], tuple(map(topic, data["topics"])), data["styles"]
 
 
 EVENTS = {"disaster": ("disasters", "Event"), "security": ("security_events", "Short"),
           "immunisation": ("vaccines", "Short")}  # fmt: skip
 """Topics whose event comes from a word list: the list, and its third form's slot."""
 
-WORDS, TOPICS = _load_templates(Path(__file__).with_name("corpus_templates.toml"))
-"""The generator's word lists by name (``WORDS["regencies"]``), and its seven topics."""
+WORDS, TOPICS, STYLES = _load_templates(Path(__file__).with_name("corpus_templates.toml"))
+"""The generator's word lists by name (``WORDS["regencies"]``), its topics and outlet styles."""
 
 # --- Values ----------------------------------------------------------------------------------
 
@@ -431,46 +432,20 @@ def _layout(
     photographer = f"{rng.choice(WORDS['other_first'])} {rng.choice(WORDS['other_last'])}"
     editor = f"{rng.choice(WORDS['other_first'])} {rng.choice(WORDS['other_last'])}"
     wire = rng.choice(WORDS["wires"])
-    body = list(paragraphs)
     rubric = "Internasional" if topic.abroad else rng.choice(WORDS["rubrics"])
-    style = rng.randrange(4)
-    capital = WORDS["capitals"][s["prov"]] if not topic.abroad else "JAKARTA"
-    if style == 0:  # "- 10 Januari 2022, 07:15 WIB", "MEDIA PAKUAN - ", Baca Juga, credits
-        body[0] = f"{rng.choice(WORDS['outlets_caps'])} - {body[0]}"
+    style = STYLES[rng.randrange(len(STYLES))]
+    capital = "JAKARTA" if topic.abroad else WORDS["capitals"][s["prov"]]
+    values = {**s, "title": title, "caption": caption, "caption_bare": caption.rstrip("."),
+              "photographer": photographer, "PHOTOGRAPHER": photographer.upper(),
+              "editor": editor, "wire": wire, "rubric": rubric, "capital": capital}  # fmt: skip
+    for slot, words in style["draws"].items():
+        values[slot] = rng.choice(topic.kickers if words == "kickers" else WORDS[words]).format(**s)
+    body = list(paragraphs)
+    body[0] = style["first"].format(**values) + body[0]
+    if style.get("related"):
         _insert_related(rng, body, s)
-        body[-1] += "***"
-        head = (
-            f"{title}\n\n- {s['pub_day']} {s['pub_month']} {s['pub_year']}, {s['pub_time']} WIB\n"
-            f"{caption}\n{caption} /Pexels/{photographer}\n\n"
-        )
-        tail = f"\n\nEditor: {editor}\n\nSumber: {wire}" + WORDS["footers"][0]
-    elif style == 1:  # kicker, "Rubrik | Sabtu, 08 Januari 2022 - 05:06 WIB", "KOTA, Outlet.com - "
-        kicker = rng.choice(topic.kickers).format(**s)
-        body[0] = f"{capital}, {rng.choice(WORDS['outlets_domain'])} - {body[0]}"
-        head = (
-            f"{kicker}\n\n{title}\n\n{rubric} | {s['pub_hari']}, {s['pub_dd']} "
-            f"{s['pub_month']} {s['pub_year']} - {s['pub_time']} WIB\n\n{title}\n"
-            f"{caption} ({rng.choice(WORDS['photo_agencies'])}/{photographer.upper()})\n\n"
-        )
-        tail = f"\n\nSumber: {wire}/Berbagai Sumber\nEditor: {editor}" + WORDS["footers"][1]
-    elif style == 2:  # "Penulis | Outlet.com | Sabtu, 08/01/2022 06:38 WIB", "KOTA - ", "(AA)"
-        body[0] = f"{capital} - {body[0]}"
-        body[-1] += f"({wire})"
-        head = (
-            f"• {rubric}\n\n{title}\n\n{editor} | {rng.choice(WORDS['outlets_domain'])} | "
-            f"{s['pub_hari']}, {s['pub_dd']}/{s['pub_mm']}/{s['pub_year']} {s['pub_time']} WIB\n"
-            f"{title} {caption.rstrip('.')} (foto: {photographer})\n\n"
-        )
-        tail = WORDS["footers"][2]
-    else:  # "Rabu, 05 Januari 2022 | 21:10 WIB", "Outlet.com, "
-        body[0] = f"{rng.choice(WORDS['outlets_domain'])}, {body[0]}"
-        _insert_related(rng, body, s)
-        head = (
-            f"{title}\n\n{title}\n\n{s['pub_hari']}, {s['pub_dd']} {s['pub_month']} "
-            f"{s['pub_year']} | {s['pub_time']} WIB\n\n"
-        )
-        tail = f"\n\nPenulis: {photographer}\nEditor: {editor}" + WORDS["footers"][3]
-    return head + "\n\n".join(body) + tail
+    body[-1] += style.get("last", "").format(**values)
+    return style["head"].format(**values) + "\n\n".join(body) + style["tail"].format(**values)
 
 
 def _insert_related(rng: random.Random, body: list[str], s: dict[str, str]) -> None:
