@@ -64,23 +64,21 @@ class Topic:
     ask_who_id: str
     ask_who_en: str
     caption: str
+    draw: str = ""  # a word list of the topic's own (its event, its port) ...
+    draw_slots: tuple[str, ...] = ()  # ... and the slots of its entries
 
 
 def _load_templates(path: Path) -> tuple[dict[str, Any], tuple[Topic, ...], list[dict[str, Any]]]:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
 
-    def topic(fields: dict[str, Any]) -> Topic:
+    topics = []
+    for fields in data["topics"]:
         values: dict[str, Any] = {
             k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()
         }
-        return Topic(**values)
+        topics.append(Topic(**values))
+    return data["vocabulary"], tuple(topics), data["styles"]
 
-    return data["vocabulary"], tuple(map(topic, data["topics"])), data["styles"]
-
-
-EVENTS = {"disaster": ("disasters", "Event"), "security": ("security_events", "Short"),
-          "immunisation": ("vaccines", "Short")}  # fmt: skip
-"""Topics whose event comes from a word list: the list, and its third form's slot."""
 
 WORDS, TOPICS, STYLES = _load_templates(Path(__file__).with_name("corpus_templates.toml"))
 """The generator's word lists by name (``WORDS["regencies"]``), its topics and outlet styles."""
@@ -389,20 +387,9 @@ def _slots(rng: random.Random, topic: Topic, person: str, n: int) -> dict[str, s
         "pub_time": f"{rng.randint(5, 22):02d}:{rng.randrange(60):02d}",
         "tanggal": f"{published.day} {WORDS['bulan'][published.month - 1]} {published.year}",
     }
-    if topic.name in EVENTS:  # (event, event_en, a title or short form)
-        words, third = EVENTS[topic.name]
-        event, event_en, extra = rng.choice(WORDS[words])
-        slots.update(event=event, event_en=event_en, **{third: extra})
-    elif topic.name == "ferry":
-        port, port_province = rng.choice(WORDS["ports"])
-        slots.update(port=port, prov=port_province)
-    elif topic.name == "voters":
-        election, election_en = rng.choice(WORDS["elections"])
-        year = slots["YEAR"]
-        if election.startswith("Pemilihan"):
-            slots.update(event=f"{election} {year}", event_en=f"{election_en} of {year}")
-        else:
-            slots.update(event=election, event_en=election_en)
+    if topic.draw:
+        words = rng.choice(WORDS[topic.draw])
+        slots.update({k: v.format(**slots) for k, v in zip(topic.draw_slots, words, strict=True)})
     for key in ("country", "kab", "event", "prov", "port", "Short"):
         if key in slots:
             slots[key.upper()] = slots[key].upper()
