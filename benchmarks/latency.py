@@ -3,13 +3,10 @@ llama.cpp runtimes side by side.
 
     python -m benchmarks.latency --generator bundled --questions 20 [--runtimes compiled,prebuilt]
 
-Per question (single-turn questions of the gold set's dev split, in file order): retrieval,
-the model's first token, the first text the asker sees (a model's answer streams a sentence
-at a time, once the citation check has kept it) and the whole answer. Each runtime runs in
-its own process (``prebuilt``: PyPI's xllamacpp wheel, from the folder ``benchmarks.runtime``
-installs it into), one after the other, the same questions. Percentiles are the eval
-suite's (``evals.metrics.percentiles``). Writes benchmarks/results/latency-<name>.json and .md.
-Timings belong here, not in tests.
+Per single-turn question of the gold set's dev split: retrieval, the model's first token, the
+first text shown (a sentence the citation check kept) and the whole answer. Each runtime runs
+in its own process (``prebuilt``: PyPI's xllamacpp wheel, see ``benchmarks.runtime``), the
+same questions. Writes benchmarks/results/latency-<name>.json and .md.
 """
 
 from __future__ import annotations

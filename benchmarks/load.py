@@ -6,17 +6,14 @@
     .venv/bin/python -m benchmarks.load --target gradio
     .venv/bin/python -m benchmarks.load --target http --url http://127.0.0.1:8000  # running
 
-Starts the API (``api.http.make_server``) or the Gradio app (``ui.app.launch``) on a free
-127.0.0.1 port over ``--data-dir`` (default: a temporary one with the seeds), or targets
-``--url``, which must be a loopback address. Each of ``--clients`` threads sends
-``--requests`` questions to ``/ask``, starting together; none is sent after ``--max-seconds``.
-
-A sequential pass with the extractive generator comes first. Retrieval does not depend on the
-generator, so under load an answer must echo its own question, retrieve the same chunks, agree
-on refusing and cite only articles it retrieved, else it is *crossed* (meant for another
-request); with the extractive generator its text must also be the same. Writes
-benchmarks/results/load-<target>-<generator>.json and .md; exit status 1 unless every request
-was sent and answered with 2xx JSON, none crossed.
+Starts the API or the Gradio app on a free 127.0.0.1 port over ``--data-dir`` (default: a
+temporary one with the seeds), or loads ``--url``, a loopback address only. ``--clients``
+threads send ``--requests`` questions each to ``/ask``, together; none after ``--max-seconds``.
+A sequential extractive pass comes first: under load, an answer must echo its question,
+retrieve the same chunks, agree on refusing and cite only retrieved articles, else it is
+*crossed*; an extractive one must also have the same text. Writes
+benchmarks/results/load-<target>-<generator>.json and .md; exits 1 unless every request was
+sent and answered with 2xx JSON, none crossed.
 """
 
 from __future__ import annotations

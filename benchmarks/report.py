@@ -123,17 +123,14 @@ def _ingest(results: Entry) -> list[str]:
     return _section("Ingest", header, rows)
 
 
-def _by_language(mode: Entry, key: str) -> str:
-    languages = mode.get("by_language") or {}
-    if not languages:
-        return "–"
-    return " / ".join(_pct((languages.get(lang) or {}).get(key)) for lang in ("id", "en"))
-
-
 def _retrieval(results: Entry) -> list[str]:
     rows = []
     for size, e in _measured(results):
         for mode, m in ((e.get("retrieval") or {}).get("modes") or {}).items():
+            languages = m.get("by_language") or {}
+            first = " / ".join(
+                _pct((languages.get(lang) or {}).get("hit@1")) for lang in ("id", "en")
+            )
             hit_key = next((k for k in m if k.startswith("hit@") and k != "hit@1"), None)
             rows.append(
                 [
@@ -141,7 +138,7 @@ def _retrieval(results: Entry) -> list[str]:
                     _stat(m["retrieve_ms"], "p95", digits=1),
                     *(_stat(m.get(p), "p50", digits=1) for p in RETRIEVAL_PARTS),
                     _pct(m.get(hit_key)) if hit_key else "–", _pct(m.get("hit@1")),
-                    _by_language(m, "hit@1"), _p50_p95(m.get("all_ms")),
+                    first if languages else "–", _p50_p95(m.get("all_ms")),
                     str(m["retrieve_ms"].get("n", "–")),
                 ]
             )  # fmt: skip

@@ -1,17 +1,13 @@
 """llama.cpp runtimes side by side: the prebuilt wheel against the one compiled here.
 
-For each runtime (PyPI's prebuilt xllamacpp wheel, installed into a cache folder on first
-use, and the venv's own, compiled for this CPU by ``make``) and each configuration (extra
-buffer types on or off, flash attention, micro-batch size, threads), a child process loads
-the bundled model and measures prompt evaluation at 128, 512 and 1,024 tokens and generation
-of 64 tokens (tokens/s from llama.cpp's own timings, the best of ``--repeats``). A
-configuration that crashes (AMX on some virtual machines) is reported as such. The typical
-answer column is what ``rag.generators.runtime`` decides by: 400 prompt tokens, then 30
-generated.
-
     python -m benchmarks.runtime [--model qwen2.5-coder-1.5b] [--repeats 2]
 
-Writes benchmarks/results/runtime.json and runtime.md. A few minutes on 2 cores.
+For each runtime (PyPI's prebuilt xllamacpp wheel, installed into a cache folder on first
+use, and the venv's own, compiled for this CPU by ``make``) and configuration, a child process
+loads the bundled model and measures prompt evaluation at 128, 512 and 1,024 tokens and
+generation of 64 (llama.cpp's tokens/s, best of ``--repeats``); a crash (AMX on some virtual
+machines) is a result too. The typical answer (400 prompt tokens, 30 generated) is what
+``rag.generators.runtime`` decides by. Writes benchmarks/results/runtime.json and .md.
 """
 
 from __future__ import annotations

@@ -244,7 +244,7 @@ def stage_retrieval(spec: Spec) -> Result:
         best: list[dict[str, float]] = []
         every: list[float] = []
         by_language: dict[str, list[int]] = {}  # language -> [questions, in top k, first]
-        pressure = []
+        pressure: list[float] = []  # other load on the CPUs, sampled after each query
         for query in queries:
             runs = []
             for _ in range(repeats):
@@ -260,10 +260,10 @@ def stage_retrieval(spec: Spec) -> Result:
             counts[0] += 1
             counts[1] += query["doc_id"] in doc_ids
             counts[2] += bool(doc_ids) and doc_ids[0] == query["doc_id"]
-            pressure.append(cpu_pressure())
+            if (sample := cpu_pressure()) is not None:
+                pressure.append(sample)
         hit_k = f"hit@{settings.top_k}"
         hits, firsts = (sum(c[i] for c in by_language.values()) for i in (1, 2))
-        known = [p for p in pressure if p is not None]
         result["modes"][mode] = {
             "retrieve_ms": summarize([r["retrieve_ms"] for r in best]),
             **{key: summarize([r.get(key, 0.0) for r in best]) for key in RETRIEVAL_PARTS},
@@ -274,7 +274,7 @@ def stage_retrieval(spec: Spec) -> Result:
                 language: {"queries": n, hit_k: round(k / n, 3), "hit@1": round(one / n, 3)}
                 for language, (n, k, one) in sorted(by_language.items())
             },
-            "cpu_pressure_avg10": round(statistics.fmean(known), 1) if known else None,
+            "cpu_pressure_avg10": round(statistics.fmean(pressure), 1) if pressure else None,
         }
     stores.close()
     return result
