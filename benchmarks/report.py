@@ -278,7 +278,7 @@ def _targets(results: Entry) -> list[str]:
                     "naive failed: see bench.json" if "naive" in e else "naive not run (--no-naive)"
                 )
                 rows.append([name, why, "not measured"])
-            elif ours:
+            elif ours and naive:
                 ratio = ours["total_ms"]["p50"] / naive["total_ms"]["p50"]
                 figure = (
                     f"p50 {ours['total_ms']['p50'] / 1000:.2f} vs "
