@@ -141,6 +141,14 @@ class AnswerOut(BaseModel):
     standalone_question: str
     generator: str
     notices: list[str]
+    refusal_reason: (
+        Literal["not_found", "unconfirmed", "nonsense", "other_language", "empty", "link_only"]
+        | None
+    ) = Field(
+        default=None,
+        description="Why a refusal: the corpus does not hold the answer, nothing the model "
+        "wrote held up, or the question could not be asked (null when answered).",
+    )
 
     @classmethod
     def from_answer(cls, answer: Answer) -> AnswerOut:

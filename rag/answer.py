@@ -12,6 +12,11 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 Language = Literal["id", "en"]
+RefusalReason = Literal[
+    "not_found", "unconfirmed", "nonsense", "other_language", "empty", "link_only"
+]
+"""Why an answer is a refusal: the corpus does not hold it (``not_found``), nothing the model
+wrote held up against the sources (``unconfirmed``), or the question could not be asked."""
 Stage = Literal["searching", "reading", "loading_model", "writing"]
 
 
@@ -70,6 +75,7 @@ class Answer:
     standalone_question: str = ""
     generator: str = ""
     notices: tuple[str, ...] = ()
+    refusal_reason: RefusalReason | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -83,6 +89,7 @@ class Answer:
             "standalone_question": self.standalone_question,
             "generator": self.generator,
             "notices": list(self.notices),
+            "refusal_reason": self.refusal_reason,
         }
 
     @classmethod
@@ -99,6 +106,7 @@ class Answer:
             standalone_question=data.get("standalone_question", ""),
             generator=data.get("generator", ""),
             notices=tuple(data.get("notices", [])),
+            refusal_reason=data.get("refusal_reason"),
         )
 
 

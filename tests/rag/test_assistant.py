@@ -77,6 +77,7 @@ def test_to_dict_is_the_json_contract(assistant: Assistant) -> None:
         "standalone_question",
         "generator",
         "notices",
+        "refusal_reason",
     }
     assert set(data["citations"][0]) == {
         "n",

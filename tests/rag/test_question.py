@@ -14,7 +14,8 @@ def _prepare(text: str, history: list[tuple[str, str]] | None = None, condense=N
 
 
 @pytest.mark.parametrize(
-    "text", ["asdfgh jkl zzz", "lorem ipsum dolor sit amet", "xkcd qqq", "brrrr zzzt"]
+    "text",
+    ["asdfgh jkl zzz", "lorem ipsum dolor sit amet", "xkcd qqq", "brrrr zzzt", "asdfgh qwerty"],
 )
 def test_nonsense_stops_before_retrieval(text: str) -> None:
     stopped = _prepare(text)
@@ -63,3 +64,9 @@ def test_an_overlong_question_is_cut_with_a_notice() -> None:
     question = _prepare("Berapa pasukan CSTO " * 30)
     assert isinstance(question, Question)
     assert len(question.text) <= 200 and question.notices
+
+
+def test_nonsense_after_a_question_is_not_taken_for_a_followup() -> None:
+    history = [("user", "Berapa pasukan CSTO?"), ("assistant", "Sekitar 2.500 orang [1].")]
+    stopped = _prepare("asdfgh qwerty", history, lambda q, turns: "Berapa pasukan CSTO?")
+    assert isinstance(stopped, Stop) and stopped.reason == "nonsense"
