@@ -27,6 +27,7 @@ def make_generator(settings: Settings, name: GeneratorName | None = None) -> Gen
             settings.n_ctx,
             settings.max_tokens,
             settings.extra_buffers,
+            settings.repeat_penalty,
         )
     elif name == "openai":
         key = (name, settings.openai_base_url, settings.openai_model, settings.max_tokens)
@@ -53,6 +54,7 @@ def _build(settings: Settings, name: str) -> Generator:
             n_ctx=settings.n_ctx,
             max_tokens=settings.max_tokens,
             extra_buffers=settings.extra_buffers,
+            repeat_penalty=settings.repeat_penalty,
         )
         return LLMGenerator(llm, name="bundled")
     from rag.generators.openai_compat import OpenAICompatibleLLM
