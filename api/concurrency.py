@@ -11,11 +11,12 @@ import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Unpack
 
 import anyio.to_thread
 
-from rag import Answer, Assistant, GeneratorName, Passage
+from rag import Answer, Assistant, Passage
+from rag.assistant import AskOptions
 
 _END = object()
 
@@ -40,24 +41,16 @@ class SharedAssistant:
         self,
         question: str,
         history: Sequence[tuple[str, str]] = (),
-        *,
-        generator: GeneratorName | None = None,
-        top_k: int | None = None,
-        filters: dict[str, Any] | None = None,
+        **options: Unpack[AskOptions],
     ) -> Answer:
         with self._answering:
-            return self.assistant.ask(
-                question, history, generator=generator, top_k=top_k, filters=filters
-            )
+            return self.assistant.ask(question, history, **options)
 
     async def stream(
         self,
         question: str,
         history: Sequence[tuple[str, str]] = (),
-        *,
-        generator: GeneratorName | None = None,
-        top_k: int | None = None,
-        filters: dict[str, Any] | None = None,
+        **options: Unpack[AskOptions],
     ) -> AnswerStream:
         """Start answering in a worker thread; return once the first item is ready.
 
@@ -66,9 +59,7 @@ class SharedAssistant:
         """
 
         def produce() -> Iterator[str | Answer]:
-            return self.assistant.stream(
-                question, history, generator=generator, top_k=top_k, filters=filters
-            )
+            return self.assistant.stream(question, history, **options)
 
         stream = AnswerStream(produce, self._answering)
         await stream.start()

@@ -95,39 +95,6 @@ class AskRequest(_Request):
         return [(turn.role, turn.content) for turn in self.history]
 
 
-class SourceOut(BaseModel):
-    """``rag.SourceSpan``: a text and where it sits, ``raw[start:end]`` of article ``doc_id``."""
-
-    doc_id: str
-    title: str
-    published: str | None
-    publisher: str | None
-    text: str
-    start: int
-    end: int
-
-
-class PassageOut(SourceOut):
-    """A retrieved chunk, with its retrieval score."""
-
-    chunk_id: str
-    score: float
-
-    @classmethod
-    def from_passage(cls, passage: Passage) -> PassageOut:
-        return cls.model_validate(passage.to_dict())
-
-
-class CitationOut(SourceOut):
-    """Citation ``[n]`` of an answer: the evidence text and where it sits in the article."""
-
-    n: int
-
-    @classmethod
-    def from_citation(cls, citation: Citation) -> CitationOut:
-        return cls.model_validate(citation.to_dict())
-
-
 class AnswerOut(BaseModel):
     """``Answer.to_dict()``: the answer with its citations, the retrieved passages, timings."""
 
@@ -135,8 +102,10 @@ class AnswerOut(BaseModel):
     text: str
     language: Literal["id", "en"]
     refused: bool
-    citations: list[CitationOut]
-    retrieved: list[PassageOut]
+    # rag's own value types: pydantic validates and describes the dataclasses themselves, so
+    # the provenance fields are declared once (rag.answer.SourceSpan).
+    citations: list[Citation]
+    retrieved: list[Passage]
     timings: dict[str, float]
     standalone_question: str
     generator: str
@@ -156,7 +125,7 @@ class AnswerOut(BaseModel):
 
 
 class SearchResult(BaseModel):
-    passages: list[PassageOut]
+    passages: list[Passage]
 
 
 class DocumentOut(BaseModel):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypedDict, Unpack
 
 import numpy as np
 
@@ -46,6 +46,14 @@ from rag.translation import Translator, first_untranslated
 
 Event = Progress | str | Answer
 """What ``Assistant.events`` yields: progress, checked answer text, then the final Answer."""
+
+
+class AskOptions(TypedDict, total=False):
+    """The per-question options of ``ask``, ``stream`` and ``events``."""
+
+    generator: GeneratorName | None
+    top_k: int | None
+    filters: Filters | dict[str, Any] | None
 
 
 class Selector(Protocol):
@@ -127,30 +135,16 @@ class Assistant:
 
     # -- answering -------------------------------------------------------------------------
     def ask(
-        self,
-        question: str,
-        history: Sequence[Any] = (),
-        *,
-        generator: GeneratorName | None = None,
-        top_k: int | None = None,
-        filters: Filters | dict[str, Any] | None = None,
+        self, question: str, history: Sequence[Any] = (), **options: Unpack[AskOptions]
     ) -> Answer:
         """Answer ``question``; ``history`` holds earlier (role, text) turns."""
-        for item in self.events(
-            question, history, generator=generator, top_k=top_k, filters=filters
-        ):
+        for item in self.events(question, history, **options):
             if isinstance(item, Answer):
                 return item
         raise AssertionError("events() ends with an Answer")
 
     def stream(
-        self,
-        question: str,
-        history: Sequence[Any] = (),
-        *,
-        generator: GeneratorName | None = None,
-        top_k: int | None = None,
-        filters: Filters | dict[str, Any] | None = None,
+        self, question: str, history: Sequence[Any] = (), **options: Unpack[AskOptions]
     ) -> Iterator[str | Answer]:
         """The answer's text as it passes the citation check, then the final ``Answer``.
 
@@ -158,9 +152,7 @@ class Assistant:
         writing text, says the sources do not hold the answer: the final answer then
         replaces what was shown.
         """
-        for item in self.events(
-            question, history, generator=generator, top_k=top_k, filters=filters
-        ):
+        for item in self.events(question, history, **options):
             if not isinstance(item, Progress):
                 yield item
 
@@ -173,7 +165,11 @@ class Assistant:
         top_k: int | None = None,
         filters: Filters | dict[str, Any] | None = None,
     ) -> Iterator[Event]:
-        """Progress as the stages run, then the checked text, then the final ``Answer``."""
+        """Progress as the stages run, then the checked text, then the final ``Answer``.
+
+        ``generator`` and ``top_k`` override the settings for this question; ``filters``
+        restrict the articles searched (``rag.Filters`` or its dict form).
+        """
         trace = Trace()
         if isinstance(filters, dict):
             filters = Filters.from_dict(filters)

@@ -406,38 +406,22 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         # -- events ----------------------------------------------------------------------------
         chat_inputs = [question, turns, generator, top_k, show_timings, ui_lang]
         chat_outputs = [chatbot, turns, sources, question]
+        # Asked by Enter, the send button or an example (the button's text is the question);
+        # one at a time: a question asked meanwhile waits its turn.
+        asking: dict[str, Any] = {
+            "api_visibility": "private",
+            "concurrency_id": CONCURRENCY_ID,
+            "concurrency_limit": 1,
+            "trigger_mode": "multiple",
+        }
         chat_events: list[dict[str, Any]] = [
-            question.submit(
-                handlers.respond,
-                chat_inputs,
-                chat_outputs,
-                api_visibility="private",
-                concurrency_id=CONCURRENCY_ID,
-                concurrency_limit=1,
-                trigger_mode="multiple",  # a question asked meanwhile waits its turn
-            ),
-            send.click(
-                handlers.respond,
-                chat_inputs,
-                chat_outputs,
-                api_visibility="private",
-                concurrency_id=CONCURRENCY_ID,
-                concurrency_limit=1,
-                trigger_mode="multiple",  # a question asked meanwhile waits its turn
-            ),
+            trigger(handlers.respond, chat_inputs, chat_outputs, **asking)
+            for trigger in (question.submit, send.click)
         ]
-        for button in example_buttons:  # one click asks the example (the button's text)
-            chat_events.append(
-                button.click(
-                    handlers.respond,
-                    [button, *chat_inputs[1:]],
-                    chat_outputs,
-                    api_visibility="private",
-                    concurrency_id=CONCURRENCY_ID,
-                    concurrency_limit=1,
-                    trigger_mode="multiple",
-                )
-            )
+        chat_events += [
+            button.click(handlers.respond, [button, *chat_inputs[1:]], chat_outputs, **asking)
+            for button in example_buttons
+        ]
         for clear in (new_chat.click, chatbot.clear):  # the chat's own bin button, too
             clear(
                 handlers.reset,
