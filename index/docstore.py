@@ -15,12 +15,12 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import numpy as np
 
-from index.articles import Block
+from index.articles import Article, Block
 
 SCHEMA_VERSION = "1"
 
@@ -57,21 +57,19 @@ class DocStoreError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class DocumentRecord:
-    doc_id: str
+class DocumentRecord(Article):
+    """An article as stored: where its file was, the file's and the content's hashes, and
+    how many chunks it has."""
+
     path: str
     sha256: str
     content_hash: str
-    raw: str
-    title: str
-    published: str | None
-    publisher: str | None
-    author: str | None
-    editor: str | None
-    sources: tuple[str, ...]
-    category: str | None
-    blocks: tuple[Block, ...]
     n_chunks: int = 0
+
+    @classmethod
+    def of(cls, article: Article, path: str, sha256: str, content_hash: str) -> DocumentRecord:
+        values = {f.name: getattr(article, f.name) for f in fields(Article)}
+        return cls(**values, path=path, sha256=sha256, content_hash=content_hash)
 
 
 @dataclass(frozen=True)

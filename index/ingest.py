@@ -397,20 +397,8 @@ def _write(stores: Stores, item: _Pending, analyzer: IndonesianAnalyzer) -> None
     """Commit one article and its chunks to the docstore (its vectors are already in Chroma),
     then delete the vectors it superseded."""
     article = item.article
-    record = DocumentRecord(
-        doc_id=article.doc_id,
-        path=str(item.loaded.path),
-        sha256=item.loaded.sha256,
-        content_hash=item.content_hash,
-        raw=article.raw,
-        title=article.title,
-        published=article.published,
-        publisher=article.publisher,
-        author=article.author,
-        editor=article.editor,
-        sources=article.sources,
-        category=article.category,
-        blocks=article.blocks,
+    record = DocumentRecord.of(
+        article, str(item.loaded.path), item.loaded.sha256, item.content_hash
     )
     chunk_records = [
         ChunkRecord(

@@ -195,7 +195,21 @@ def test_context_brings_the_neighbouring_sentences_and_merges_windows(
 def test_a_window_that_bridges_two_others_merges_all_three() -> None:
     raw = "Satu. Dua. Tiga. Empat. Lima."
     spans = [(0, 5), (6, 10), (11, 16), (17, 23), (24, 29)]
-    doc = DocumentRecord("d", "d.txt", "", "", raw, "T", None, None, None, None, (), None, ())
+    doc = DocumentRecord(
+        "d",
+        raw,
+        "T",
+        None,
+        None,
+        None,
+        None,
+        (),
+        None,
+        (),
+        path="d.txt",
+        sha256="",
+        content_hash="",
+    )
 
     def at(i: int) -> Evidence:
         start, end = spans[i]
