@@ -26,7 +26,7 @@ from index.ingest import ProgressFn, ingest
 from rag.answer import Answer, Passage, Progress
 from rag.checked_stream import CheckedStream
 from rag.citations import CitationChecker, Verification, render_sentences
-from rag.compose import citations_for, compose, quote_answer
+from rag.compose import citations_for, compose, compose_stop, quote_answer
 from rag.evidence import EvidenceSelector, Selection, SentenceVectors
 from rag.filters import Filters
 from rag.followups import Turn
@@ -177,16 +177,7 @@ class Assistant:
         with trace.stage("prepare"):
             prepared = self.prepare.run(question, history, self._condenser(chosen, trace))
         if isinstance(prepared, Stop):
-            answer = compose(
-                question,
-                prepared.message,
-                prepared.language,
-                trace,
-                refused=prepared.reason,
-                notices=prepared.notices,
-                generator=chosen.name,
-                standalone=prepared.text,
-            )
+            answer = compose_stop(question, prepared, trace, chosen.name)
             yield answer.text
             yield answer
             return
@@ -264,17 +255,7 @@ class Assistant:
             trace.mark("first_text")
             yield rest
         citations = citations_for(verification.used, request.evidence)
-        yield compose(
-            q.asked,
-            verification.text,
-            q.language,
-            trace,
-            citations=citations,
-            retrieved=passages,
-            standalone=q.standalone,
-            generator=chosen.name,
-            notices=q.notices,
-        )
+        yield compose(q, verification.text, trace, chosen.name, passages, citations=citations)
 
     def _quote(
         self,
@@ -290,17 +271,7 @@ class Assistant:
         body, citations = quote_answer(self._extractive, request)
         trace.mark("first_text")
         yield ("\n\n" if shown else "") + body
-        yield compose(
-            q.asked,
-            body,
-            q.language,
-            trace,
-            citations=citations,
-            retrieved=passages,
-            standalone=q.standalone,
-            generator=name,
-            notices=q.notices + notices,
-        )
+        yield compose(q, body, trace, name, passages, citations=citations, notices=notices)
 
     def _refuse(
         self,
@@ -315,17 +286,7 @@ class Assistant:
         if not shown:
             trace.mark("first_text")
             yield text
-        yield compose(
-            q.asked,
-            text,
-            q.language,
-            trace,
-            refused=why,
-            retrieved=passages,
-            standalone=q.standalone,
-            generator=name,
-            notices=q.notices,
-        )
+        yield compose(q, text, trace, name, passages, refused=why)
 
     # -- helpers ---------------------------------------------------------------------------
     def _generator(self, name: GeneratorName | None) -> Generator:

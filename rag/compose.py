@@ -4,38 +4,53 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rag.answer import Answer, Citation, Language, Passage, RefusalReason
+from rag.answer import Answer, Citation, Passage, RefusalReason
 from rag.evidence import Evidence
 from rag.generators.base import GenerationRequest
 from rag.generators.extractive import ExtractiveGenerator
+from rag.question import Question, Stop
 from rag.trace import Trace
 
 
 def compose(
-    asked: str,
+    question: Question,
     text: str,
-    language: Language,
     trace: Trace,
+    generator: str,
+    retrieved: tuple[Passage, ...],
     *,
-    refused: RefusalReason | None = None,
     citations: tuple[Citation, ...] = (),
-    retrieved: tuple[Passage, ...] = (),
-    standalone: str = "",
-    generator: str = "",
+    refused: RefusalReason | None = None,
     notices: tuple[str, ...] = (),
 ) -> Answer:
+    """The answer to a question that reached retrieval (``notices`` add to the question's)."""
     return Answer(
-        question=asked,
+        question=question.asked,
         text=text,
-        language=language,
+        language=question.language,
         refused=refused is not None,
         citations=citations,
         retrieved=retrieved,
         timings=trace.timings(),
-        standalone_question=standalone,
+        standalone_question=question.standalone,
         generator=generator,
-        notices=notices,
+        notices=question.notices + notices,
         refusal_reason=refused,
+    )
+
+
+def compose_stop(asked: str, stop: Stop, trace: Trace, generator: str) -> Answer:
+    """The answer to a question the first stage stopped (empty, a link, nonsense, ...)."""
+    return Answer(
+        question=asked,
+        text=stop.message,
+        language=stop.language,
+        refused=True,
+        timings=trace.timings(),
+        standalone_question=stop.text,
+        generator=generator,
+        notices=stop.notices,
+        refusal_reason=stop.reason,
     )
 
 
