@@ -250,10 +250,13 @@ def invented_names(sentence: str, known_words: set[str]) -> list[str]:
     from wordfreq import zipf_frequency
 
     entity_forms = {form for entry in entities_in(sentence) for form in entry}
+    known = known_words | {part for word in known_words for part in re.split(r"[-']", word)}
     invented = []
     for name in names_in(sentence):
+        if _fuzzy_in(name.lower(), known):
+            continue
         for part in re.split(r"[-']", name.lower()):
-            if not part or part in entity_forms or _fuzzy_in(part, known_words):
+            if not part or part in entity_forms or _fuzzy_in(part, known):
                 continue
             if max(zipf_frequency(part, "en"), zipf_frequency(part, "id")) >= NAME_MAX_ZIPF:
                 continue

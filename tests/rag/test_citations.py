@@ -260,3 +260,14 @@ def test_a_name_matches_a_word_at_most_one_edit_away(
     name: str, words: set[str], expected: bool
 ) -> None:
     assert _fuzzy_in(name, words) is expected
+
+
+def test_a_hyphenated_name_of_the_evidence_is_not_invented() -> None:
+    from rag.citations import invented_names
+
+    known = {"presiden", "kazakhstan", "kassym-jomart", "tokayev"}
+    assert invented_names("The head of state was Kassym-Jomart Tokayev.", known) == []
+    assert invented_names("The head of state was Nursultan Nazarbayev.", known) == [
+        "Nursultan",
+        "Nazarbayev",
+    ]
