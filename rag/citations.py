@@ -143,7 +143,6 @@ def verify_citations(
     evidence = [_Evidence(numbers_in(t), _words(t), _flat(t)) for t in evidence_texts]
     all_words = set().union(*(e.words for e in evidence)) if evidence else set()
     asked = set(_facts(question, all_words, evidence))
-    question_terms = set(_analyzer()(question))
     question_words = _words(question)
     names = {n.lower() for t in evidence_texts for n in names_in(t)}
     removed = recited = dropped = 0
@@ -156,7 +155,7 @@ def verify_citations(
         said.add(body.lower())
         valid = [m - 1 for m in dict.fromkeys(markers) if 1 <= m <= len(evidence)]
         removed += len(markers) - len(valid)
-        if question and _restates(body, question_terms):
+        if question and _restates(body, question):
             dropped += 1
             continue
         if invented_names(body, all_words | question_words):
@@ -214,12 +213,21 @@ def _analyzer() -> IndonesianAnalyzer:
     return IndonesianAnalyzer()
 
 
-def _restates(sentence: str, question_terms: set[str]) -> bool:
+def _restates(sentence: str, question: str) -> bool:
     """Does ``sentence`` say nothing the question does not: is each of its stems one of the
     question's, or an inflection of one ("changed" of "change": the Indonesian stemmer
-    leaves English endings alone)?"""
+    leaves English endings alone)? A yes, a no or a "not" the question lacks is something
+    said: "The Kremlin did not name the US" answers "Did the Kremlin name the US?"."""
+    polarity = _POLARITY_RE.findall(sentence.lower())
+    if set(polarity) - set(_POLARITY_RE.findall(question.lower())):
+        return False
     terms = set(_analyzer()(sentence))
-    return bool(terms) and all(_inflection_of(t, question_terms) for t in terms)
+    return bool(terms) and all(_inflection_of(t, set(_analyzer()(question))) for t in terms)
+
+
+_POLARITY_RE = re.compile(
+    r"\b(yes|no|not|never|none|neither|nor|ya|tidak|tak|bukan|belum|tanpa)\b|n't\b"
+)
 
 
 def _inflection_of(term: str, terms: set[str]) -> bool:

@@ -271,3 +271,24 @@ def test_a_hyphenated_name_of_the_evidence_is_not_invented() -> None:
         "Nursultan",
         "Nazarbayev",
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "restates"),
+    [
+        ("Tokayev's approach to the crackdown changed as the crisis went on.", True),
+        ("The Kremlin did not name the US in its statements.", False),  # "not" answers it
+        ("Yes, his approach changed.", False),
+        ("He ordered the troops to shoot.", False),  # "shoot" is the answer
+    ],
+)
+def test_a_sentence_that_only_restates_the_question_is_told_apart(
+    sentence: str, restates: bool
+) -> None:
+    from rag.citations import _restates
+
+    question = (
+        "Did Tokayev's approach to the crackdown change as the crisis went on, "
+        "and did the Kremlin name the US in its statements?"
+    )
+    assert _restates(sentence, question) is restates
