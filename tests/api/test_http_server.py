@@ -59,7 +59,12 @@ def open_url(assistant: Assistant) -> Iterator[str]:
 def test_real_server_serves_the_api_behind_the_token(guarded_url: str) -> None:
     auth = {"Authorization": f"Bearer {TOKEN}"}
     with httpx.Client(base_url=guarded_url, timeout=60) as http:
-        assert http.get("/health").json() == {"status": "ok", "documents": 5, "chunks": 33}
+        health = http.get("/health").json()
+        assert {k: health[k] for k in ("status", "documents", "chunks")} == {
+            "status": "ok",
+            "documents": 5,
+            "chunks": 33,
+        }
         assert http.post("/retrieve", json={"query": "CSTO"}).status_code == 401
 
         passages = http.post("/retrieve", json={"query": "CSTO", "k": 2}, headers=auth).json()

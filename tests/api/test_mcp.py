@@ -93,7 +93,7 @@ def test_mcp_search_corpus_returns_structured_passages(
     assert result.is_error is False
     found = SearchResult.model_validate(result.structured_content)
     expected = [node.to_passage().to_dict() for node in assistant.retriever.retrieve("CSTO", k=3)]
-    assert [p.model_dump() for p in found.passages] == expected
+    assert [p.to_dict() for p in found.passages] == expected
     filtered = SearchResult.model_validate(mcp_results["filtered"].structured_content)
     assert {p.doc_id for p in filtered.passages} == {"004_94ce680aa1d7413e"}
     assert len(filtered.passages) == 8

@@ -17,7 +17,6 @@ from index import Stores
 from index.cleaning import normalize_whitespace
 from index.ingest import ingest
 from rag import Answer, Assistant, Settings
-from rag import assistant as assistant_module
 from rag.injection import is_injection
 from tests.conftest import SEEDS
 
@@ -231,7 +230,7 @@ def test_without_the_filter_the_citation_check_still_keeps_the_answer_clean(
     # reject it (a sentence holding nothing from its source), leaving either a clean generated
     # answer or a quote of the evidence, never the model's HACKED, and never showing it while
     # the answer streams (only checked sentences are streamed).
-    monkeypatch.setattr(assistant_module, "is_injection", lambda text: False)
+    monkeypatch.setattr(bundled.select, "excluded", lambda text: False)
 
     items = list(bundled.stream(question))
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from rag import Assistant, Settings
+from rag import Answer, Assistant, Settings
 from tests.ui.test_app import running_app
 
 pytestmark = pytest.mark.browser
@@ -266,8 +266,14 @@ class _SlowStream:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._assistant, name)
 
-    def stream(self, question: str, history: Sequence[Any] = (), **options: Any) -> Iterator[Any]:
-        final = self._assistant.ask(question, history, **options)
+    def events(self, question: str, history: Sequence[Any] = (), **options: Any) -> Iterator[Any]:
+        """The real progress events, then the deltas, then the real final answer."""
+        final = None
+        for item in self._assistant.events(question, history, **options):
+            if isinstance(item, Answer):
+                final = item
+            elif not isinstance(item, str):
+                yield item  # progress: searching, reading, writing
         for i in range(self._deltas):
             time.sleep(0.005)
             yield f"kata{i} "
