@@ -1,9 +1,11 @@
-"""Regression gate: the extractive eval of ``ours`` on the shipped gold set, against floors.
+"""Regression gate: the extractive eval of ``ours`` on the gold set's test split, against floors.
 
-One run (the seeded data dir, extractive generator, all 83 questions) is shared by the tests
-below; each metric is its own test so a failure names what regressed. The floors sit a little
-below the values measured when they were set (noted beside each): raise a floor when a change
-really improves its metric, and lower one only on purpose, saying why in the commit.
+One run (the seeded data dir, extractive generator, the 70 test questions) is shared by the
+tests below; each metric is its own test so a failure names what regressed. The floors sit a
+little below the values measured when they were set (noted beside each): raise a floor when
+a change really improves its metric, and lower one only on purpose, saying why in the commit.
+The test split is for reporting: no setting is tuned on it, and the floors only keep what it
+measured from getting worse.
 """
 
 from __future__ import annotations
@@ -17,21 +19,20 @@ from evals.runner import run_eval
 
 GOLD = Path(__file__).resolve().parents[2] / "evals" / "gold" / "kazakhstan.jsonl"
 
-# metric -> (floor, measured). Measured on 2026-11-23 with the defaults of that day (top_k 6,
-# hybrid retrieval, refusal thresholds 0.83 id / 0.785 en plus the absent-entity check, evidence
-# windows of one neighbouring sentence): hit@5 53/66, MRR@10 0.644, STR-EM 23/66, citation
-# precision 0.497 over 64 cited answers, 12 of 17 unanswerable questions refused, 2 of 66
-# answerable ones refused. Each bound leaves about one question of slack.
+# metric -> (floor, measured). Measured on 2026-12-05 at 3ed1efd with the defaults of that day
+# (rag eval --generator extractive --systems ours --split test): hit@5 37/48, MRR@10 0.673,
+# STR-EM 11/48, citation precision 19/43 cited answers, 13 of 22 questions to refuse refused,
+# 5 of 48 answerable ones refused. Each bound leaves about one question of slack.
 FLOORS: dict[str, tuple[float, float]] = {
-    "hit@5": (0.78, 0.803),
-    "mrr@10": (0.62, 0.644),
-    "str_em": (0.33, 0.348),
-    "citation_precision": (0.47, 0.497),
-    "refusal_accuracy": (0.64, 0.706),
+    "hit@5": (0.75, 0.771),
+    "mrr@10": (0.65, 0.673),
+    "str_em": (0.20, 0.229),
+    "citation_precision": (0.41, 0.442),
+    "refusal_accuracy": (0.54, 0.591),
 }
 # A rate where lower is better has a ceiling instead: metric -> (ceiling, measured).
 CEILINGS: dict[str, tuple[float, float]] = {
-    "false_refusal_rate": (0.05, 0.030),
+    "false_refusal_rate": (0.13, 0.104),
 }
 
 
@@ -44,15 +45,16 @@ def gate_run(seeded_settings: Any, tmp_path_factory: pytest.TempPathFactory) -> 
         systems=("ours",),
         generator="extractive",
         settings=seeded_settings,
+        split="test",
         progress=False,
     )
 
 
 def test_every_question_was_scored(gate_run: Any) -> None:
     ours = gate_run.system("ours")
-    assert ours.n_questions == 83
-    assert ours.counts["refusal_accuracy"] == 17
-    assert ours.counts["false_refusal_rate"] == 66
+    assert ours.n_questions == 70
+    assert ours.counts["refusal_accuracy"] == 22
+    assert ours.counts["false_refusal_rate"] == 48
 
 
 @pytest.mark.parametrize("metric", sorted(FLOORS))
