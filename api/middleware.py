@@ -19,9 +19,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 logger = logging.getLogger("api.http")
 
 
-class NoSniff:
-    """Send ``X-Content-Type-Options: nosniff`` with every response, so a browser never
-    guesses HTML from a JSON body that quotes ``<script>`` out of an article."""
+class HttpMiddleware:
+    """A pure ASGI middleware (Starlette's BaseHTTPMiddleware buffers streamed responses) that
+    acts on HTTP requests in ``handle``; lifespan and other scopes pass straight through."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -30,7 +30,17 @@ class NoSniff:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.handle(scope, receive, send)
 
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class NoSniff(HttpMiddleware):
+    """Send ``X-Content-Type-Options: nosniff`` with every response, so a browser never
+    guesses HTML from a JSON body that quotes ``<script>`` out of an article."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def send_with_header(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
@@ -40,7 +50,7 @@ class NoSniff:
         await self.app(scope, receive, send_with_header)
 
 
-class InternalErrors:
+class InternalErrors(HttpMiddleware):
     """Turn an unhandled exception into ``500 {"detail": "internal error"}`` and log it.
 
     The traceback goes to the log, never to the client. Once a response has started (a
@@ -48,13 +58,7 @@ class InternalErrors:
     the connection.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def tracking_send(message: Message) -> None:
@@ -72,17 +76,14 @@ class InternalErrors:
             await JSONResponse({"detail": "internal error"}, status_code=500)(scope, receive, send)
 
 
-class AllowedHosts:
+class AllowedHosts(HttpMiddleware):
     """Reject requests whose Host header is not one of ``hosts`` (DNS-rebinding pages)."""
 
     def __init__(self, app: ASGIApp, hosts: Collection[str]) -> None:
-        self.app = app
+        super().__init__(app)
         self.hosts = {h.lower() for h in hosts}
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         host = Headers(scope=scope).get("host", "").lower()
         name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
         if name not in self.hosts:
@@ -92,18 +93,18 @@ class AllowedHosts:
         await self.app(scope, receive, send)
 
 
-class BearerToken:
+class BearerToken(HttpMiddleware):
     """Require ``Authorization: Bearer <token>`` on every path but ``open_paths``."""
 
     def __init__(
         self, app: ASGIApp, token: str, open_paths: Collection[str] = ("/health",)
     ) -> None:
-        self.app = app
+        super().__init__(app)
         self._token = token.encode("utf-8")
         self.open_paths = frozenset(open_paths)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in self.open_paths:
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["path"] in self.open_paths:
             await self.app(scope, receive, send)
             return
         scheme, _, credentials = Headers(scope=scope).get("authorization", "").partition(" ")
@@ -119,20 +120,17 @@ class BearerToken:
         await self.app(scope, receive, send)
 
 
-class BodyLimit:
+class BodyLimit(HttpMiddleware):
     """Answer ``413`` to a request body over ``max_bytes``, declared or streamed."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_bytes = max_bytes
 
     def _detail(self) -> str:
         return f"request body too large: the limit is {self.max_bytes} bytes"
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         declared = Headers(scope=scope).get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await JSONResponse({"detail": self._detail()}, status_code=413)(scope, receive, send)
