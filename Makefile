@@ -22,10 +22,13 @@ RUNTIME_STAMP := $(VENV)/.installed-llama-$(XLLAMACPP_VERSION)
 # own five resumes). pip retries and resumes itself; a whole install that still fails is tried
 # twice more after a pause, which also retries what pip does not (an index page, a resolve).
 # A real error (a missing version) fails three times, then stops make with pip's message.
-# Each step prints one line of its own; the recipes themselves are not echoed (@).
+# Each step prints one line of its own; the recipes themselves are not echoed (@). pip runs
+# at its error level (-qq): a machine whose pip.conf names index folders it does not have
+# gets a warning per package and folder (hundreds of lines) that says nothing about the
+# install; what fails still prints pip's ERROR lines.
 export PIP_RETRIES := 10
 export PIP_RESUME_RETRIES := 10
-PIP_INSTALL = for attempt in 1 2 3; do $(BIN)/pip install --quiet $(1) && exit 0; \
+PIP_INSTALL = for attempt in 1 2 3; do $(BIN)/pip install -qq $(1) && exit 0; \
 	echo "pip install failed (attempt $$attempt of 3)" >&2; [ $$attempt = 3 ] || sleep 30; \
 	done; exit 1
 # (in variables: a comma in $(call)'s arguments would split them)

@@ -21,7 +21,7 @@ prebuilt="installing the prebuilt llama.cpp instead (AVX2 only: prompts about ha
 
 install_prebuilt() {
     for attempt in 1 2 3; do
-        "$pip" install --quiet --only-binary xllamacpp "xllamacpp==$version" && return 0
+        "$pip" install -qq --only-binary xllamacpp "xllamacpp==$version" && return 0
         echo "pip install failed (attempt $attempt of 3)" >&2
         [ "$attempt" = 3 ] || sleep 30
     done

@@ -81,7 +81,7 @@ def test_a_failed_build_falls_back_to_the_prebuilt_wheel_with_one_line(tmp_path:
     assert "installing the prebuilt llama.cpp instead" in lines[1]
     asked = calls.read_text().splitlines()
     assert asked[0].startswith("install --no-binary xllamacpp xllamacpp==")
-    assert asked[1] == f"install --quiet --only-binary xllamacpp xllamacpp=={VERSION}"
+    assert asked[1] == f"install -qq --only-binary xllamacpp xllamacpp=={VERSION}"
 
 
 def test_a_successful_build_is_all_it_does(tmp_path: Path) -> None:
