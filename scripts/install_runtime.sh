@@ -38,7 +38,7 @@ if [ -n "$missing" ]; then
     exit
 fi
 
-echo "llama.cpp: compiling it for this CPU (the first time on a machine: about 5-10 minutes)..."
+echo "llama.cpp: compiling it for this CPU (5-10 minutes the first time on a machine; later, pip's cache has it)..."
 if CMAKE_ARGS="-DLLAMA_BUILD_BORINGSSL=OFF -DLLAMA_LLGUIDANCE=OFF ${CMAKE_ARGS:-}" \
     "$pip" install --no-binary xllamacpp "xllamacpp==$version" >"$log" 2>&1; then
     exit 0
