@@ -19,6 +19,7 @@ import numpy as np
 
 from evals.gold import GoldEvidence, GoldQuestion
 from rag import Answer, Citation, Passage
+from rag.markers import MARKER_RE, markers
 
 # Our metric names and the ranx metric that computes each.
 RETRIEVAL_METRICS: dict[str, str] = {
@@ -35,7 +36,6 @@ RANKING_DEPTH = 10
 MAX_ALIAS_COMBINATIONS = 10_000
 """Beyond this many ways to pick one alias per group, token F1 picks per group greedily."""
 
-MARKER_RE = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACE_RE = re.compile(r"\s+")
 # A number written with thousands separators: 2.500, 2,500, 2 500, 1.000.000.
@@ -68,14 +68,6 @@ def normalize_answer(text: str) -> str:
 def strip_markers(text: str) -> str:
     """The answer text without its citation markers ``[1]``, ``[1, 2]``."""
     return MARKER_RE.sub(" ", text)
-
-
-def markers(text: str) -> list[int]:
-    """Citation numbers in ``text``, in order, one per reference: ``"[1] x [2,3]"`` -> 1, 2, 3."""
-    found: list[int] = []
-    for group in MARKER_RE.findall(text):
-        found.extend(int(n) for n in re.split(r"\s*[,;]\s*", group))
-    return found
 
 
 # -- retrieval -------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from evals.baselines import PipelineSystem
 from rag import Answer, Assistant, Citation, GeneratorName, detect_language
+from rag.markers import markers
 
 K = 4
 PROMPT = """Answer the question using only the numbered sources below. \
@@ -24,7 +25,6 @@ Sources:
 
 Question: {question}"""
 NOT_FOUND_RE = re.compile(r"\b(not (?:found|mentioned|contain)|tidak (?:ditemukan|disebutkan))")
-_MARKER_RE = re.compile(r"\[(\d+)\]")
 _LANGUAGES = {"id": "Indonesian", "en": "English"}
 
 
@@ -57,7 +57,7 @@ class PlainSystem(PipelineSystem):
             reply = llm.chat([ChatMessage(role=MessageRole.USER, content=prompt)])
             text = (reply.message.content or "").strip()
         done = time.perf_counter()
-        cited = [int(n) for n in _MARKER_RE.findall(text) if 1 <= int(n) <= len(passages)]
+        cited = [n for n in markers(text) if 1 <= n <= len(passages)]
         citations = tuple(Citation.of(n, passages[n - 1]) for n in dict.fromkeys(cited))
         return Answer(
             question=question,

@@ -34,12 +34,12 @@ from index.analyzer import IndonesianAnalyzer
 from rag.answer import Language
 from rag.answer_types import numbers_in
 from rag.gazetteer import entities_in
+from rag.markers import MARKER_RE, markers
 from rag.names import names_in
 
-MARKER_RE = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _SPLIT_RE = re.compile(r"(?<=[.!?])\s+|\n+")
 _SPACED_THOUSANDS_RE = re.compile(r"(\d),\s(\d{3})\b")
-_MARKS = r"(?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+"
+_MARKS = rf"(?:{MARKER_RE.pattern}\s*)+"  # a run of markers
 # "According to [1], ..." / "..., menurut [2]." name the source by its marker alone; without the
 # marker the phrase is left dangling ("According to, 18 ..."), so the phrase goes with it.
 _SOURCE_PHRASE = r"(?:according to|as reported by|based on|menurut|berdasarkan|dilansir)"
@@ -94,18 +94,18 @@ def split_answer(text: str) -> list[tuple[str, list[int]]]:
         piece = _INNER_SOURCE_RE.sub(lambda m: " " + m.group(1).strip(), piece)
         leading = _LEADING_MARKS_RE.match(piece)
         if leading and sentences:
-            sentences[-1][1].extend(_markers(leading.group(0)))
+            sentences[-1][1].extend(markers(leading.group(0)))
             piece = piece[leading.end() :].strip()
             if not piece:
                 continue
-        markers = _markers(piece)
+        cited = markers(piece)
         body = MARKER_RE.sub("", piece)
         body = re.sub(r"\s+([.,;:!?])", r"\1", body)
         body = re.sub(r"\s{2,}", " ", body).strip()
         if body and any(ch.isalnum() for ch in body):
-            sentences.append((body, markers))
+            sentences.append((body, cited))
         elif sentences:
-            sentences[-1][1].extend(markers)
+            sentences[-1][1].extend(cited)
     return sentences
 
 
@@ -148,13 +148,13 @@ def verify_citations(
     removed = recited = dropped = 0
     kept: list[CheckedSentence] = []
     said: set[str] = set()
-    for body, markers in split_answer(answer):
+    for body, cited in split_answer(answer):
         if body.lower() in said:  # a small model can repeat itself until the token limit
             dropped += 1
             continue
         said.add(body.lower())
-        valid = [m - 1 for m in dict.fromkeys(markers) if 1 <= m <= len(evidence)]
-        removed += len(markers) - len(valid)
+        valid = [m - 1 for m in dict.fromkeys(cited) if 1 <= m <= len(evidence)]
+        removed += len(cited) - len(valid)
         if question and _restates(body, question):
             dropped += 1
             continue
@@ -280,13 +280,6 @@ def _render(sentence: CheckedSentence, used: list[int]) -> str:
     if body and body[-1] in ".!?":
         body, end = body[:-1].rstrip(), body[-1]
     return f"{body} {marks}{end}"
-
-
-def _markers(text: str) -> list[int]:
-    found: list[int] = []
-    for group in MARKER_RE.findall(text):
-        found.extend(int(x) for x in re.split(r"\s*[,;]\s*", group) if x)
-    return found
 
 
 def _words(text: str) -> set[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from rag.markers import MARKER_RE
 from rag.names import names_in
 
 Turn = tuple[str, str]  # (role, text), role "user" or "assistant"
@@ -48,7 +49,6 @@ _ANAPHORA = frozenset(
 )
 _NYA_RE = re.compile(r"\b\w{3,}nya\b", re.IGNORECASE)
 _WORD_RE = re.compile(r"[^\W_]+")
-_MARKER_RE = re.compile(r"\[\d+\]")
 _FIGURE_RE = re.compile(r"\b\d[\d.,]*\d\b|\b\d\b")
 _INTRO_RE = re.compile(r"^(?:According to|Menurut) [^:\n]*:", re.MULTILINE)
 
@@ -89,7 +89,7 @@ def rule_based_standalone(question: str, history: Sequence[Turn]) -> str:
     last_answer = next((text for role, text in reversed(history) if role == "assistant"), "")
     # Quoted answers open with their source ("According to MEDIA PAKUAN, 16 January 2022:");
     # the outlet is not what a pronoun refers to.
-    answer = _INTRO_RE.sub("", _MARKER_RE.sub("", last_answer))
+    answer = _INTRO_RE.sub("", MARKER_RE.sub("", last_answer))
     names = names_in(answer)[:6]
     figures = list(dict.fromkeys(_FIGURE_RE.findall(answer)))[:4]
     context = "; ".join(p for p in [", ".join(names + figures), last_user] if p)
@@ -98,7 +98,7 @@ def rule_based_standalone(question: str, history: Sequence[Turn]) -> str:
 
 def history_text(history: Sequence[Turn], max_chars: int = 1200) -> str:
     lines = [
-        f"{'User' if r == 'user' else 'Assistant'}: {_MARKER_RE.sub('', t)}" for r, t in history
+        f"{'User' if r == 'user' else 'Assistant'}: {MARKER_RE.sub('', t)}" for r, t in history
     ]
     text = "\n".join(lines)
     return text[-max_chars:]

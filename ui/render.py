@@ -18,14 +18,12 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from rag import Answer, Citation, Language, Passage, Progress
+from rag.markers import MARKER_RE, markers
 from rag.messages import format_date
 from ui.i18n import t
 
 _WHITESPACE_RE = re.compile(r"\s+")
 _ZERO_WIDTH_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
-# The assistant's markers: [1], [2, 3], [1; 4]
-_MARKER_RE = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-_MARKER_NUMBER_RE = re.compile(r"\d+")
 
 
 class BlockLike(Protocol):
@@ -102,7 +100,7 @@ def link_markers(escaped: str, turn: int, known: Iterable[int], language: Langua
     numbers = set(known)
 
     def link(match: re.Match[str]) -> str:
-        found = [int(x) for x in _MARKER_NUMBER_RE.findall(match.group(1))]
+        found = markers(match.group(0))
         if not found or any(n not in numbers for n in found):
             return match.group(0)
         return "".join(
@@ -111,7 +109,7 @@ def link_markers(escaped: str, turn: int, known: Iterable[int], language: Langua
             for n in found
         )
 
-    return _MARKER_RE.sub(link, escaped)
+    return MARKER_RE.sub(link, escaped)
 
 
 # -- chat messages -------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import pytest
 
 from rag.followups import (
+    history_text,
     is_followup,
     normalize_history,
     rule_based_standalone,
@@ -30,6 +31,16 @@ def test_rule_based_standalone_adds_previous_names_and_question() -> None:
         "What did he order the security forces to do? "
         "(Kassym-Jomart, Tokayev; Who is the president of Kazakhstan?)"
     )
+
+
+def test_a_marker_citing_two_sources_is_no_figure_of_the_answer() -> None:
+    history = [HISTORY[0], ("assistant", "The president is Kassym-Jomart Tokayev [1, 2].")]
+    rewritten = rule_based_standalone("What did he order the security forces to do?", history)
+    assert rewritten == (
+        "What did he order the security forces to do? "
+        "(Kassym-Jomart, Tokayev; Who is the president of Kazakhstan?)"
+    )
+    assert "[" not in history_text(history)
 
 
 def test_normalize_history_accepts_pairs_and_dicts_and_keeps_the_last_turns() -> None:
