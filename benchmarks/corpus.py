@@ -34,15 +34,10 @@ GENERATOR_VERSION = 1
 """Bump when the generated text changes: cached embeddings of older corpora stop matching."""
 
 DEFAULT_SEED = 7
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_ROOT = ROOT / ".rag" / "bench" / "corpora"
+DEFAULT_ROOT = Path(__file__).resolve().parents[1] / ".rag" / "bench" / "corpora"
 DEFAULT_MAX_CHARS: int = IndexSettings.model_fields["chunk_max_chars"].default
 QUESTIONS_PER_SIZE = 200
 """Questions written for each corpus (retrieval uses many; answering a few)."""
-
-Language = Literal["id", "en"]
-
-# --- Words and templates (corpus_templates.toml) ------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -70,20 +65,13 @@ class Topic:
 
 def _load_templates(path: Path) -> tuple[dict[str, Any], tuple[Topic, ...], list[dict[str, Any]]]:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-
-    topics = []
-    for fields in data["topics"]:
-        values: dict[str, Any] = {
-            k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()
-        }
-        topics.append(Topic(**values))
-    return data["vocabulary"], tuple(topics), data["styles"]
+    for fields in data["topics"]:  # TOML arrays to tuples: a Topic is frozen
+        fields.update({k: tuple(v) for k, v in fields.items() if isinstance(v, list)})
+    return data["vocabulary"], tuple(Topic(**fields) for fields in data["topics"]), data["styles"]
 
 
 WORDS, TOPICS, STYLES = _load_templates(Path(__file__).with_name("corpus_templates.toml"))
 """The generator's word lists by name (``WORDS["regencies"]``), its topics and outlet styles."""
-
-# --- Values ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -92,7 +80,7 @@ class BenchQuestion:
 
     id: str
     question: str
-    language: Language
+    language: Literal["id", "en"]
     kind: Literal["count", "who"]
     answers: tuple[str, ...]  # aliases of the one answer; any of them in the answer counts
     doc_id: str
@@ -130,7 +118,6 @@ class CorpusFiles:
 
     root: Path
     seed: int
-    target_chunks: int
     n_articles: int
     n_chunks: int
 
@@ -152,9 +139,6 @@ class CorpusFiles:
     def chunk_texts(self) -> list[str]:
         with self.chunk_texts_path.open(encoding="utf-8") as handle:
             return [json.loads(line) for line in handle]
-
-
-# --- Generation ------------------------------------------------------------------------------
 
 
 class _Bijection:
@@ -181,8 +165,7 @@ class ArticleFactory:
     NUMBER_SPAN = 99_000  # key figures 1.000 .. 99.999
 
     def __init__(self, seed: int = DEFAULT_SEED, max_chars: int = DEFAULT_MAX_CHARS) -> None:
-        self.seed = seed
-        self.max_chars = max_chars
+        self.seed, self.max_chars = seed, max_chars
         rng = random.Random(f"kabar-bench/{GENERATOR_VERSION}/{seed}")
         self._person = _Bijection(
             len(WORDS["first"]) * len(WORDS["middle"]) * len(WORDS["last"]), rng
@@ -194,10 +177,9 @@ class ArticleFactory:
         return min(self._person.size, self._number.size)
 
     def key_person(self, i: int, abroad: bool) -> str:
-        j = self._person(i)
         suffix = "_abroad" if abroad else ""
         first, middle, last = (WORDS[part + suffix] for part in ("first", "middle", "last"))
-        a, rest = divmod(j, len(middle) * len(last))
+        a, rest = divmod(self._person(i), len(middle) * len(last))
         b, c = divmod(rest, len(last))
         return f"{first[a]} {middle[b]} {last[c]}"
 
@@ -240,9 +222,8 @@ def generate(
     articles: list[GeneratedArticle] = []
     total = 0
     for i in range(factory.capacity):
-        article = factory.article(i)
-        articles.append(article)
-        total += len(article.chunk_texts)
+        articles.append(factory.article(i))
+        total += len(articles[-1].chunk_texts)
         if total >= target_chunks:
             break
     else:
@@ -283,16 +264,13 @@ def ensure_corpus(
 ) -> CorpusFiles:
     """The corpus of ``size`` chunks under ``root``, generated and written if not there yet."""
     folder = corpus_folder(size, seed, root, max_chars)
-    manifest_path = folder / "manifest.json"
-    expected = _identity(seed, size, max_chars)
-    if manifest_path.exists():
+    if (manifest_path := folder / "manifest.json").exists():
         manifest = json.loads(manifest_path.read_text())
-        if all(manifest.get(k) == v for k, v in expected.items()):
-            return CorpusFiles(folder, seed, size, manifest["articles"], manifest["chunks"])
+        if all(manifest.get(k) == v for k, v in _identity(seed, size, max_chars).items()):
+            return CorpusFiles(folder, seed, manifest["articles"], manifest["chunks"])
     if progress:
         progress(f"generating the {size}-chunk corpus (seed {seed}) in {folder}")
-    corpus = generate(size, seed, max_chars)
-    return write_corpus(corpus, folder)
+    return write_corpus(generate(size, seed, max_chars), folder)
 
 
 def write_corpus(corpus: Corpus, folder: Path) -> CorpusFiles:
@@ -318,9 +296,7 @@ def write_corpus(corpus: Corpus, folder: Path) -> CorpusFiles:
     if folder.exists():
         shutil.rmtree(folder)
     os.replace(tmp, folder)
-    return CorpusFiles(
-        folder, corpus.seed, corpus.target_chunks, len(corpus.articles), corpus.n_chunks
-    )
+    return CorpusFiles(folder, corpus.seed, len(corpus.articles), corpus.n_chunks)
 
 
 def _identity(seed: int, size: int, max_chars: int) -> dict[str, int]:
@@ -335,21 +311,14 @@ def load_questions(path: Path) -> list[BenchQuestion]:
     return [BenchQuestion(**{**row, "answers": tuple(row["answers"])}) for row in rows]
 
 
-# --- Composition helpers ---------------------------------------------------------------------
-
-
 def _slots(rng: random.Random, topic: Topic, person: str, n: int) -> dict[str, str]:
     day = date(2021, 1, 1) + timedelta(days=rng.randrange(4 * 365))
     published = day + timedelta(days=rng.randint(0, 2))
     regency, province = rng.choice(WORDS["regencies"])
     country, country_en, city = rng.choice(WORDS["countries"])
     commodity, commodity_en = rng.choice(WORDS["commodities"])
-    other, other2 = (
-        f"{f} {last}"
-        for f, last in zip(
-            rng.sample(WORDS["other_first"], 2), rng.sample(WORDS["other_last"], 2), strict=True
-        )
-    )
+    firsts, lasts = rng.sample(WORDS["other_first"], 2), rng.sample(WORDS["other_last"], 2)
+    other, other2 = (f"{f} {last}" for f, last in zip(firsts, lasts, strict=True))
     slots = {
         "person": person,
         "person_last": person.split()[-1],
@@ -429,13 +398,8 @@ def _layout(
         values[slot] = rng.choice(topic.kickers if words == "kickers" else WORDS[words]).format(**s)
     body = list(paragraphs)
     body[0] = style["first"].format(**values) + body[0]
-    if style.get("related"):
-        _insert_related(rng, body, s)
+    if style.get("related"):  # 1-3 "Baca Juga" links (cleaning drops them; chunks end there)
+        for related in rng.sample(WORDS["related"], rng.randint(1, 3)):
+            body.insert(rng.randint(2, len(body) - 1), f"Baca Juga: {related.format(**s)}")
     body[-1] += style.get("last", "").format(**values)
     return style["head"].format(**values) + "\n\n".join(body) + style["tail"].format(**values)
-
-
-def _insert_related(rng: random.Random, body: list[str], s: dict[str, str]) -> None:
-    """1-3 "Baca Juga" links between paragraphs (cleaning drops them; chunks end there)."""
-    for related in rng.sample(WORDS["related"], rng.randint(1, 3)):
-        body.insert(rng.randint(2, len(body) - 1), f"Baca Juga: {related.format(**s)}")

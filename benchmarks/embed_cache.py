@@ -23,8 +23,7 @@ from typing import Any
 from benchmarks.corpus import DEFAULT_ROOT, DEFAULT_SEED, CorpusFiles, ensure_corpus
 from index.embedding_cache import EmbeddingCache, text_key
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA_DIR = ROOT / ".rag"
+DATA_DIR = Path(__file__).resolve().parents[1] / ".rag"
 DEFAULT_CACHE = DATA_DIR / "bench-cache"
 
 
@@ -82,21 +81,20 @@ def fill(
     keyed = list(dict.fromkeys((text_key(t), t) for t in reversed(texts)))
     todo = [(k, t) for k, t in keyed if k not in cache]
     progress(f"{len(keyed) - len(todo)} of {len(keyed)} cached; embedding {len(todo)}")
-    done, position = 0, 0
+    done = 0
     started = last = time.perf_counter()
-    while position < len(todo):
+    while done < len(todo):
         if cache.refresh():
-            todo = todo[:position] + [(k, t) for k, t in todo[position:] if k not in cache]
-        group = todo[position : position + batch]
+            todo = todo[:done] + [(k, t) for k, t in todo[done:] if k not in cache]
+        group = todo[done : done + batch]
         if not group:  # the refresh found the rest cached
             break
-        position += len(group)
         vectors = embedder.get_text_embedding_batch([t for _, t in group])
         for (key, _), vector in zip(group, vectors, strict=True):
             cache.put(key, vector)
         done += len(group)
-        if (now := time.perf_counter()) - last >= every or position >= len(todo):
-            last, rate, left = now, done / (now - started), len(todo) - position
+        if (now := time.perf_counter()) - last >= every or done >= len(todo):
+            last, rate, left = now, done / (now - started), len(todo) - done
             progress(
                 f"{len(cache)} cached; {done} embedded this run at {rate:.1f}/s; "
                 f"{left} left (~{left / rate / 60 if rate else float('inf'):.0f} min)"

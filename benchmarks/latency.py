@@ -55,15 +55,6 @@ def measure(generator: str, model: str | None, limit: int) -> list[dict[str, Any
     return rows
 
 
-def in_runtime(runtime: str, args: argparse.Namespace) -> list[dict[str, Any]]:
-    """``measure`` in a child process whose xllamacpp is ``runtime``'s."""
-    from benchmarks.runtime import prebuilt_dir, run_child
-
-    folder = prebuilt_dir(metadata.version("xllamacpp")) if runtime == "prebuilt" else None
-    request = {"generator": args.generator, "model": args.model, "limit": args.questions}
-    return list(run_child("benchmarks.latency", request, folder))
-
-
 def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
     from evals.metrics import percentiles
 
@@ -85,10 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     add("--out", type=Path, default=ROOT / "benchmarks/results")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    if args.child:
-        request = json.loads(args.child)
-        rows = measure(request["generator"], request["model"], request["limit"])
-        print(json.dumps(rows))
+    if args.child:  # ``measure`` in a child process whose xllamacpp is another runtime's
+        print(json.dumps(measure(**json.loads(args.child))))
         return 0
 
     runtimes = [r for r in args.runtimes.split(",") if r] or ["this process"]
@@ -98,13 +87,16 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
         "runtimes": {},
     }
+    request = {"generator": args.generator, "model": args.model, "limit": args.questions}
     for runtime in runtimes:
         print(f"runtime: {runtime}", file=sys.stderr, flush=True)
-        rows = (
-            measure(args.generator, args.model, args.questions)
-            if runtime == "this process"
-            else in_runtime(runtime, args)
-        )
+        if runtime == "this process":
+            rows = measure(**request)
+        else:
+            from benchmarks.runtime import prebuilt_dir, run_child
+
+            folder = prebuilt_dir(metadata.version("xllamacpp")) if runtime == "prebuilt" else None
+            rows = run_child("benchmarks.latency", request, folder)
         results["runtimes"][runtime] = {"summary": summarize(rows), "rows": rows}
     if len(runtimes) == 2:
         first, second = (results["runtimes"][r]["rows"] for r in runtimes)

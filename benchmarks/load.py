@@ -19,7 +19,6 @@ sent and answered with 2xx JSON, none crossed.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import json
 import logging
 import os
@@ -31,10 +30,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from api.settings import is_loopback
 from benchmarks.stages import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,18 +86,10 @@ Asker = tuple[Ask, Callable[[], None]]  # and how to close it
 
 def check_loopback(url: str) -> None:
     """Refuse any URL whose host is not a loopback address."""
-    host = urlparse(url).hostname or ""
-    try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback:
+    if not is_loopback(urlparse(url).hostname or ""):
         raise LoadConfigError(
             f"refusing to send load to {url!r}: only loopback URLs (127.0.0.1, ::1, localhost)"
         )
-
-
-# -- targets -------------------------------------------------------------------------------------
 
 
 @contextmanager
@@ -169,9 +162,6 @@ def gradio_asker(url: str, timeout: float) -> Asker:
         return None, result
 
     return ask, client.close
-
-
-# -- the run -------------------------------------------------------------------------------------
 
 
 def sequential(ask: Ask, questions: tuple[str, ...]) -> dict[str, Expected]:
@@ -292,9 +282,8 @@ def summarize(
         "throughput_per_s": round(len(answered) / seconds, 3) if seconds else 0.0,
         "error_samples": [o.error for o in outcomes if o.error][:5],
     }
-    failures = ("not_sent", "errors", "status_5xx", "crossed")
     summary["passed"] = (
-        not any(summary[key] for key in failures)
+        not any(summary[key] for key in ("not_sent", "errors", "status_5xx", "crossed"))
         and summary["requests_sent"] == summary["requests_planned"]
         and (meta["generator"] != "extractive" or summary["text_differs_from_sequential"] == 0)
     )
@@ -328,9 +317,6 @@ def markdown(name: str, summary: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-# -- entry point ---------------------------------------------------------------------------------
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -362,9 +348,9 @@ def main(argv: list[str] | None = None) -> int:
         tempfile.TemporaryDirectory(prefix="rag-load-") as scratch,
         serve(args, Path(scratch)) as url,
     ):
-        check_loopback(url)
         maker = gradio_asker if args.target == "gradio" else http_asker
-        ask, close = maker(url, args.max_seconds)
+        make_asker = partial(maker, url, args.max_seconds)
+        ask, close = make_asker()
         try:
             expected = sequential(ask, QUESTIONS)
             ask(QUESTIONS[0], None)  # warm-up with the server's generator: loads the model
@@ -372,11 +358,7 @@ def main(argv: list[str] | None = None) -> int:
             close()
         print(f"sequential run done; {args.clients} clients x {args.requests}", flush=True)
         outcomes, not_sent, seconds = run_clients(
-            lambda: maker(url, args.max_seconds),
-            expected,
-            args.clients,
-            args.requests,
-            args.max_seconds,
+            make_asker, expected, args.clients, args.requests, args.max_seconds
         )
     meta = {
         "target": args.target,

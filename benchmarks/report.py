@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.stages import RETRIEVAL_PARTS
+from benchmarks.stages import ANSWER_PARTS, RETRIEVAL_PARTS
 
 TARGETS = {
     "hybrid_p50_ms": 50.0,
@@ -24,7 +23,6 @@ TARGETS = {
     # "2.5 GB" read strictly (decimal, 2.5e9 bytes); RSS figures here are MiB
     "serving_rss_mb": 2.5e9 / 2**20,
 }
-ANSWER_PARTS = ("retrieve_ms", "evidence_ms", "generate_ms")
 
 Entry = dict[str, Any]
 
@@ -53,16 +51,16 @@ def _p50_p95(stats: Entry | None, scale: float = 1.0, digits: int = 1) -> str:
     return f"{_stat(stats, 'p50', scale, digits)} / {_stat(stats, 'p95', scale, digits)}"
 
 
-def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    return [*lines, *("| " + " | ".join(row) + " |" for row in rows), ""]
+def _modes(e: Entry) -> Entry:
+    """The retrieval figures per mode of a size's entry (or of its ``server`` part)."""
+    return (e.get("retrieval") or {}).get("modes") or {}
 
 
 def _section(title: str, header: list[str], rows: list[list[str]]) -> list[str]:
-    return [f"## {title}", "", *_table(header, rows)] if rows else []
-
-
-# --- Sections --------------------------------------------------------------------------------
+    if not rows:
+        return []
+    lines = [f"## {title}", "", "| " + " | ".join(header) + " |", "|---" * len(header) + "|"]
+    return [*lines, *("| " + " | ".join(row) + " |" for row in rows), ""]
 
 
 def _runs(results: Entry) -> list[str]:
@@ -126,11 +124,9 @@ def _ingest(results: Entry) -> list[str]:
 def _retrieval(results: Entry) -> list[str]:
     rows = []
     for size, e in _measured(results):
-        for mode, m in ((e.get("retrieval") or {}).get("modes") or {}).items():
+        for mode, m in _modes(e).items():
             languages = m.get("by_language") or {}
-            first = " / ".join(
-                _pct((languages.get(lang) or {}).get("hit@1")) for lang in ("id", "en")
-            )
+            first = " / ".join(_pct(languages.get(lang, {}).get("hit@1")) for lang in ("id", "en"))
             hit_key = next((k for k in m if k.startswith("hit@") and k != "hit@1"), None)
             rows.append(
                 [
@@ -154,10 +150,8 @@ def _server(results: Entry) -> list[str]:
     rows = []
     for size, e in _measured(results):
         server = e.get("server") or {}
-        remote = (server.get("retrieval") or {}).get("modes", {})
-        local = (e.get("retrieval") or {}).get("modes", {})
-        for mode, rm in remote.items():
-            lm = local.get(mode, {})
+        for mode, rm in _modes(server).items():
+            lm = _modes(e).get(mode, {})
             rows.append(
                 [
                     str(size), mode, _p50_p95(lm.get("retrieve_ms")),
@@ -227,10 +221,6 @@ def _memory(results: Entry) -> list[str]:
     return _section("Peak RSS (MiB)", header, rows)
 
 
-def _hybrid(e: Entry) -> Entry | None:
-    return ((e.get("retrieval") or {}).get("modes") or {}).get("hybrid")
-
-
 def _targets(results: Entry) -> list[str]:
     """Each target with the measured figure and whether it is met."""
     measured = dict(_measured(results))
@@ -239,17 +229,15 @@ def _targets(results: Entry) -> list[str]:
         return [name, figure, "–" if met is None else "yes" if met else "**no**"]
 
     name = "hybrid retrieval p50 ≤ 50 ms at 100k chunks"
-    hybrids = [(n, h) for n, e in measured.items() if (h := _hybrid(e))]
-    if hybrids and hybrids[-1][0] == 100_000:
-        p50 = hybrids[-1][1]["retrieve_ms"]["p50"]
+    hybrids = [
+        (n, h["retrieve_ms"]["p50"]) for n, e in measured.items() if (h := _modes(e).get("hybrid"))
+    ]
+    largest, p50 = hybrids[-1] if hybrids else (None, 0.0)
+    if largest == 100_000:
         rows = [row(name, f"{p50:.1f} ms", p50 <= TARGETS["hybrid_p50_ms"])]
     else:
         reason = (dict(_sizes(results)).get(100_000) or {}).get("skip_reason", "100k not run")
-        at = (
-            f"; at {hybrids[-1][0]}: {hybrids[-1][1]['retrieve_ms']['p50']:.1f} ms"
-            if hybrids
-            else ""
-        )
+        at = f"; at {largest}: {p50:.1f} ms" if hybrids else ""
         rows = [[name, f"not measured ({reason}){at}", "not measured"]]
     rows += [
         row(
@@ -302,9 +290,6 @@ def _targets(results: Entry) -> list[str]:
     return _section("Targets", ["target", "measured", "met?"], rows)
 
 
-# --- Plots -----------------------------------------------------------------------------------
-
-
 def plot_all(results: Entry, out: Path) -> list[str]:
     """Latency and throughput against corpus size, log-log; returns the file names."""
     from matplotlib.figure import Figure
@@ -322,25 +307,18 @@ def plot_all(results: Entry, out: Path) -> list[str]:
         ]
         return [x for x, _ in points], [v for _, v in points]
 
-    def modes(e: Entry, server: bool = False) -> Entry:
-        retrieval = ((e.get("server") or {}) if server else e).get("retrieval") or {}
-        return retrieval.get("modes") or {}
-
     def answered(r: Entry | None) -> Entry | None:
         return r if r and r.get("total_ms", {}).get("p50") else None
-
-    def embedded(e: Entry) -> Entry | None:  # an ingest that measured raw throughput
-        return e["ingest"] if (e.get("ingest") or {}).get("raw_chunks_per_s") else None
 
     fig = Figure(figsize=(7.5, 4.8))
     ax = fig.subplots()
     for mode in ("dense", "bm25", "hybrid"):
-        xs, ms = series(lambda e, mode=mode: modes(e).get(mode))
+        xs, ms = series(lambda e, mode=mode: _modes(e).get(mode))
         if xs:
             line = ax.plot(xs, [m["retrieve_ms"]["p50"] for m in ms], "o-", label=f"{mode} p50")
             p95 = [m["retrieve_ms"]["p95"] for m in ms]
             ax.plot(xs, p95, "--", color=line[0].get_color(), alpha=0.6, label=f"{mode} p95")
-    xs, ms = series(lambda e: modes(e, server=True).get("hybrid"))
+    xs, ms = series(lambda e: _modes(e.get("server") or {}).get("hybrid"))
     if xs:
         p50 = [m["retrieve_ms"]["p50"] for m in ms]
         ax.plot(xs, p50, "s", markersize=9, label="hybrid p50, Chroma server")
@@ -365,7 +343,8 @@ def plot_all(results: Entry, out: Path) -> list[str]:
 
     fig = Figure(figsize=(11, 4.5))
     left, right = fig.subplots(1, 2)
-    xs, ingests = series(embedded)
+    # the ingests that measured the embedder's raw throughput
+    xs, ingests = series(lambda e: (e.get("ingest") or {}).get("raw_chunks_per_s") and e["ingest"])
     if xs:
         left.plot(xs, [i["chunks_per_s"] for i in ingests], "o-", label="ingest")
         left.plot(xs, [i["raw_chunks_per_s"] for i in ingests], "s--", label="embedder raw")
@@ -404,9 +383,6 @@ def _axes(ax: Any, ylabel: str, title: str) -> None:
     ax.grid(alpha=0.3, which="both")
     if any(not line.get_label().startswith("_") for line in ax.get_lines()):
         ax.legend(fontsize="small")
-
-
-# --- Whole report ----------------------------------------------------------------------------
 
 
 def write_report(results: Entry, out: Path) -> Path:

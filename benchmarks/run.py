@@ -40,10 +40,10 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from benchmarks.corpus import DEFAULT_ROOT, DEFAULT_SEED, CorpusFiles, ensure_corpus
 from benchmarks.embed_cache import (
@@ -53,6 +53,7 @@ from benchmarks.embed_cache import (
     naive_node_texts,
     naive_view,
 )
+from benchmarks.report import Entry, write_report
 from benchmarks.stages import cpu_pressure, free_port, vm_hwm_mb
 from index.embedding_cache import Coverage, EmbeddingCache
 from index.settings import IndexSettings
@@ -64,16 +65,12 @@ MODES = ("dense", "bm25", "hybrid")
 GENERATORS = ("extractive", "bundled", "openai")
 RESULTS_FILE = "bench.json"
 
-Entry = dict[str, Any]
 Log = Callable[[str], None]
 Save = Callable[[Entry], None]  # what was measured so far, saved after each stage
 
 
 class StageError(RuntimeError):
     """A child stage failed; the message holds the end of its log."""
-
-
-# --- Child processes -------------------------------------------------------------------------
 
 
 def run_stage(name: str, spec: Entry, work: Path, log: Log, label: str | None = None) -> Entry:
@@ -99,10 +96,8 @@ def run_stage(name: str, spec: Entry, work: Path, log: Log, label: str | None = 
     result: Entry = json.loads(result_path.read_text())
     # The child's own figure (stages.peak_rss_mb), not wait4's rusage, which would be at
     # least this process's peak at the time of the spawn.
-    result["peak_rss_mb"] = result["rss_mb_self"]
-    result["rss_source"] = "VmHWM"
-    result["stage_wall_seconds"] = round(seconds, 1)
-    result["cpu_pressure_after"] = cpu_pressure()
+    result.update(peak_rss_mb=result["rss_mb_self"], rss_source="VmHWM")
+    result.update(stage_wall_seconds=round(seconds, 1), cpu_pressure_after=cpu_pressure())
     log(f"  {label} done in {seconds:.0f} s (peak RSS {result['peak_rss_mb']:.0f} MB)")
     return result
 
@@ -125,11 +120,9 @@ def chroma_server(path: Path, log_path: Path) -> Iterator[tuple[str, int]]:
             while True:
                 if server.poll() is not None:
                     raise StageError(f"chroma run exited with {server.returncode}: {log_path}")
-                try:
+                with suppress(httpx.TransportError):
                     if httpx.get(f"{url}/api/v2/heartbeat", timeout=2).is_success:
                         break
-                except httpx.TransportError:
-                    pass
                 if time.monotonic() > deadline:
                     raise StageError(f"no Chroma heartbeat on port {port} within 120 s")
                 time.sleep(0.25)
@@ -143,18 +136,13 @@ def chroma_server(path: Path, log_path: Path) -> Iterator[tuple[str, int]]:
                 server.wait(timeout=10)
 
 
-# --- One size --------------------------------------------------------------------------------
-
-
 class SizeBench:
     """Every measurement of one corpus size; results accumulate in ``entry``."""
 
     def __init__(self, size: int, args: argparse.Namespace, log: Log, save: Save) -> None:
         self.size, self.args, self.log, self.save = size, args, log, save
         self.files: CorpusFiles = ensure_corpus(size, args.seed, args.corpus_root, progress=log)
-        self.questions = [
-            {**q.__dict__, "answers": list(q.answers)} for q in self.files.questions()
-        ]
+        self.questions = [asdict(q) for q in self.files.questions()]
         self.warmup = [q["question"] for q in self.questions[-3:]]
         self.work = args.data_root / "runs" / f"n{size}"
         self.data_dir = args.data_root / f"n{size}"
@@ -215,10 +203,7 @@ class SizeBench:
             return entry
         entry["reingest"] = self.stage("reingest", {"corpus": corpus})
         entry["retrieval"] = self.stage("retrieval", self.retrieval_spec())
-        asked: Entry = {
-            "questions": self.questions[: args.questions],
-            "warmup": self.warmup[0],
-        }
+        asked: Entry = {"questions": self.questions[: args.questions], "warmup": self.warmup[0]}
         entry["answers"] = {}
         for generator in args.generators:
             spec = {**asked, "generator": generator}
@@ -270,21 +255,13 @@ class SizeBench:
         shutil.rmtree(server_dir, ignore_errors=True)
 
 
-# --- Results ---------------------------------------------------------------------------------
-
-
 def load_results(path: Path) -> Entry:
-    if path.exists():
-        data: Entry = json.loads(path.read_text())
-        if data.get("schema") == 1:
-            return data
-    return {"schema": 1, "runs": [], "sizes": {}}
+    data: Entry = json.loads(path.read_text()) if path.exists() else {}
+    return data if data.get("schema") == 1 else {"schema": 1, "runs": [], "sizes": {}}
 
 
 def save_results(results: Entry, out: Path, report: bool = True) -> None:
     """Write bench.json (atomically) and, with ``report``, bench.md and the plots."""
-    from benchmarks.report import write_report
-
     out.mkdir(parents=True, exist_ok=True)
     tmp = out / f".{RESULTS_FILE}.tmp"
     tmp.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
@@ -313,9 +290,6 @@ def code_version() -> Entry:
     return {"commit": "".join(git("rev-parse", "--short", "HEAD")), "uncommitted": changed}
 
 
-# --- Command line ----------------------------------------------------------------------------
-
-
 def _sizes(text: str) -> list[int]:
     values = [int(x) for x in text.split(",")]  # a ValueError is argparse's "invalid value"
     if any(v <= 0 for v in values):
@@ -324,9 +298,7 @@ def _sizes(text: str) -> list[int]:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add = parser.add_argument
     add("--sizes", type=_sizes, default=[1000, 10000, 100000])
     add("--generators", type=lambda text: text.split(","), default=["extractive", "bundled"])
@@ -359,7 +331,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     claim_project_data_dir(args.cache, args.corpus_root, args.data_root)
-    args.out.mkdir(parents=True, exist_ok=True)
 
     def log(message: str) -> None:
         print(f"[{datetime.now():%H:%M:%S}] {message}", flush=True)

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "benchmarks" / "results"
 PROMPT_SIZES = (128, 512, 1024)
 GENERATED = 64
 TYPICAL = (400, 30)  # prompt tokens, generated tokens (rag.generators.runtime)
@@ -125,18 +124,16 @@ def measure(
         how = f"signal {-exc.returncode}" if exc.returncode < 0 else f"exit {exc.returncode}"
         return {"runtime": runtime, "config": config, "error": f"crashed ({how})"}
     prompt, generated = TYPICAL
-    result["typical_answer_s"] = round(
-        prompt / result["prompt_512"] + generated / result["generation"], 2
-    )
+    typical = prompt / result["prompt_512"] + generated / result["generation"]
+    result["typical_answer_s"] = round(typical, 2)
     return {"runtime": runtime, "config": config, **result}
 
 
 def cpu_flags() -> str:
     try:
-        text = Path("/proc/cpuinfo").read_text()
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
     except OSError:
         return platform.processor()
-    lines = text.splitlines()
     model = next((ln.split(":", 1)[1].strip() for ln in lines if "model name" in ln), "")
     flags = next((ln.split(":", 1)[1].split() for ln in lines if ln.startswith("flags")), [])
     wanted = [f for f in flags if f.startswith(("avx", "amx"))]
@@ -175,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default="qwen2.5-coder-1.5b")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=2)
-    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     args = parser.parse_args(argv)
     if args.child:
         print(json.dumps(child(json.loads(args.child))))

@@ -17,6 +17,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, cast
 
@@ -24,6 +25,7 @@ Spec = dict[str, Any]
 Result = dict[str, Any]
 Asked = tuple[Any, float | None, float]  # the answer, seconds to its first text (if any), all
 RETRIEVAL_PARTS = ("embed_ms", "dense_ms", "bm25_ms")  # timed inside Retriever.search
+ANSWER_PARTS = ("retrieve_ms", "evidence_ms", "generate_ms")  # timed inside Assistant.stream
 
 
 def peak_rss_mb() -> float:
@@ -38,12 +40,10 @@ def peak_rss_mb() -> float:
 
 def vm_hwm_mb(pid: int | str = "self") -> float | None:
     """A process's peak resident set size (VmHWM, Linux) in MiB; None where there is none."""
-    try:
+    with suppress(OSError):
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
                 return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        return None
     return None
 
 
@@ -94,20 +94,17 @@ def _settings(spec: Spec, **overrides: Any) -> Any:
     from rag import Settings
 
     values: dict[str, Any] = {"data_dir": Path(spec["data_dir"]), "generator": "extractive"}
-    for key in ("chroma_url", "models_dir"):
-        if spec.get(key):
-            values[key] = spec[key]
+    values.update({key: spec[key] for key in ("chroma_url", "models_dir") if spec.get(key)})
     return Settings(**{**values, **overrides})
 
 
-def _caching_embedder(settings: Any, spec: Spec, read: bool, write: bool) -> Any:
-    """The configured embedder behind the benchmark's embedding cache."""
+def _caching_embedder(settings: Any, spec: Spec, read: bool = True) -> Any:
+    """The configured embedder behind the benchmark's embedding cache (writing through)."""
     from index.embedders import make_embedder
     from index.embedding_cache import CachingEmbedding, EmbeddingCache
 
     real = make_embedder(settings)
-    cache = EmbeddingCache(Path(spec["cache"]), real.embedder_id)
-    return CachingEmbedding(real, cache, read=read, write=write)
+    return CachingEmbedding(real, EmbeddingCache(Path(spec["cache"]), real.embedder_id), read=read)
 
 
 def _raw_throughput(embedder: Any, texts: list[str]) -> dict[str, Any]:
@@ -124,9 +121,6 @@ def _raw_throughput(embedder: Any, texts: list[str]) -> dict[str, Any]:
     }
 
 
-# --- Stages ----------------------------------------------------------------------------------
-
-
 def stage_ingest(spec: Spec) -> Result:
     """Ingest the corpus into a fresh data dir, embedding it or reading the cache; the
     embedder's raw throughput on a sample of the same chunk texts before and after."""
@@ -134,7 +128,7 @@ def stage_ingest(spec: Spec) -> Result:
     from index.ingest import ingest
 
     settings = _settings(spec)
-    caching = _caching_embedder(settings, spec, read=spec["read_cache"], write=True)
+    caching = _caching_embedder(settings, spec, read=spec["read_cache"])
     real = caching.inner
     texts = [json.loads(line) for line in Path(spec["chunk_texts"]).read_text("utf-8").splitlines()]
     n = int(spec.get("raw_sample", 128))
@@ -218,12 +212,8 @@ def stage_reingest(spec: Spec) -> Result:
 
 
 def stage_retrieval(spec: Spec) -> Result:
-    """Latency (and hit rate) of ``Retriever.search`` per retrieval mode.
-
-    Each query runs ``repeats`` times with the query-vector cache emptied in between, and
-    counts with its fastest run (the machine is shared: slower runs measure other load, as in
-    the fastest); ``all_ms`` summarises every run.
-    """
+    """Latency and hit rate of ``Retriever.search`` per mode: each query counts with its fastest
+    of ``repeats`` runs (the machine is shared: slower runs measure other load); ``all_ms``: all."""
     from index import Stores
     from rag import Retriever
 
@@ -296,7 +286,7 @@ def stage_naive(spec: Spec) -> Result:
     from evals.baselines import NaiveSystem
 
     settings = _settings(spec, generator=spec["generator"], seeds_dir=Path(spec["corpus"]))
-    caching = _caching_embedder(settings, spec, read=True, write=True)
+    caching = _caching_embedder(settings, spec)
     started = time.perf_counter()
     try:
         system = NaiveSystem(settings, caching, settings.generator)
@@ -347,7 +337,7 @@ def _ask_all(result: Result, spec: Spec, ask: Callable[[str], Asked]) -> Result:
                 "text": answer.text[:2000],
             }
         )
-    n = max(len(rows), 1)
+    n, timings = max(len(rows), 1), [r["timings"] for r in rows]
     result.update(
         questions=len(rows),
         quality=round(sum(r["found"] for r in rows) / n, 3),
@@ -357,10 +347,7 @@ def _ask_all(result: Result, spec: Spec, ask: Callable[[str], Asked]) -> Result:
             k: summarize([r[k] for r in rows])
             for k in ("total_ms", "first_token_ms", "first_text_ms")
         },
-        **{
-            k: summarize([float(r["timings"][k]) for r in rows if k in r["timings"]])
-            for k in ("retrieve_ms", "evidence_ms", "generate_ms")
-        },
+        **{k: summarize([float(t[k]) for t in timings if k in t]) for k in ANSWER_PARTS},
         rows=rows,
         rss_mb_end=peak_rss_mb(),
     )
