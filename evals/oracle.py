@@ -88,8 +88,14 @@ class OpenGate:
         self.assistant = assistant
         self.open = False
 
-    def run(self, question: Question, relevance: float, query_vector: np.ndarray) -> GateDecision:
-        decision = self.assistant.gate.run(question, relevance, query_vector)
+    def run(
+        self,
+        question: Question,
+        relevance: float,
+        query_vector: np.ndarray,
+        passages: Sequence[str] = (),
+    ) -> GateDecision:
+        decision = self.assistant.gate.run(question, relevance, query_vector, passages)
         if self.open:
             return GateDecision("go", decision.relevance, decision.contrast)
         return decision

@@ -13,6 +13,8 @@ from index.analyzer import normalize_number
 from rag.names import names_inside
 
 AnswerType = Literal["number", "date", "name"]
+Amount = Literal["money", "percent"]
+"""A figure with a unit: a question about a cost or a rating needs more than a number."""
 
 _QUANTITY_RE = re.compile(
     r"\b(how (?:many|much)|how large|number of|figures?|count|toll|berapa|jumlah|angka)\b",
@@ -20,6 +22,22 @@ _QUANTITY_RE = re.compile(
 )
 _WHEN_RE = re.compile(r"\b(when|what (?:day|date)|kapan|tanggal|hari apa)\b", re.IGNORECASE)
 _WHO_RE = re.compile(r"\b(who|whom|siapa)\b", re.IGNORECASE)
+# "How much did it cost", "berapa kerugian ...": a quantity question about money. A money word
+# alone is not enough ("why did fuel prices rise" asks for a reason, not an amount).
+_MONEY_WORD_RE = re.compile(
+    r"\b(costs?|price[sd]?|worth|value|loss(?:es)?|damages?|budget|spen[dt]|paid|pay|funds?"
+    r"|funding|money|dollars?|rupiah|nilai|harga|biaya|kerugian|anggaran|dana|uang|dolar)\b",
+    re.IGNORECASE,
+)
+_PERCENT_WORD_RE = re.compile(
+    r"\b(percent(?:age)?|per cent|persen(?:tase)?|approval rating)\b|%", re.IGNORECASE
+)
+_MONEY_RE = re.compile(
+    r"(\b(rp|usd|idr|us\$)|\$|€|£)\s?\d|\d[\d.,]*\s?(juta|miliar|triliun|million|billion"
+    r"|trillion)?\s?(rupiah|dolar|dollars?|euro|tenge|rubel|roubles?|rubles?|yuan)\b",
+    re.IGNORECASE,
+)
+_PERCENT_RE = re.compile(r"\d\s?(%|persen\b|percent\b|per cent\b)", re.IGNORECASE)
 _DIGIT_RE = re.compile(r"\d")
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _DATE_RE = re.compile(
@@ -42,6 +60,26 @@ def expected_answer_type(question: str) -> AnswerType | None:
     if _WHO_RE.search(question):
         return "name"
     return None
+
+
+def asked_amount(question: str) -> Amount | None:
+    """'money' for "how much did it cost / berapa kerugiannya", 'percent' for a percentage or
+    an approval rating, else None."""
+    if _PERCENT_WORD_RE.search(question):
+        return "percent"
+    if is_quantity_question(question) and _MONEY_WORD_RE.search(question):
+        return "money"
+    return None
+
+
+def has_amount(text: str, kind: Amount) -> bool:
+    """Does ``text`` give an amount of ``kind`` ("Rp 5 juta", "2 miliar dolar", "45 persen")?
+
+    A percentage also answers a money question ("by how much did the price go up").
+    """
+    if kind == "money" and _MONEY_RE.search(text):
+        return True
+    return bool(_PERCENT_RE.search(text))
 
 
 def has_answer_type(text: str, kind: AnswerType) -> bool:

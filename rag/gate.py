@@ -1,8 +1,11 @@
 """The gate between evidence and generation: refuse without calling a model when the corpus
 plainly does not hold the answer, or go on.
 
-Three signals, each cheap:
+Four signals, each cheap:
 - the question names a country or body the corpus never mentions ("How did China react?");
+- the question asks for an amount of money or a percentage ("Berapa kerugian ekonominya?",
+  "What was his approval rating?") and no passage found gives one: the model would answer
+  with the nearest figure, a death toll or a troop count;
 - the best evidence is weakly similar to the question (``Settings.refusal_threshold_*``;
   cross-lingual similarities run lower, hence a threshold per language);
 - the question is closer to everyday topics that have nothing to do with news than to its
@@ -24,10 +27,13 @@ from typing import Literal
 
 import numpy as np
 
+from rag.answer_types import asked_amount, has_amount
 from rag.gazetteer import entities_in
 from rag.question import Question
 
-GateReason = Literal["go", "absent_entity", "weak_evidence", "off_topic", "no_evidence"]
+GateReason = Literal[
+    "go", "absent_entity", "absent_amount", "weak_evidence", "off_topic", "no_evidence"
+]
 
 # Everyday topics a news question is not about, in both languages. Fixed text, so the
 # contrast means the same on every corpus; long enough lists of subjects that any question
@@ -101,11 +107,21 @@ class RelevanceGate:
         self.background = background
         self.vocabulary = vocabulary
 
-    def run(self, question: Question, relevance: float, query_vector: np.ndarray) -> GateDecision:
+    def run(
+        self,
+        question: Question,
+        relevance: float,
+        query_vector: np.ndarray,
+        passages: Sequence[str] = (),
+    ) -> GateDecision:
+        """``passages``: the texts retrieved for the question (for the amount check)."""
         absent = tuple(absent_entities(question.standalone, self.vocabulary()))
         contrast = relevance - self.background.best_similarity(query_vector)
         if absent:
             return GateDecision("absent_entity", relevance, contrast, absent)
+        amount = asked_amount(question.standalone)
+        if amount and not any(has_amount(text, amount) for text in passages):
+            return GateDecision("absent_amount", relevance, contrast)
         if relevance <= 0.0:
             return GateDecision("no_evidence", relevance, contrast)
         if relevance < self.thresholds[question.language]:

@@ -1,6 +1,14 @@
 """The kind of answer a question asks for, and whether a text holds one."""
 
-from rag.answer_types import expected_answer_type, has_answer_type, is_quantity_question
+import pytest
+
+from rag.answer_types import (
+    asked_amount,
+    expected_answer_type,
+    has_amount,
+    has_answer_type,
+    is_quantity_question,
+)
 
 
 def test_expected_answer_type_from_question_words() -> None:
@@ -26,3 +34,33 @@ def test_quantity_questions_in_both_languages() -> None:
 def test_a_name_is_a_capitalised_word_that_does_not_open_the_sentence() -> None:
     assert has_answer_type("Juru bicara itu, Ned Price, berbicara.", "name")
     assert not has_answer_type("Pasukan itu tiba kemarin.", "name")
+
+
+@pytest.mark.parametrize(
+    ("question", "amount"),
+    [
+        ("Berapa kerugian ekonomi akibat kerusuhan?", "money"),
+        ("How much did the aid cost?", "money"),
+        ("What was the president's approval rating?", "percent"),
+        ("Berapa persen kenaikan harga LPG?", "percent"),
+        ("Why did fuel prices rise?", None),  # a money word, but no amount asked for
+        ("How many troops were sent?", None),
+    ],
+)
+def test_questions_that_ask_for_an_amount(question: str, amount: str | None) -> None:
+    assert asked_amount(question) == amount
+
+
+@pytest.mark.parametrize(
+    ("text", "money", "percent"),
+    [
+        ("Kerugian mencapai Rp 5 juta.", True, False),
+        ("aid worth $5 billion", True, False),
+        ("sekitar 2 miliar dolar", True, False),
+        ("harga naik 45 persen", True, True),  # a percentage answers "by how much" too
+        ("sekitar 2.500 orang", False, False),
+    ],
+)
+def test_amounts_in_text(text: str, money: bool, percent: bool) -> None:
+    assert has_amount(text, "money") is money
+    assert has_amount(text, "percent") is percent

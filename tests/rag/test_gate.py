@@ -54,3 +54,25 @@ def test_a_country_the_corpus_never_names_is_refused_first() -> None:
 
 def test_the_background_speaks_both_languages() -> None:
     assert len(BACKGROUND) % 2 == 0 and len(BACKGROUND) >= 10
+
+
+@pytest.mark.parametrize(
+    ("question", "passages", "reason"),
+    [
+        (
+            "Berapa kerugian ekonomi akibat kerusuhan?",
+            ["Sebanyak 225 jenazah dikirim."],
+            "absent_amount",
+        ),
+        ("What was Tokayev's approval rating?", ["2.500 troops arrived."], "absent_amount"),
+        ("Berapa kerugian ekonomi akibat kerusuhan?", ["Kerugian mencapai Rp 3 triliun."], "go"),
+        ("By how much did the fuel price go up?", ["Harga LPG naik 100 persen."], "go"),
+        ("How many troops were sent?", ["2.500 troops arrived."], "go"),
+    ],
+)
+def test_an_amount_no_passage_gives_is_refused(
+    question: str, passages: list[str], reason: str
+) -> None:
+    gate = _gate(0.5)
+    decision = gate.run(_question(question), 0.9, gate.query, passages)  # type: ignore[attr-defined]
+    assert decision.reason == reason
