@@ -10,6 +10,7 @@ import re
 from typing import Literal
 
 from index.analyzer import normalize_number
+from index.dates import MONTHS
 from rag.names import names_inside
 
 AnswerType = Literal["number", "date", "name"]
@@ -21,6 +22,7 @@ _QUANTITY_RE = re.compile(
     re.IGNORECASE,
 )
 _WHEN_RE = re.compile(r"\b(when|what (?:day|date)|kapan|tanggal|hari apa)\b", re.IGNORECASE)
+_DATE_ASKED_RE = re.compile(r"\b(tanggal berapa|what date|what day|hari apa)\b", re.IGNORECASE)
 _WHO_RE = re.compile(r"\b(who|whom|siapa)\b", re.IGNORECASE)
 # "How much did it cost", "berapa kerugian ...": a quantity question about money. A money word
 # alone is not enough ("why did fuel prices rise" asks for a reason, not an amount).
@@ -47,12 +49,44 @@ _DATE_RE = re.compile(
 )
 
 
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+# A day of a month as news and answers write it: "16 Januari", "January 16", "(16/1/2022)".
+_DAY_MONTH_RE = re.compile(
+    rf"(?<!\d)(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTH_NAMES})\b"
+    rf"|\b(?P<m2>{_MONTH_NAMES})\.?\s+(?P<d2>\d{{1,2}})(?!\d)"
+    r"|(?<![\d/])(?P<d3>\d{1,2})/(?P<m3>\d{1,2})(?:/\d{2,4})?(?![\d/])",
+    re.IGNORECASE,
+)
+
+
+def asks_when(question: str) -> bool:
+    """Does the question ask when something happened ("kapan", "tanggal berapa", "what day")?"""
+    return bool(_WHEN_RE.search(question))
+
+
+def days_in(text: str) -> set[tuple[int, int]]:
+    """The (day, month) pairs of the dates ``text`` gives, however it writes them."""
+    found = set()
+    for match in _DAY_MONTH_RE.finditer(text):
+        if match["d1"]:
+            day, month = int(match["d1"]), MONTHS[match["m1"].casefold()]
+        elif match["d2"]:
+            day, month = int(match["d2"]), MONTHS[match["m2"].casefold()]
+        else:
+            day, month = int(match["d3"]), int(match["m3"])
+        if 1 <= day <= 31 and 1 <= month <= 12:
+            found.add((day, month))
+    return found
+
+
 def is_quantity_question(question: str) -> bool:
     return bool(_QUANTITY_RE.search(question))
 
 
 def expected_answer_type(question: str) -> AnswerType | None:
     """'number', 'date', 'name' or None, from the question words (English or Indonesian)."""
+    if _DATE_ASKED_RE.search(question):  # "tanggal berapa" asks for a date, not a figure
+        return "date"
     if is_quantity_question(question):
         return "number"
     if _WHEN_RE.search(question):

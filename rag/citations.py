@@ -12,6 +12,9 @@ After generation (a small model cites imperfectly):
   question (it adds no word the question does not have: "Tokayev's approach changed [1]");
 - a sentence naming a person or place that neither the evidence nor the question names
   (a rare word, capitalised: "Nazarbayev") is dropped: a small model invents them;
+- in the answer to a "when" question, a date must be one the cited passage's text gives: the
+  model reads the publication date in the source's label as the date of the event ("Protes
+  pertama pecah pada 16 Januari 2022"), which it is not;
 - citations are renumbered 1..n in order of first use.
 Names in the answer that occur in no evidence at all (an English rendering of an Indonesian
 name, "Russia" for "Rusia") cannot be checked by string and are not held against the
@@ -32,7 +35,7 @@ from rapidfuzz.distance import Levenshtein
 
 from index.analyzer import IndonesianAnalyzer
 from rag.answer import Language
-from rag.answer_types import numbers_in
+from rag.answer_types import asks_when, days_in, numbers_in
 from rag.gazetteer import entities_in
 from rag.markers import MARKER_RE, markers
 from rag.names import names_in
@@ -133,14 +136,23 @@ def verify_citations(
     similarity: SimilarityFn | None = None,
     min_similarity: float = 0.82,
     question: str = "",
+    bodies: Sequence[str] | None = None,
 ) -> Verification:
     """Check and repair the citations of ``answer`` against the numbered evidence.
 
     ``question``: what the answer replies to. A fact the question states (the country it asks
     about) is no reason to keep a citation: it is not what the sentence adds.
+    ``bodies``: the passages without the labels ``evidence_texts`` may carry (source, date of
+    publication); the dates that answer a "when" question are looked for there.
     """
     answer = normalize_numbers(answer, language)
-    evidence = [_Evidence(numbers_in(t), _words(t), _flat(t)) for t in evidence_texts]
+    bodies = evidence_texts if bodies is None else bodies
+    evidence = [
+        _Evidence(numbers_in(t), _words(t), _flat(t), days_in(b))
+        for t, b in zip(evidence_texts, bodies, strict=True)
+    ]
+    when = asks_when(question)
+    asked_days = days_in(question)
     all_words = set().union(*(e.words for e in evidence)) if evidence else set()
     asked = set(_facts(question, all_words, evidence))
     question_words = _words(question)
@@ -162,6 +174,8 @@ def verify_citations(
             dropped += 1
             continue
         facts = _facts(body, all_words, evidence)
+        if when:
+            facts += [("day", day) for day in sorted(days_in(body) - asked_days)]
         if valid and facts and all(any(evidence[i].has(f) for i in valid) for f in facts):
             kept.append(
                 CheckedSentence(body, _supporting(_added(facts, asked, names), valid, evidence))
@@ -308,7 +322,7 @@ def _fuzzy_in(name: str, words: set[str]) -> bool:
 
 Fact = tuple[str, object]
 """("number", "2500") | ("name", "tokayev") | ("entity", gazetteer entry)
-| ("quote", " flattened quoted words ")."""
+| ("quote", " flattened quoted words ") | ("day", (16, 1))."""
 
 
 @dataclass(frozen=True)
@@ -316,11 +330,14 @@ class _Evidence:
     numbers: set[str]
     words: set[str]
     text: str  # _flat()
+    days: set[tuple[int, int]]  # dates the passage's text gives (not its label's)
 
     def has(self, fact: Fact) -> bool:
         kind, value = fact
         if kind == "number":
             return value in self.numbers
+        if kind == "day":
+            return value in self.days
         if kind == "name":
             return _fuzzy_in(str(value), self.words)
         if kind == "quote":
@@ -417,14 +434,16 @@ class CitationChecker:
             query = np.asarray(self.embed_query(sentence), dtype=np.float32)
             return [float(x) for x in matrix @ query]
 
+        bodies = [e.text for e in evidence]
+
         def check(text: str) -> Verification:
             if trace is None:
                 return verify_citations(
-                    text.strip(), labelled, language, similarity=similarity, question=question
+                    text.strip(), labelled, language, similarity, question=question, bodies=bodies
                 )
             with trace.stage("verify"):
                 return verify_citations(
-                    text.strip(), labelled, language, similarity=similarity, question=question
+                    text.strip(), labelled, language, similarity, question=question, bodies=bodies
                 )
 
         return check

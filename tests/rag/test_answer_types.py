@@ -4,6 +4,8 @@ import pytest
 
 from rag.answer_types import (
     asked_amount,
+    asks_when,
+    days_in,
     expected_answer_type,
     has_amount,
     has_answer_type,
@@ -17,6 +19,8 @@ def test_expected_answer_type_from_question_words() -> None:
     assert expected_answer_type("Kapan protes dimulai?") == "date"
     assert expected_answer_type("Who is Peskov?") == "name"
     assert expected_answer_type("Mengapa warga protes?") is None
+    assert expected_answer_type("Protes mulai tanggal berapa?") == "date"  # not a figure
+    assert expected_answer_type("On what day did the troops arrive?") == "date"
 
 
 def test_answer_type_ignores_dates_when_a_number_is_wanted() -> None:
@@ -64,3 +68,15 @@ def test_questions_that_ask_for_an_amount(question: str, amount: str | None) -> 
 def test_amounts_in_text(text: str, money: bool, percent: bool) -> None:
     assert has_amount(text, "money") is money
     assert has_amount(text, "percent") is percent
+
+
+def test_days_as_news_and_answers_write_them() -> None:
+    assert days_in("Minggu (2/1/2022) dan Kamis, 6 Januari 2022") == {(2, 1), (6, 1)}
+    assert days_in("on January 16, 2022 and 7 Jan") == {(16, 1), (7, 1)}
+    assert days_in("sekitar 2.500 orang, 225 jenazah") == set()
+
+
+def test_when_questions_in_both_languages() -> None:
+    assert asks_when("Protes di Kazakhstan mulai tanggal berapa?")  # also a "berapa" question
+    assert asks_when("what day did they start deploying")
+    assert not asks_when("Berapa jumlah pasukan CSTO?")

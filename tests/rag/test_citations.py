@@ -292,3 +292,50 @@ def test_a_sentence_that_only_restates_the_question_is_told_apart(
         "and did the Kremlin name the US in its statements?"
     )
     assert _restates(sentence, question) is restates
+
+
+DATED = [
+    "Protes dimulai pada Minggu (2/1/2022) di kota Zhanaozen.",
+    "Pasukan CSTO mulai dikerahkan pada hari Kamis.",
+]
+LABELLED = [f"(MEDIA PAKUAN, 16 Januari 2022) {text}" for text in DATED]
+
+
+@pytest.mark.parametrize(
+    ("answer", "kept"),
+    [
+        ("Protes dimulai pada 16 Januari 2022 [1].", False),  # the label's date, not the event's
+        ("Protes dimulai pada 2 Januari 2022 [1].", True),  # the text's "(2/1/2022)"
+        ("The protests began on January 2, 2022 [1].", True),
+        ("The protests began on 16 January 2022 [2].", False),
+    ],
+)
+def test_a_when_answer_takes_its_date_from_the_text_not_the_publication_date(
+    answer: str, kept: bool
+) -> None:
+    result = verify_citations(
+        answer, LABELLED, "id", question="Kapan protes dimulai?", bodies=DATED
+    )
+    assert bool(result.sentences) is kept
+
+
+def test_the_publication_date_may_date_a_report_when_the_question_is_not_when() -> None:
+    result = verify_citations(
+        "Pada 16 Januari 2022, protes dimulai di Zhanaozen [1].",
+        LABELLED,
+        "id",
+        question="Di kota mana protes dimulai?",
+        bodies=DATED,
+    )
+    assert result.sentences
+
+
+def test_a_date_the_question_gives_needs_no_source() -> None:
+    result = verify_citations(
+        "Pada 16 Januari 2022 pasukan CSTO mulai dikerahkan [2].",
+        LABELLED,
+        "id",
+        question="Apa yang terjadi pada 16 Januari 2022, kapan pasukan dikerahkan?",
+        bodies=DATED,
+    )
+    assert result.sentences
