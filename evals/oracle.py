@@ -93,7 +93,7 @@ class OpenGate:
         question: Question,
         relevance: float,
         query_vector: np.ndarray,
-        passages: Sequence[str] = (),
+        passages: Sequence[str],
     ) -> GateDecision:
         decision = self.assistant.gate.run(question, relevance, query_vector, passages)
         if self.open:

@@ -70,7 +70,7 @@ class Gate(Protocol):
         question: Question,
         relevance: float,
         query_vector: np.ndarray,
-        passages: Sequence[str] = (),
+        passages: Sequence[str],
     ) -> GateDecision: ...
 
 

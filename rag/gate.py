@@ -112,7 +112,7 @@ class RelevanceGate:
         question: Question,
         relevance: float,
         query_vector: np.ndarray,
-        passages: Sequence[str] = (),
+        passages: Sequence[str],
     ) -> GateDecision:
         """``passages``: the texts retrieved for the question (for the amount check)."""
         absent = tuple(absent_entities(question.standalone, self.vocabulary()))

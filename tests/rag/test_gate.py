@@ -39,7 +39,7 @@ def _gate(background_similarity: float) -> RelevanceGate:
 )
 def test_the_decision_and_its_figures(relevance: float, background: float, reason: str) -> None:
     gate = _gate(background)
-    decision = gate.run(_question("How many troops?"), relevance, gate.query)  # type: ignore[attr-defined]
+    decision = gate.run(_question("How many troops?"), relevance, gate.query, [])  # type: ignore[attr-defined]
     assert decision.reason == reason
     assert decision.go is (reason == "go")
     assert decision.contrast == pytest.approx(relevance - background, abs=1e-6)
@@ -47,7 +47,7 @@ def test_the_decision_and_its_figures(relevance: float, background: float, reaso
 
 def test_a_country_the_corpus_never_names_is_refused_first() -> None:
     gate = _gate(0.5)
-    decision = gate.run(_question("How did China react?"), 0.9, gate.query)  # type: ignore[attr-defined]
+    decision = gate.run(_question("How did China react?"), 0.9, gate.query, [])  # type: ignore[attr-defined]
     assert decision.reason == "absent_entity" and decision.absent == ("china",)
     assert absent_entities("Bagaimana sikap Rusia?", {"rusia"}) == []
 
