@@ -147,7 +147,10 @@ class SentenceTransformerEmbedding(BaseEmbedding):
 
     @property
     def dim(self) -> int:
-        return int(self._model.get_sentence_embedding_dimension())
+        # sentence-transformers 5.x renamed the method (the old name warns); 3.x/4.x lack it.
+        model = self._model
+        get = getattr(model, "get_embedding_dimension", None)
+        return int(get() if get else model.get_sentence_embedding_dimension())
 
     def _encode(self, texts: list[str]) -> list[Vector]:
         vectors = self._model.encode(
