@@ -1,7 +1,9 @@
 """What kind of answer a question asks for, and whether a text holds one.
 
 One definition for the whole answering path: evidence selection favours sentences of the
-expected type, and the conflict check looks for differing figures only in quantity questions.
+expected type, the conflict check looks for differing figures only in quantity questions, the
+gate refuses a question about money or a percentage that no passage gives an amount for, and
+the citation check wants the date that answers a "when" question in the cited passage's text.
 """
 
 from __future__ import annotations
