@@ -41,17 +41,18 @@ _DAY_NAMES = (
     r"senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 )
-_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+"""The month names of ``MONTHS`` as a regex alternation, longest first ("januari" before "jan")."""
 
 _DATE_RE = re.compile(
     rf"(?:\b(?:{_DAY_NAMES})\s*,?\s*)?"
     r"(?:"
     # 10 Januari 2022 / 10 Jan. 2022
-    rf"(?<!\d)(?P<d1>\d{{1,2}})\s+(?P<mon1>{_MONTH_NAMES})\b\.?,?\s+(?P<y1>\d{{4}})"
+    rf"(?<!\d)(?P<d1>\d{{1,2}})\s+(?P<mon1>{MONTH_NAMES})\b\.?,?\s+(?P<y1>\d{{4}})"
     # 08/01/2022, 08-01-2022, 08.01.2022 (day first)
     r"|(?<![\d/.-])(?P<d2>\d{1,2})(?P<sep>[/.-])(?P<m2>\d{1,2})(?P=sep)(?P<y2>\d{4})"
     # January 10, 2022 / Jan 10 2022
-    rf"|\b(?P<mon3>{_MONTH_NAMES})\b\.?\s+(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y3>\d{{4}})"
+    rf"|\b(?P<mon3>{MONTH_NAMES})\b\.?\s+(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y3>\d{{4}})"
     # 2022-01-10 (ISO, as in front matter)
     r"|(?<![\d/.-])(?P<y4>\d{4})-(?P<m4>\d{1,2})-(?P<d4>\d{1,2})"
     r")(?!\d)"

@@ -12,7 +12,7 @@ import re
 from typing import Literal
 
 from index.analyzer import normalize_number
-from index.dates import MONTHS
+from index.dates import MONTH_NAMES, MONTHS
 from rag.names import names_inside
 
 AnswerType = Literal["number", "date", "name"]
@@ -51,11 +51,10 @@ _DATE_RE = re.compile(
 )
 
 
-_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 # A day of a month as news and answers write it: "16 Januari", "January 16", "(16/1/2022)".
 _DAY_MONTH_RE = re.compile(
-    rf"(?<!\d)(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTH_NAMES})\b"
-    rf"|\b(?P<m2>{_MONTH_NAMES})\.?\s+(?P<d2>\d{{1,2}})(?!\d)"
+    rf"(?<!\d)(?P<d1>\d{{1,2}})\s+(?P<m1>{MONTH_NAMES})\b"
+    rf"|\b(?P<m2>{MONTH_NAMES})\.?\s+(?P<d2>\d{{1,2}})(?!\d)"
     r"|(?<![\d/])(?P<d3>\d{1,2})/(?P<m3>\d{1,2})(?:/\d{2,4})?(?![\d/])",
     re.IGNORECASE,
 )
