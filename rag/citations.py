@@ -34,6 +34,7 @@ from cachetools import LRUCache, cached
 from rapidfuzz.distance import Levenshtein
 
 from index.analyzer import IndonesianAnalyzer
+from index.dates import MONTH_NAMES
 from rag.answer import Language
 from rag.answer_types import asks_when, days_in, numbers_in
 from rag.gazetteer import entities_in
@@ -41,7 +42,11 @@ from rag.markers import MARKER_RE, markers
 from rag.names import names_in
 
 _SPLIT_RE = re.compile(r"(?<=[.!?])\s+|\n+")
-_SPACED_THOUSANDS_RE = re.compile(r"(\d),\s(\d{3})\b")
+# A thousands separator the model split with a space ("2, 600"): one to three digits after
+# no other digit, so not a year ("Pada 16 Januari 2022, 225 jenazah"); and not a day after its
+# month ("January 5, 200 people"), see ``_join_thousands``.
+_SPACED_THOUSANDS_RE = re.compile(r"(?<![\d.,])(\d{1,3}),\s(\d{3})\b")
+_MONTH_BEFORE_RE = re.compile(rf"\b(?:{MONTH_NAMES})\.?\s+$", re.IGNORECASE)
 _MARKS = rf"(?:{MARKER_RE.pattern}\s*)+"  # a run of markers
 # "According to [1], ..." / "..., menurut [2]." name the source by its marker alone; without the
 # marker the phrase is left dangling ("According to, 18 ..."), so the phrase goes with it.
@@ -79,10 +84,16 @@ class Verification:
 
 def normalize_numbers(text: str, language: Language) -> str:
     """Repair and localise number formatting: '2, 600' -> '2,600'; 2.500 <-> 2,500."""
-    text = _SPACED_THOUSANDS_RE.sub(r"\1,\2", text)
+    text = _SPACED_THOUSANDS_RE.sub(_join_thousands, text)
     if language == "en":
         return _ID_THOUSANDS_RE.sub(lambda m: m.group(0).replace(".", ","), text)
     return _EN_THOUSANDS_RE.sub(lambda m: m.group(0).replace(",", "."), text)
+
+
+def _join_thousands(match: re.Match[str]) -> str:
+    if _MONTH_BEFORE_RE.search(match.string, 0, match.start()):
+        return match.group(0)
+    return f"{match.group(1)},{match.group(2)}"
 
 
 def split_answer(text: str) -> list[tuple[str, list[int]]]:

@@ -82,6 +82,19 @@ def test_number_formats_follow_the_answer_language() -> None:
     assert normalize_numbers("on 15.01.2022 at 1.5%", "en") == "on 15.01.2022 at 1.5%"
 
 
+def test_a_year_or_a_day_before_a_comma_is_not_a_split_thousands_group() -> None:
+    # "2022, 225" joined into "2022,225" made the figure unfindable, and the answer was dropped.
+    assert normalize_numbers("Pada 16 Januari 2022, 225 jenazah", "id") == (
+        "Pada 16 Januari 2022, 225 jenazah"
+    )
+    assert normalize_numbers("On January 5, 200 people left", "en") == (
+        "On January 5, 200 people left"
+    )
+    evidence = ["MEDIA PAKUAN, 16 Januari 2022 Selama keadaan darurat, 225 jenazah dikirim."]
+    checked = verify_citations("Pada 16 Januari 2022, 225 jenazah dikirim [1].", evidence, "id")
+    assert checked.text == "Pada 16 Januari 2022, 225 jenazah dikirim [1]."
+
+
 def test_country_named_in_another_language_is_checked_against_the_evidence() -> None:
     evidence = ["Pasukan dari Rusia, Belarus, Armenia, Tajikistan, dan Kirgistan mulai dikerahkan."]
     ok = verify_citations("Troops came from Russia and Kyrgyzstan [1].", evidence, "en")
