@@ -88,14 +88,8 @@ class OpenGate:
         self.assistant = assistant
         self.open = False
 
-    def run(
-        self,
-        question: Question,
-        relevance: float,
-        query_vector: np.ndarray,
-        passages: Sequence[str],
-    ) -> GateDecision:
-        decision = self.assistant.gate.run(question, relevance, query_vector, passages)
+    def run(self, question: Question, retrieval: Retrieval, selection: Selection) -> GateDecision:
+        decision = self.assistant.gate.run(question, retrieval, selection)
         if self.open:
             return GateDecision("go", decision.relevance, decision.contrast)
         return decision

@@ -66,11 +66,7 @@ class Gate(Protocol):
     """Stage 4: refuse or go on (``rag.gate.RelevanceGate``)."""
 
     def run(
-        self,
-        question: Question,
-        relevance: float,
-        query_vector: np.ndarray,
-        passages: Sequence[str],
+        self, question: Question, retrieval: Retrieval, selection: Selection
     ) -> GateDecision: ...
 
 
@@ -192,9 +188,7 @@ class Assistant:
         passages = tuple(p.to_passage() for p in retrieval.passages)
         with trace.stage("evidence"):
             selection = self.select.run(q.standalone, retrieval)
-        decision = self.gate.run(
-            q, selection.relevance, retrieval.query_vector, [p.text for p in passages]
-        )
+        decision = self.gate.run(q, retrieval, selection)
         if not decision.go:
             yield Progress("reading", passages, 0)
             yield from self._refuse(q, passages, trace, chosen.name)

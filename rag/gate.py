@@ -28,8 +28,10 @@ from typing import Literal
 import numpy as np
 
 from rag.answer_types import asked_amount, has_amount
+from rag.evidence import Selection
 from rag.gazetteer import entities_in
 from rag.question import Question
+from rag.retrieval import Retrieval
 
 GateReason = Literal[
     "go", "absent_entity", "absent_amount", "weak_evidence", "off_topic", "no_evidence"
@@ -107,20 +109,17 @@ class RelevanceGate:
         self.background = background
         self.vocabulary = vocabulary
 
-    def run(
-        self,
-        question: Question,
-        relevance: float,
-        query_vector: np.ndarray,
-        passages: Sequence[str],
-    ) -> GateDecision:
-        """``passages``: the texts retrieved for the question (for the amount check)."""
+    def run(self, question: Question, retrieval: Retrieval, selection: Selection) -> GateDecision:
+        """Decide on the results of the stages before: the question, what was retrieved for
+        it (its vector, and its passages for the amount check), and the evidence selected
+        (whose ``relevance`` the thresholds apply to)."""
+        relevance = selection.relevance
         absent = tuple(absent_entities(question.standalone, self.vocabulary()))
-        contrast = relevance - self.background.best_similarity(query_vector)
+        contrast = relevance - self.background.best_similarity(retrieval.query_vector)
         if absent:
             return GateDecision("absent_entity", relevance, contrast, absent)
         amount = asked_amount(question.standalone)
-        if amount and not any(has_amount(text, amount) for text in passages):
+        if amount and not any(has_amount(p.text, amount) for p in retrieval.passages):
             return GateDecision("absent_amount", relevance, contrast)
         if relevance <= 0.0:
             return GateDecision("no_evidence", relevance, contrast)

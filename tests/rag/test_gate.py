@@ -6,26 +6,37 @@ from collections.abc import Sequence
 
 import numpy as np
 import pytest
+from llama_index.core.schema import TextNode
 
-from rag.gate import BACKGROUND, Background, RelevanceGate, absent_entities
+from rag.evidence import Selection
+from rag.gate import BACKGROUND, Background, GateDecision, RelevanceGate, absent_entities
 from rag.question import Question
+from rag.retrieval import PassageNode, Retrieval
+
+QUERY = np.array([1.0, 0.0], dtype=np.float32)
 
 
 def _question(text: str, language: str = "en") -> Question:
     return Question(text, text, language, text)  # type: ignore[arg-type]
 
 
+def _run(
+    gate: RelevanceGate, question: str, relevance: float, passages: Sequence[str] = ()
+) -> GateDecision:
+    """The gate's decision on the question, its passages and its best evidence's relevance."""
+    nodes = [PassageNode(node=TextNode(text=text), score=1.0) for text in passages]
+    retrieval = Retrieval(query=question, query_vector=QUERY, passages=nodes)
+    return gate.run(_question(question), retrieval, Selection([], relevance))
+
+
 def _gate(background_similarity: float) -> RelevanceGate:
     """A gate whose background sentences all score ``background_similarity``."""
-    query = np.array([1.0, 0.0], dtype=np.float32)
 
     def embed(texts: Sequence[str]) -> np.ndarray:
         row = np.array([background_similarity, 0.0], dtype=np.float32)
         return np.tile(row, (len(texts), 1))
 
-    gate = RelevanceGate(0.83, 0.785, 0.03, Background(embed), lambda: {"rusia", "kazakhstan"})
-    gate.query = query  # type: ignore[attr-defined]
-    return gate
+    return RelevanceGate(0.83, 0.785, 0.03, Background(embed), lambda: {"rusia", "kazakhstan"})
 
 
 @pytest.mark.parametrize(
@@ -38,16 +49,14 @@ def _gate(background_similarity: float) -> RelevanceGate:
     ],
 )
 def test_the_decision_and_its_figures(relevance: float, background: float, reason: str) -> None:
-    gate = _gate(background)
-    decision = gate.run(_question("How many troops?"), relevance, gate.query, [])  # type: ignore[attr-defined]
+    decision = _run(_gate(background), "How many troops?", relevance)
     assert decision.reason == reason
     assert decision.go is (reason == "go")
     assert decision.contrast == pytest.approx(relevance - background, abs=1e-6)
 
 
 def test_a_country_the_corpus_never_names_is_refused_first() -> None:
-    gate = _gate(0.5)
-    decision = gate.run(_question("How did China react?"), 0.9, gate.query, [])  # type: ignore[attr-defined]
+    decision = _run(_gate(0.5), "How did China react?", 0.9)
     assert decision.reason == "absent_entity" and decision.absent == ("china",)
     assert absent_entities("Bagaimana sikap Rusia?", {"rusia"}) == []
 
@@ -73,6 +82,5 @@ def test_the_background_speaks_both_languages() -> None:
 def test_an_amount_no_passage_gives_is_refused(
     question: str, passages: list[str], reason: str
 ) -> None:
-    gate = _gate(0.5)
-    decision = gate.run(_question(question), 0.9, gate.query, passages)  # type: ignore[attr-defined]
+    decision = _run(_gate(0.5), question, 0.9, passages)
     assert decision.reason == reason
