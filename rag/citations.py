@@ -54,6 +54,25 @@ _SOURCE_PHRASE = r"(?:according to|as reported by|based on|menurut|berdasarkan|d
 _LEADING_MARKS_RE = re.compile(rf"{_MARKS}")
 _LEADING_SOURCE_RE = re.compile(rf"^{_SOURCE_PHRASE}\s*({_MARKS}),?\s*", re.IGNORECASE)
 _INNER_SOURCE_RE = re.compile(rf",?\s*\b{_SOURCE_PHRASE}\s*({_MARKS})", re.IGNORECASE)
+# "[2] and [3] both report that 26 people were killed, but [3] adds that ...": a marker as the
+# subject. Without it the sentence reads "and both report that ... but adds that"; the
+# attribution goes, and its markers cite the sentence.
+_REPORTING_VERB = (
+    r"(?:report|say|state|mention|note|add|confirm|show|write)(?:s|ed)?|said|wrote"
+    r"|menyebut(?:kan)?|mengatakan|melaporkan|menyatakan|menambahkan|menjelaskan|menulis"
+)
+_MARKER_SUBJECT_RE = re.compile(
+    r"(?:^|(?<=,\s)|"
+    + "|".join(rf"(?<=\b{w}\s)" for w in ("and", "but", "while", "dan", "tetapi", "sedangkan"))
+    + ")"
+    rf"(?P<marks>{_MARKS}(?:(?:and|dan|&|,)\s*{_MARKS})*)"
+    rf"(?:both\s+|also\s+|juga\s+|keduanya\s+)?(?:{_REPORTING_VERB})\s+(?:that\s+|bahwa\s+)?",
+    re.IGNORECASE,
+)
+# How such a sentence begins, for the stream: its markers are not the previous sentence's.
+_MARKER_SUBJECT_START_RE = re.compile(
+    rf"{_MARKS}(?:and|dan|&|,|both|also|juga|keduanya|{_REPORTING_VERB})\b", re.IGNORECASE
+)
 _ID_THOUSANDS_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![\d,]|\.\d)")
 _EN_THOUSANDS_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d.]|,\d)")
 _QUOTE_RE = re.compile(r'["\u201c\u201d\u201e]([^"\u201c\u201d\u201e]+)["\u201c\u201d\u201e]')
@@ -106,6 +125,7 @@ def split_answer(text: str) -> list[tuple[str, list[int]]]:
             rest = piece[source.end() :].strip()
             piece = f"{rest[0].upper()}{rest[1:]} {source.group(1).strip()}"
         piece = _INNER_SOURCE_RE.sub(lambda m: " " + m.group(1).strip(), piece)
+        piece = _without_marker_subjects(piece)
         leading = _LEADING_MARKS_RE.match(piece)
         if leading and sentences:
             sentences[-1][1].extend(markers(leading.group(0)))
@@ -123,18 +143,41 @@ def split_answer(text: str) -> list[tuple[str, list[int]]]:
     return sentences
 
 
+def _without_marker_subjects(piece: str) -> str:
+    """The sentence without "[2] and [3] report that", the markers moved to its end."""
+    moved: list[str] = []
+
+    def cut(match: re.Match[str]) -> str:
+        moved.extend(MARKER_RE.findall(match.group("marks")))
+        return ""
+
+    rest = _MARKER_SUBJECT_RE.sub(cut, piece).strip()
+    if not moved or not rest:
+        return piece
+    end = rest[-1] if rest[-1] in ".!?" else ""
+    body = rest[: len(rest) - len(end)].rstrip()
+    return f"{body[0].upper()}{body[1:]} {''.join(f'[{m}]' for m in moved)}{end}"
+
+
 def settled_prefix(text: str) -> str:
     """The part of a streamed answer whose sentences can no longer change.
 
     A sentence is settled once the next one has begun: the marker that follows it ("… 2,600.
-    [1] Next …") still belongs to it (``split_answer``), and its last words may still come.
-    The prefix ends where the sentence being written begins.
+    [1] Next …") still belongs to it (``split_answer``), and its last words may still come;
+    unless that marker is the next sentence's subject ("[1] also mentions that …"), which
+    the first whole word after it tells. The prefix ends where the sentence being written
+    begins.
     """
     end = 0
     for boundary in _SPLIT_RE.finditer(text):
         rest = text[boundary.end() :]
         leading = _LEADING_MARKS_RE.match(rest)
-        start = leading.end() if leading else 0
+        start = 0
+        if leading:
+            if not re.match(r"\S+\s", rest[leading.end() :]):
+                continue  # the word after the marker is still being written
+            if not _MARKER_SUBJECT_START_RE.match(rest):
+                start = leading.end()
         if start < len(rest) and not rest[start].isspace() and rest[start] != "[":
             end = boundary.end() + start
     return text[:end]

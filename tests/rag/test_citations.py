@@ -76,6 +76,25 @@ def test_markers_leading_the_next_sentence_belong_to_the_previous_one() -> None:
     assert split_answer("One [1, 2].") == [("One.", [1, 2])]
 
 
+def test_a_marker_standing_as_the_subject_becomes_the_sentence_citation() -> None:
+    # Removing the markers alone left "and both report that ..., but adds that ...".
+    answer = (
+        "[2] and [3] both report that 26 people were killed, but [3] adds that 18 were hurt. "
+        "[1] also mentions that 18 people were killed."
+    )
+    assert split_answer(answer) == [
+        ("26 people were killed, but 18 were hurt.", [2, 3, 3]),
+        ("18 people were killed.", [1]),
+    ]
+    assert split_answer("Tokayev meminta bantuan [1], dan [2] menjelaskan bahwa 225 tewas.") == [
+        ("Tokayev meminta bantuan, dan 225 tewas.", [1, 2])
+    ]
+    # A reporting verb with a name for its subject is the sentence's own.
+    assert split_answer("The ministry said that 26 people died [1].") == [
+        ("The ministry said that 26 people died.", [1])
+    ]
+
+
 def test_number_formats_follow_the_answer_language() -> None:
     assert normalize_numbers("2.500 troops, 2, 600 people", "en") == "2,500 troops, 2,600 people"
     assert normalize_numbers("2,500 pasukan", "id") == "2.500 pasukan"
@@ -212,7 +231,9 @@ def test_a_recited_sentence_cites_the_passage_for_what_it_adds_to_the_question()
         ("About 2,600 people. ", ""),
         ("About 2,600 people. [1", ""),  # a marker being written belongs to it
         ("About 2,600 people. [1] ", ""),
-        ("About 2,600 people. [1] The", "About 2,600 people. [1] "),
+        ("About 2,600 people. [1] The", ""),  # "[1] also mentions ..." would be the next's
+        ("About 2,600 people. [1] The toll", "About 2,600 people. [1] "),
+        ("About 2,600 people. [1] also mentions", ""),
         ("A [1]. B [2]. C", "A [1]. B [2]. "),
         ("A [1].\n\nB", "A [1].\n\n"),
         ("About 2.600 orang", ""),  # a decimal point is no sentence end
@@ -222,8 +243,14 @@ def test_a_sentence_is_settled_once_the_next_has_begun(streamed: str, settled: s
     assert settled_prefix(streamed) == settled
 
 
-def test_the_check_of_a_settled_prefix_starts_the_check_of_the_whole() -> None:
-    answer = "Some 9,999 died [1]. About 2,500 troops were sent. [1] About 2,600 people [2]."
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Some 9,999 died [1]. About 2,500 troops were sent. [1] About 2,600 people [2].",
+        "About 2,500 troops were sent [1]. [2] also mentions that 2,600 people were treated.",
+    ],
+)
+def test_the_check_of_a_settled_prefix_starts_the_check_of_the_whole(answer: str) -> None:
     for end in range(len(answer) + 1):
         prefix = verify_citations(settled_prefix(answer[:end]), EVIDENCE, "en").text
         assert verify_citations(answer, EVIDENCE, "en").text.startswith(prefix)
