@@ -96,8 +96,8 @@ def evaluate(
 
     Questions go round the systems in turn (question 1 to every system, then question 2 ...),
     so a load spike on the machine hits all systems alike instead of the one running then.
-    With ``resume``, answers already in ``out_dir``'s checkpoint (same question, system and
-    generator) are reused.
+    With ``resume``, answers already in ``out_dir``'s checkpoint (same question, system,
+    generator and system fingerprint) are reused.
     """
     from tqdm import tqdm
 
@@ -109,7 +109,7 @@ def evaluate(
     if reuse:
         _load_unchanged(out_dir, questions, generator, fingerprints, answers, rankings)
     if resume:
-        _load_checkpoint(checkpoint, questions, generator, answers, rankings)
+        _load_checkpoint(checkpoint, questions, generator, fingerprints, answers, rankings)
     else:
         checkpoint.unlink(missing_ok=True)
     bar = tqdm(total=len(questions) * len(systems), file=sys.stderr, disable=not progress, unit="q")
@@ -130,6 +130,7 @@ def evaluate(
                             "id": q.id,
                             "question": q.question,
                             "generator": generator,
+                            "fingerprint": fingerprints[system.name],
                             "answer": answer.to_dict(),
                             "ranking": rankings[system.name].get(q.id),
                         }
@@ -213,12 +214,14 @@ def _load_checkpoint(
     path: Path,
     questions: Sequence[GoldQuestion],
     generator: str,
+    fingerprints: dict[str, str],
     answers: dict[str, dict[str, Answer]],
     rankings: dict[str, dict[str, list[str]]],
 ) -> None:
     """Fill ``answers``/``rankings`` from a checkpoint, keeping only entries that still match
-    (same question text, a system of this run, the same generator); a torn last line from a
-    killed run is skipped."""
+    (same question text, a system of this run with the same fingerprint, the same
+    generator): an interrupted run resumed after a code change does not mix two versions'
+    answers. A torn last line from a killed run is skipped."""
     if not path.is_file():
         return
     wanted = {q.id: q.question for q in questions}
@@ -227,6 +230,7 @@ def _load_checkpoint(
             entry = json.loads(line)
             if (
                 entry["system"] not in answers
+                or entry.get("fingerprint") != fingerprints[entry["system"]]
                 or entry["generator"] != generator
                 or wanted.get(entry["id"]) != entry["question"]
             ):

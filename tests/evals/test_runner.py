@@ -342,12 +342,18 @@ def _interrupted_run(out: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("generator", "resume"), [("extractive", False), ("bundled", True)], ids=["fresh", "other-gen"]
+    ("generator", "resume", "version"),
+    [("extractive", False, 1), ("bundled", True, 1), ("extractive", True, 2)],
+    ids=["fresh", "other-gen", "changed-code"],
 )
-def test_a_checkpoint_is_not_reused(tmp_path: Path, generator: str, resume: bool) -> None:
-    """Without --resume a run starts over; with it, another generator's answers don't count."""
+def test_a_checkpoint_is_not_reused(
+    tmp_path: Path, generator: str, resume: bool, version: int
+) -> None:
+    """Without --resume a run starts over; with it, the answers of another generator or of
+    the system's code before a change (another fingerprint) don't count."""
     _interrupted_run(tmp_path)
     again = Scripted("ours")
+    again.version = version
     evaluate(
         [FACTOID, FOLLOWUP], [again], tmp_path, generator=generator, progress=False, resume=resume
     )
