@@ -152,10 +152,12 @@ def _without_marker_subjects(piece: str) -> str:
         return ""
 
     rest = _MARKER_SUBJECT_RE.sub(cut, piece).strip()
-    if not moved or not rest:
-        return piece
-    end = rest[-1] if rest[-1] in ".!?" else ""
+    end = rest[-1:] if rest[-1:] in (".", "!", "?") else ""
     body = rest[: len(rest) - len(end)].rstrip()
+    if not moved:
+        return piece
+    if not body:
+        return ""  # nothing but the attribution
     return f"{body[0].upper()}{body[1:]} {''.join(f'[{m}]' for m in moved)}{end}"
 
 

@@ -89,6 +89,8 @@ def test_a_marker_standing_as_the_subject_becomes_the_sentence_citation() -> Non
     assert split_answer("Tokayev meminta bantuan [1], dan [2] menjelaskan bahwa 225 tewas.") == [
         ("Tokayev meminta bantuan, dan 225 tewas.", [1, 2])
     ]
+    # Nothing but the attribution: nothing is left of the sentence.
+    assert split_answer("X 2.500 [1]. [2] said that .") == [("X 2.500.", [1])]
     # A reporting verb with a name for its subject is the sentence's own.
     assert split_answer("The ministry said that 26 people died [1].") == [
         ("The ministry said that 26 people died.", [1])
