@@ -61,6 +61,8 @@ class PipelineSystem:
 
     sources: tuple[str, ...] = ("rag", "index", "evals/baselines.py")
     """The code its answers come from, for ``fingerprint``."""
+    assistant_stages = True
+    """Whether it runs the assistant's evidence selection and gate (their settings count)."""
 
     def __init__(self, name: str, assistant: Assistant, generator: GeneratorName) -> None:
         self.name = name
@@ -70,7 +72,13 @@ class PipelineSystem:
     def fingerprint(self) -> str:
         from evals.fingerprints import fingerprint
 
-        return fingerprint(self.name, self.generator, self.assistant.settings, self.sources)
+        return fingerprint(
+            self.name,
+            self.generator,
+            self.assistant.settings,
+            self.sources,
+            assistant_stages=self.assistant_stages,
+        )
 
     def ask(self, question: str, history: Sequence[tuple[str, str]]) -> Answer:
         return self.assistant.ask(question, list(history), generator=self.generator)
@@ -121,6 +129,7 @@ class NaiveSystem:
 
     name = "naive"
     sources: tuple[str, ...] = ("evals/baselines.py", "rag/generators", "rag/model_files.py")
+    assistant_stages = False  # llama-index's own retrieval and prompt
 
     def __init__(self, settings: Settings, embed_model: Any, generator: GeneratorName) -> None:
         from llama_index.core import SimpleDirectoryReader, VectorStoreIndex
@@ -238,7 +247,13 @@ class NaiveSystem:
     def fingerprint(self) -> str:
         from evals.fingerprints import fingerprint
 
-        return fingerprint(self.name, self.generator, self.settings, self.sources)
+        return fingerprint(
+            self.name,
+            self.generator,
+            self.settings,
+            self.sources,
+            assistant_stages=self.assistant_stages,
+        )
 
     def _passage(self, hit: Any) -> Passage:
         node = hit.node

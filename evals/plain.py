@@ -32,6 +32,7 @@ class PlainSystem(PipelineSystem):
     """Top-``K`` chunks whole, a plain prompt, the model's text as it comes."""
 
     sources = ("rag/retrieval.py", "rag/fusion.py", "rag/generators", "index", "evals/plain.py")
+    assistant_stages = False  # whole chunks, no gate
 
     def __init__(self, assistant: Assistant, generator: GeneratorName) -> None:
         super().__init__("plain", assistant, generator)
