@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -61,17 +62,19 @@ _REPORTING_VERB = (
     r"(?:report|say|state|mention|note|add|confirm|show|write)(?:s|ed)?|said|wrote"
     r"|menyebut(?:kan)?|mengatakan|melaporkan|menyatakan|menambahkan|menjelaskan|menulis"
 )
+_MARKER_JOINER = r"(?:and|dan|&|,)"  # "[2] and [3]"
+_MARKER_ALSO = r"(?:both|also|juga|keduanya)"  # "[2] also reports"
 _MARKER_SUBJECT_RE = re.compile(
     r"(?:^|(?<=,\s)|"
     + "|".join(rf"(?<=\b{w}\s)" for w in ("and", "but", "while", "dan", "tetapi", "sedangkan"))
     + ")"
-    rf"(?P<marks>{_MARKS}(?:(?:and|dan|&|,)\s*{_MARKS})*)"
-    rf"(?:both\s+|also\s+|juga\s+|keduanya\s+)?(?:{_REPORTING_VERB})\s+(?:that\s+|bahwa\s+)?",
+    rf"(?P<marks>{_MARKS}(?:{_MARKER_JOINER}\s*{_MARKS})*)"
+    rf"(?:{_MARKER_ALSO}\s+)?(?:{_REPORTING_VERB})\s+(?:that\s+|bahwa\s+)?",
     re.IGNORECASE,
 )
 # How such a sentence begins, for the stream: its markers are not the previous sentence's.
 _MARKER_SUBJECT_START_RE = re.compile(
-    rf"{_MARKS}(?:and|dan|&|,|both|also|juga|keduanya|{_REPORTING_VERB})\b", re.IGNORECASE
+    rf"{_MARKS}(?:{_MARKER_JOINER}|{_MARKER_ALSO}|{_REPORTING_VERB})\b", re.IGNORECASE
 )
 _ID_THOUSANDS_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![\d,]|\.\d)")
 _EN_THOUSANDS_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d.]|,\d)")
@@ -493,11 +496,7 @@ class CitationChecker:
         bodies = [e.text for e in evidence]
 
         def check(text: str) -> Verification:
-            if trace is None:
-                return verify_citations(
-                    text.strip(), labelled, language, similarity, question=question, bodies=bodies
-                )
-            with trace.stage("verify"):
+            with nullcontext() if trace is None else trace.stage("verify"):
                 return verify_citations(
                     text.strip(), labelled, language, similarity, question=question, bodies=bodies
                 )
