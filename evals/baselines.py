@@ -70,15 +70,9 @@ class PipelineSystem:
         self.generator: GeneratorName = generator
 
     def fingerprint(self) -> str:
-        from evals.fingerprints import fingerprint
+        from evals.fingerprints import system_fingerprint
 
-        return fingerprint(
-            self.name,
-            self.generator,
-            self.assistant.settings,
-            self.sources,
-            assistant_stages=self.assistant_stages,
-        )
+        return system_fingerprint(self, self.assistant.settings)
 
     def ask(self, question: str, history: Sequence[tuple[str, str]]) -> Answer:
         return self.assistant.ask(question, list(history), generator=self.generator)
@@ -245,15 +239,9 @@ class NaiveSystem:
         return dict(self._articles)
 
     def fingerprint(self) -> str:
-        from evals.fingerprints import fingerprint
+        from evals.fingerprints import system_fingerprint
 
-        return fingerprint(
-            self.name,
-            self.generator,
-            self.settings,
-            self.sources,
-            assistant_stages=self.assistant_stages,
-        )
+        return system_fingerprint(self, self.settings)
 
     def _passage(self, hit: Any) -> Passage:
         node = hit.node

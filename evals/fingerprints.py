@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
+from typing import Protocol
 
 from rag import Settings
 
@@ -74,6 +75,30 @@ def fingerprint(
         for path in files:
             add(f"source:{path.relative_to(ROOT)}", _file_hash(path))
     return digest.hexdigest()[:16]
+
+
+class Fingerprinted(Protocol):
+    """What ``system_fingerprint`` reads of a system."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def generator(self) -> str: ...
+    @property
+    def sources(self) -> tuple[str, ...]: ...
+    @property
+    def assistant_stages(self) -> bool: ...
+
+
+def system_fingerprint(system: Fingerprinted, settings: Settings) -> str:
+    """``fingerprint`` of a system under evaluation, with the settings it answers with."""
+    return fingerprint(
+        system.name,
+        system.generator,
+        settings,
+        system.sources,
+        assistant_stages=system.assistant_stages,
+    )
 
 
 def _file_hash(path: Path) -> str:
