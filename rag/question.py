@@ -107,11 +107,12 @@ class QuestionPreparer:
             return Stop("empty", message("empty", language), language, text, notices)
         if not _has_words(words):
             return Stop("link_only", message("link_only", language), language, text, notices)
-        foreign = other_language(words)
+        vocabulary = self.vocabulary()
+        foreign = other_language(words, vocabulary)
         if foreign is not None:
             said = message("other_language", "en", name=foreign)
             return Stop("other_language", said, "en", text, notices)
-        if is_nonsense(words, self.vocabulary()):
+        if is_nonsense(words, vocabulary):
             return Stop("nonsense", message("nonsense", language), language, text, notices)
         turns = normalize_history(history, self.history_turns)
         # What is searched for: links say nothing about what the question asks.

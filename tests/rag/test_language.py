@@ -1,6 +1,6 @@
 import pytest
 
-from rag.language import detect_language
+from rag.language import detect_language, other_language
 
 
 @pytest.mark.parametrize(
@@ -24,3 +24,47 @@ def test_detects_indonesian_and_english(text: str, expected: str) -> None:
 def test_no_words_gives_the_default() -> None:
     assert detect_language("2022?", default="id") == "id"
     assert detect_language("🙂🙂", default="en") == "en"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Welche Länder haben Soldaten nach Kasachstan geschickt?", "German"),
+        # One function word of ours ("was", "in") is also a German word.
+        ("Was ist die Hauptstadt von Kasachstan?", "German"),
+        ("Wie viele Menschen starben in Almaty?", "German"),
+        # A name in a short question spreads the detector's confidence; the lead still tells.
+        ("Quelle est la capitale du Kazakhstan?", "French"),
+        ("Chi è il presidente del Kazakistan?", "Italian"),
+        ("¿Cuántos soldados envió Rusia a Kazajistán?", "Spanish"),
+    ],
+)
+def test_a_third_language_is_named(text: str, language: str) -> None:
+    assert other_language(text) == language
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "apa itu CSTO",
+        "Who is Tokayev?",
+        "CSTO Almaty",  # names only: Polish 0.31 against English 0.17, no clear lead
+        "protes Almaty",
+        "Kassym-Jomart Tokayev Almaty",
+        "Kremlin Peskov",
+        "Tokayev teroris",
+        "Serik Shalabayev",
+        "Berapakah bilangan askar yang dihantar ke Kazakhstan?",  # Malay counts as ours
+        "What did he order the security forces to do?",
+    ],
+)
+def test_our_languages_and_keyword_searches_are_not_another_language(text: str) -> None:
+    assert other_language(text) is None
+
+
+def test_a_search_in_the_corpus_own_words_is_not_another_language() -> None:
+    vocabulary = frozenset({"almaty", "kazakhstan"})
+    assert other_language("almaty") == "Polish"  # what lingua alone makes of it
+    assert other_language("almaty", vocabulary) is None
+    assert other_language("kazakhstan " * 90, vocabulary) is None
+    assert other_language("Quelle est la capitale du Kazakhstan?", vocabulary) == "French"

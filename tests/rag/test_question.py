@@ -70,3 +70,8 @@ def test_nonsense_after_a_question_is_not_taken_for_a_followup() -> None:
     history = [("user", "Berapa pasukan CSTO?"), ("assistant", "Sekitar 2.500 orang [1].")]
     stopped = _prepare("asdfgh qwerty", history, lambda q, turns: "Berapa pasukan CSTO?")
     assert isinstance(stopped, Stop) and stopped.reason == "nonsense"
+
+
+@pytest.mark.parametrize("text", ["almaty", "Almaty?", "kazakhstan " * 50])
+def test_a_keyword_search_in_the_corpus_words_goes_on(text: str) -> None:
+    assert isinstance(_prepare(text), Question)
