@@ -140,13 +140,14 @@ def is_nonsense(text: str, vocabulary: Collection[str]) -> bool:
     """Are fewer than half of the words of ``text`` words of Indonesian, English or the corpus?
 
     Indonesian words are also looked up by their stem ("kerusuhannya" -> "rusuh"): wordfreq
-    lists few affixed forms.
+    lists few affixed forms. Figures without a word ("12345", "2.600?") ask nothing: they
+    are nonsense too (retrieval would match them to any passage with a digit in it).
     """
     from wordfreq import zipf_frequency
 
     words = [w.lower() for w in _WORD_RE.findall(text)]
     if not words:
-        return False
+        return True
 
     def known(word: str) -> bool:
         forms = (word, *stem(word))

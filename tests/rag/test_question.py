@@ -15,7 +15,15 @@ def _prepare(text: str, history: list[tuple[str, str]] | None = None, condense=N
 
 @pytest.mark.parametrize(
     "text",
-    ["asdfgh jkl zzz", "lorem ipsum dolor sit amet", "xkcd qqq", "brrrr zzzt", "asdfgh qwerty"],
+    [
+        "asdfgh jkl zzz",
+        "lorem ipsum dolor sit amet",
+        "xkcd qqq",
+        "brrrr zzzt",
+        "asdfgh qwerty",
+        "12345",
+        "2.600?",
+    ],
 )
 def test_nonsense_stops_before_retrieval(text: str) -> None:
     stopped = _prepare(text)
