@@ -76,6 +76,15 @@ _MARKER_SUBJECT_RE = re.compile(
 _MARKER_SUBJECT_START_RE = re.compile(
     rf"{_MARKS}(?:{_MARKER_JOINER}|{_MARKER_ALSO}|{_REPORTING_VERB})\b", re.IGNORECASE
 )
+# Markers written as the sentence's last words, a list ("mentioned in several sources, [1],
+# [2], and [3].") or after a preposition ("as reported in [2]."): without them the sentence
+# would end "sources,,, and." or "reported in.", so the list, its joiners and the dangling
+# preposition go, and the markers cite the sentence.
+_TRAILING_MARKS_RE = re.compile(
+    r",?\s*(?:\b(?:in|from|by|di|dalam|dari|oleh)\s+)?"
+    rf"(?P<marks>{_MARKS}(?:,?\s*{_MARKER_JOINER}\s*{_MARKS})*)(?P<end>[.!?]?)\s*$",
+    re.IGNORECASE,
+)
 _ID_THOUSANDS_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![\d,]|\.\d)")
 _EN_THOUSANDS_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d.]|,\d)")
 _QUOTE_RE = re.compile(r'["\u201c\u201d\u201e]([^"\u201c\u201d\u201e]+)["\u201c\u201d\u201e]')
@@ -135,6 +144,7 @@ def split_answer(text: str) -> list[tuple[str, list[int]]]:
             piece = piece[leading.end() :].strip()
             if not piece:
                 continue
+        piece = _TRAILING_MARKS_RE.sub(_gathered_marks, piece)
         cited = markers(piece)
         body = MARKER_RE.sub("", piece)
         body = re.sub(r"\s+([.,;:!?])", r"\1", body)
@@ -144,6 +154,11 @@ def split_answer(text: str) -> list[tuple[str, list[int]]]:
         elif sentences:
             sentences[-1][1].extend(cited)
     return sentences
+
+
+def _gathered_marks(match: re.Match[str]) -> str:
+    """A trailing marker list as one run: ", [1], [2], and [3]." -> " [1][2][3]."."""
+    return " " + "".join(f"[{n}]" for n in markers(match.group("marks"))) + match.group("end")
 
 
 def _without_marker_subjects(piece: str) -> str:

@@ -182,6 +182,33 @@ def test_a_marker_used_as_the_source_name_takes_its_phrase_along() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        # Markers as the sentence's last words: without them it ended "sources,,, and."
+        (
+            "Kazakhstan is mentioned in multiple sources, [1], [2], and [3].",
+            ("Kazakhstan is mentioned in multiple sources.", [1, 2, 3]),
+        ),
+        ("Hal itu disebutkan dalam [1] dan [2].", ("Hal itu disebutkan.", [1, 2])),
+        ("The figure is given in [2].", ("The figure is given.", [2])),
+        (
+            "Tokayev gave orders to the security forces, [1][2].",
+            ("Tokayev gave orders to the security forces.", [1, 2]),
+        ),
+        # A list inside the sentence keeps its words: each item had its own source.
+        (
+            "Troops came from Russia [1], Belarus [2] and Armenia [3].",
+            ("Troops came from Russia, Belarus and Armenia.", [1, 2, 3]),
+        ),
+    ],
+)
+def test_a_trailing_marker_list_becomes_the_sentence_citation(
+    answer: str, expected: tuple[str, list[int]]
+) -> None:
+    assert split_answer(answer) == [expected]
+
+
 def test_a_repeated_sentence_is_dropped() -> None:
     result = verify_citations(
         "About 2,500 troops were sent [1]. About 2,500 troops were sent [1].", EVIDENCE, "en"
