@@ -6,10 +6,14 @@ import re
 
 from rag.prompts import NOT_FOUND
 
+# "... is not explicitly stated [1]": a refusal in the words of an answer, with a citation.
+_HEDGE = r"(?:(?:explicitly|directly|specifically|clearly)\s+)?"
 _NOT_FOUND_RE = re.compile(
-    rf"{NOT_FOUND}|not (?:found|mentioned|contain|provide)|no information"
+    rf"{NOT_FOUND}|not {_HEDGE}(?:found|mentioned|contain|provide|stated|specified|given)"
+    r"|no information"
     r"|do(?:es)? not (?:say|mention|contain|provide)"
-    r"|tidak (?:ditemukan|disebutkan|ada informasi|menyebutkan|terdapat)",
+    r"|tidak (?:secara (?:eksplisit|spesifik|jelas) )?"
+    r"(?:ditemukan|disebutkan|dijelaskan|ada informasi|menyebutkan|terdapat)",
     re.IGNORECASE,
 )
 

@@ -1,0 +1,40 @@
+"""Did the model say the sources do not hold the answer?"""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.refusal import says_not_found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NOT_FOUND",
+        "NOT_FOUND.",
+        "The sources do not mention the weather in Almaty.",
+        "According to the sources, the population of Kazakhstan is not explicitly stated [1].",
+        "The figure is not specified in the sources [2].",
+        "Jumlah penduduk Kazakhstan tidak disebutkan dalam sumber [1].",
+        "Informasi itu tidak secara eksplisit dijelaskan [1].",
+    ],
+)
+def test_a_refusal_in_the_words_of_an_answer_is_a_refusal(text: str) -> None:
+    assert says_not_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "About 2,500 troops were sent [1].",
+        # The sources' own doubt is an answer, not a refusal.
+        'Blinken said "it is not clear why they felt the need" to call the CSTO [1].',
+        # A long answer that mentions something missing on the way still answers.
+        "The number of Russian troops was not given by Moscow, but the CSTO said the whole "
+        "peacekeeping force would number about 2,500 and could be reinforced if needed [1]. "
+        "It was expected to stay for days or weeks [1].",
+    ],
+)
+def test_an_answer_is_not_a_refusal(text: str) -> None:
+    assert not says_not_found(text)
