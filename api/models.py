@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from rag import Answer, Citation, FilterError, Filters, Passage
+from rag.answer import RefusalReason
 
 MAX_QUESTION_CHARS = 2000
 MAX_TURN_CHARS = 8000
@@ -110,10 +111,7 @@ class AnswerOut(BaseModel):
     standalone_question: str
     generator: str
     notices: list[str]
-    refusal_reason: (
-        Literal["not_found", "unconfirmed", "nonsense", "other_language", "empty", "link_only"]
-        | None
-    ) = Field(
+    refusal_reason: RefusalReason | None = Field(
         default=None,
         description="Why a refusal: the corpus does not hold the answer, nothing the model "
         "wrote held up, or the question could not be asked (null when answered).",

@@ -13,10 +13,11 @@ from typing import Any, Literal
 
 Language = Literal["id", "en"]
 RefusalReason = Literal[
-    "not_found", "unconfirmed", "nonsense", "other_language", "empty", "link_only"
+    "not_found", "unconfirmed", "nonsense", "other_language", "empty", "link_only", "task"
 ]
 """Why an answer is a refusal: the corpus does not hold it (``not_found``), nothing the model
-wrote held up against the sources (``unconfirmed``), or the question could not be asked."""
+wrote held up against the sources (``unconfirmed``), or the question could not be asked
+(``task``: a request to write a poem, a song or a joke, which no article answers)."""
 Stage = Literal["searching", "reading", "loading_model", "writing"]
 
 

@@ -18,6 +18,7 @@ MessageKey = Literal[
     "link_only",
     "nonsense",
     "other_language",
+    "task",
     "cut",
     "quote_intro",
     "unverified",
@@ -52,6 +53,12 @@ MESSAGES: dict[MessageKey, dict[Language, str]] = {
         "tidak didukung). / The assistant answers questions in Indonesian or English.",
         "en": "The assistant answers questions in Indonesian or English ({name} is not "
         "supported). / Asisten menjawab pertanyaan dalam bahasa Indonesia atau Inggris.",
+    },
+    "task": {
+        "id": "Asisten menjawab pertanyaan tentang berita di korpus; asisten tidak menulis "
+        "puisi, lagu, atau lelucon.",
+        "en": "The assistant answers questions about the news in the corpus; it does not write "
+        "poems, songs or jokes.",
     },
     "cut": {
         "id": "Pertanyaan dipotong menjadi {n} karakter pertama.",

@@ -2,8 +2,9 @@
 asked of this corpus at all, and made standalone when it leans on earlier turns.
 
 What stops here never reaches retrieval or a model: an empty question, a bare link, a
-question in a language the assistant does not answer, and nonsense (most of its words are
-words of neither Indonesian nor English nor the corpus: "asdfgh qwerty", "lorem ipsum").
+question in a language the assistant does not answer, nonsense (most of its words are
+words of neither Indonesian nor English nor the corpus: "asdfgh qwerty", "lorem ipsum"), and
+a request for verse, a song or a joke.
 """
 
 from __future__ import annotations
@@ -45,7 +46,18 @@ _WORD_RE = re.compile(r"[^\W\d_]{2,}")
 KNOWN_WORD_ZIPF = 3.3
 MIN_KNOWN_SHARE = 0.5
 
-StopReason = Literal["empty", "link_only", "other_language", "nonsense"]
+# A request to write something no article holds ("Write me a poem about Kazakhstan", "buatkan
+# pantun tentang Almaty"): the model obliges, and the poem names what the passages name, so
+# the citation check lets it through with its markers. Verse, songs and jokes only: "tell me
+# the story of the protests" and "buatkan ringkasan" ask about the news.
+_TASK_RE = re.compile(
+    r"\b(?:write|compose|make|create|generate|give me|tell me|sing|tulis(?:kan)?|buat(?:kan)?"
+    r"|karang(?:kan)?|ciptakan|nyanyikan)\b.{0,40}?\b(?:poems?|poetry|haiku|limericks?|sonnets?"
+    r"|songs?|lyrics|raps?|jokes?|puisi|pantun|syair|sajak|lagu|lirik|lelucon|lawakan)\b",
+    re.IGNORECASE,
+)
+
+StopReason = Literal["empty", "link_only", "other_language", "nonsense", "task"]
 
 
 @dataclass(frozen=True)
@@ -114,6 +126,8 @@ class QuestionPreparer:
             return Stop("other_language", said, "en", text, notices)
         if is_nonsense(words, vocabulary):
             return Stop("nonsense", message("nonsense", language), language, text, notices)
+        if _TASK_RE.search(words):
+            return Stop("task", message("task", language), language, text, notices)
         turns = normalize_history(history, self.history_turns)
         # What is searched for: links say nothing about what the question asks.
         standalone = re.sub(r"\s+", " ", words).strip()

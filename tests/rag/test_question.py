@@ -83,3 +83,32 @@ def test_nonsense_after_a_question_is_not_taken_for_a_followup() -> None:
 @pytest.mark.parametrize("text", ["almaty", "Almaty?", "kazakhstan " * 50])
 def test_a_keyword_search_in_the_corpus_words_goes_on(text: str) -> None:
     assert isinstance(_prepare(text), Question)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Write me a poem about Kazakhstan", "en"),
+        ("Tell me a joke about the CSTO", "en"),
+        ("Compose a song about the protests in Almaty", "en"),
+        ("Buatkan pantun tentang Almaty", "id"),
+        ("tolong tulis puisi tentang kerusuhan di Kazakhstan", "id"),
+    ],
+)
+def test_a_request_for_verse_a_song_or_a_joke_is_declined(text: str, language: str) -> None:
+    stopped = _prepare(text)
+    assert isinstance(stopped, Stop) and stopped.reason == "task"
+    assert stopped.language == language
+    assert ("poems" in stopped.message) if language == "en" else ("puisi" in stopped.message)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tell me the story of the protests in Kazakhstan",
+        "Buatkan ringkasan berita tentang CSTO",
+        "What did the CSTO say about the song of the protesters?",  # no request to write one
+    ],
+)
+def test_a_request_about_the_news_goes_on(text: str) -> None:
+    assert isinstance(_prepare(text), Question)
