@@ -38,7 +38,7 @@ from index.analyzer import IndonesianAnalyzer
 from index.dates import MONTH_NAMES
 from rag.answer import Language
 from rag.answer_types import asks_when, days_in, numbers_in
-from rag.gazetteer import entities_in
+from rag.gazetteer import ROLES, entities_in
 from rag.markers import MARKER_RE, markers
 from rag.names import names_in
 
@@ -248,6 +248,9 @@ def verify_citations(
             dropped += 1
             continue
         facts = _facts(body, all_words, evidence)
+        if _unbound_office(facts, evidence):
+            dropped += 1
+            continue
         if when:
             facts += [("day", day) for day in sorted(days_in(body) - asked_days)]
         if valid and facts and all(any(evidence[i].has(f) for i in valid) for f in facts):
@@ -439,6 +442,24 @@ def _facts(
             facts.append(("name", name))
     facts.extend(("entity", entry) for entry in entries)
     return facts
+
+
+def _unbound_office(facts: Sequence[Fact], evidence: Sequence[_Evidence]) -> bool:
+    """Does the sentence give someone an office that no passage gives them?
+
+    Each fact is checked on its own elsewhere, so "Antony Blinken spoke for the health
+    ministry" passes when one passage names Blinken and another the ministry's spokeswoman.
+    An office binds to a name: some passage must hold the office with one of the sentence's
+    names. Checked for each office, so two people in two roles may come from two passages.
+    """
+    offices = [f for f in facts if f[0] == "entity" and f[1] in ROLES]
+    names = [f for f in facts if f[0] == "name"]
+    if not offices or not names:
+        return False
+    return not all(
+        any(e.has(office) and any(e.has(name) for name in names) for e in evidence)
+        for office in offices
+    )
 
 
 def _added(facts: Sequence[Fact], asked: set[Fact], names: set[str]) -> list[Fact]:

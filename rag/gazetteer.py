@@ -117,14 +117,65 @@ ENTITIES: tuple[tuple[str, ...], ...] = (
     ("csto", "organisasi perjanjian keamanan kolektif"),
 )
 
+# Offices, in both languages: a role is a fact like a country. "Who became prime minister?"
+# asks about an office no article names; "The State Department spokesman was Blinken [1]"
+# binds a name to a role its passage does not give (the passage says "Menteri Luar Negeri
+# AS Antony Blinken"). Plurals and "-s" forms are matched too ("spokesmen" is not).
+ROLES: tuple[tuple[str, ...], ...] = (
+    ("president", "presiden"),
+    ("vice president", "wakil presiden"),
+    ("prime minister", "perdana menteri"),
+    ("foreign minister", "secretary of state", "menteri luar negeri", "menlu"),
+    (
+        "foreign ministry",
+        "state department",
+        "department of state",
+        "kementerian luar negeri",
+        "departemen luar negeri",
+        "kemlu",
+        "deplu",
+    ),
+    ("defence minister", "defense minister", "menteri pertahanan", "menhan"),
+    (
+        "defence ministry",
+        "defense ministry",
+        "ministry of defence",
+        "ministry of defense",
+        "kementerian pertahanan",
+        "kemhan",
+    ),
+    ("interior minister", "menteri dalam negeri", "mendagri"),
+    ("interior ministry", "ministry of interior", "kementerian dalam negeri", "kemendagri"),
+    ("health minister", "menteri kesehatan", "menkes"),
+    ("health ministry", "ministry of health", "kementerian kesehatan", "kemenkes"),
+    (
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "press secretary",
+        "juru bicara",
+        "jubir",
+        "sekretaris pers",
+    ),
+    ("secretary general", "secretary-general", "sekretaris jenderal", "sekjen"),
+    ("prosecutor", "jaksa"),
+    ("commander", "komandan", "panglima"),
+    ("ambassador", "duta besar", "dubes"),
+    ("mayor", "wali kota", "walikota"),
+    ("governor", "gubernur"),
+)
+
 # Entity forms that are also common words (or English question words) are only taken as a
 # mention when capitalised in the question: "who", "uk", "georgia"…
 _CASE_SENSITIVE = frozenset(
     {"who", "uk", "georgia", "jordan", "chile", "turkey", "china", "india", "peru"}
 )
 
+# Longest forms first, so "vice president" is found before the "president" inside it.
 _FORMS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
-    (form, entry) for entry in ENTITIES for form in entry
+    sorted(
+        ((form, entry) for entry in (*ENTITIES, *ROLES) for form in entry), key=lambda f: -len(f[0])
+    )
 )
 
 
@@ -133,7 +184,8 @@ def entities_in(text: str) -> list[tuple[str, ...]]:
     found: list[tuple[str, ...]] = []
     lowered = text.lower()
     for form, entry in _FORMS:
-        match = re.search(rf"(?<![\w-]){re.escape(form)}(?![\w-])", lowered)
+        pattern = re.compile(rf"(?<![\w-]){re.escape(form)}s?(?![\w-])")
+        match = pattern.search(lowered)
         if not match:
             continue
         if form in _CASE_SENSITIVE and not text[match.start()].isupper():
@@ -142,6 +194,8 @@ def entities_in(text: str) -> list[tuple[str, ...]]:
             continue
         if entry not in found:
             found.append(entry)
+        # A longer form's words are not mentions of a shorter one ("vice president").
+        lowered = pattern.sub(lambda m: " " * len(m.group(0)), lowered)
     return found
 
 

@@ -209,6 +209,31 @@ def test_a_trailing_marker_list_becomes_the_sentence_citation(
     assert split_answer(answer) == [expected]
 
 
+def test_a_name_in_an_office_its_passage_does_not_give_is_dropped() -> None:
+    evidence = [
+        "Menteri Luar Negeri AS Antony Blinken memperingatkan Kazakhstan pada hari Jumat.",
+        "Seorang juru bicara kementerian kesehatan, Asel Artakshinova, mengatakan 2.600 orang "
+        "dirawat.",
+    ]
+    wrong = verify_citations(
+        "Antony Blinken spoke for the health ministry [1].",
+        evidence,
+        "en",
+        question="Who spoke for the health ministry?",
+    )
+    assert wrong.text == "" and wrong.dropped == 1
+    right = verify_citations(
+        "Asel Artakshinova, a health ministry spokeswoman, spoke for it [2].",
+        evidence,
+        "en",
+        question="Who spoke for the health ministry?",
+    )
+    assert right.text == "Asel Artakshinova, a health ministry spokeswoman, spoke for it [1]."
+    assert verify_citations(
+        "Blinken, the US Secretary of State, warned Kazakhstan [1].", evidence, "en"
+    ).text.endswith("[1].")
+
+
 def test_a_repeated_sentence_is_dropped() -> None:
     result = verify_citations(
         "About 2,500 troops were sent [1]. About 2,500 troops were sent [1].", EVIDENCE, "en"

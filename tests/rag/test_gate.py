@@ -61,6 +61,12 @@ def test_a_country_the_corpus_never_names_is_refused_first() -> None:
     assert absent_entities("Bagaimana sikap Rusia?", {"rusia"}) == []
 
 
+def test_an_office_the_corpus_never_names_is_refused() -> None:
+    decision = _run(_gate(0.5), "Who became prime minister after the government resigned?", 0.9)
+    assert decision.reason == "absent_entity" and decision.absent == ("prime minister",)
+    assert absent_entities("Siapa juru bicara Rusia?", {"juru", "bicara", "rusia"}) == []
+
+
 def test_the_background_speaks_both_languages() -> None:
     assert len(BACKGROUND) % 2 == 0 and len(BACKGROUND) >= 10
 

@@ -1,0 +1,31 @@
+"""Countries, organisations and offices, in English and Indonesian."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.gazetteer import entities_in
+
+
+def _names(text: str) -> list[str]:
+    return sorted(entry[0] for entry in entities_in(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("How did Russia react?", ["russia"]),
+        ("Bagaimana sikap Rusia dan Belarus?", ["belarus", "russia"]),
+        ("What did the Americans say?", ["united states"]),  # a plural form
+        ("who said it?", []),  # the question word is not the WHO
+        # Offices are entities too, in either language.
+        ("The State Department spokesman said so", ["foreign ministry", "spokesman"]),
+        ("kata juru bicara Kementerian Luar Negeri", ["foreign ministry", "spokesman"]),
+        ("Presiden Kazakhstan Tokayev", ["kazakhstan", "president"]),
+        # The longer form is the office named: a vice president is not a president.
+        ("Who became vice president?", ["vice president"]),
+        ("the health ministry's spokeswoman", ["health ministry", "spokesman"]),
+    ],
+)
+def test_entities_and_offices_in_either_language(text: str, expected: list[str]) -> None:
+    assert _names(text) == expected
