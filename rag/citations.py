@@ -92,6 +92,9 @@ _NON_WORD_RE = re.compile(r"[^\w]+")
 # A quotation of at least this many words pins its source: "melepaskan tembakan untuk
 # membunuh teroris" occurs in one passage, however many passages name Tokayev.
 MIN_QUOTE_WORDS = 3
+# A sentence without a checkable fact is kept when it is similar to a passage; shorter than
+# this, e5 finds a one- or two-word sentence similar to anything (its scores are compressed).
+MIN_COMPARED_WORDS = 3
 
 SimilarityFn = Callable[[str], Sequence[float]]
 """Maps a sentence to its similarity with each evidence passage (same order)."""
@@ -272,7 +275,9 @@ def verify_citations(
             continue
         # No fact to check: keep the sentence only if it says what a passage says (filler
         # such as "Tentu saja!" or "Here is the answer:" is dropped, with or without a marker).
-        if similarity is not None and evidence:
+        # A sentence of a word or two says nothing a similarity can weigh: "Tentu saja [1]."
+        # (of course) scored above the threshold as the whole answer to an absent fact.
+        if similarity is not None and evidence and len(body.split()) >= MIN_COMPARED_WORDS:
             scores = list(similarity(body))
             close = tuple(i for i in valid if scores[i] >= min_similarity)
             if close:
