@@ -115,6 +115,10 @@ ENTITIES: tuple[tuple[str, ...], ...] = (
     ("opec",),
     ("who", "world health organization"),
     ("csto", "organisasi perjanjian keamanan kolektif"),
+    # Seats of government that stand for it: "the Kremlin spokesman" names no person.
+    ("kremlin",),
+    ("white house", "gedung putih"),
+    ("pentagon",),
 )
 
 # Offices, in both languages: a role is a fact like a country. "Who became prime minister?"

@@ -244,6 +244,11 @@ def test_a_name_in_an_office_its_passage_does_not_give_is_dropped() -> None:
     assert verify_citations(
         "Blinken, the US Secretary of State, warned Kazakhstan [1].", evidence, "en"
     ).text.endswith("[1].")
+    # An office of an institution binds to no person: the Kremlin is not a name.
+    kremlin = ["Juru bicara Kremlin, Dmitry Peskov, mengatakan Kazakhstan mampu sendiri."]
+    assert verify_citations(
+        "The Kremlin spokesman said Kazakhstan could cope alone [1].", kremlin, "en"
+    ).text.endswith("[1].")
 
 
 def test_a_repeated_sentence_is_dropped() -> None:
