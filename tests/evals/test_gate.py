@@ -19,16 +19,17 @@ from evals.runner import run_eval
 
 GOLD = Path(__file__).resolve().parents[2] / "evals" / "gold" / "kazakhstan.jsonl"
 
-# metric -> (floor, measured). Measured on 2026-12-05 at 2935bf4 with the defaults of that day
+# metric -> (floor, measured). Measured on 2026-12-05 at 8f3d3bf with the defaults of that day
 # (rag eval --generator extractive --systems ours --split test): hit@5 37/48, MRR@10 0.673,
-# STR-EM 11/48, citation precision 19.5/44 cited answers, 13 of 22 questions to refuse
-# refused, 4 of 48 answerable ones refused. Each bound leaves about one question of slack.
+# STR-EM 11/48, citation precision 19.5/44 cited answers, 14 of 22 questions to refuse
+# refused (13 before offices joined the gazetteer), 4 of 48 answerable ones refused. Each
+# bound leaves about one question of slack.
 FLOORS: dict[str, tuple[float, float]] = {
     "hit@5": (0.75, 0.771),
     "mrr@10": (0.65, 0.673),
     "str_em": (0.20, 0.229),
     "citation_precision": (0.41, 0.443),
-    "refusal_accuracy": (0.54, 0.591),
+    "refusal_accuracy": (0.59, 0.636),
 }
 # A rate where lower is better has a ceiling instead: metric -> (ceiling, measured).
 CEILINGS: dict[str, tuple[float, float]] = {
