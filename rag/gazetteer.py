@@ -1,9 +1,10 @@
-"""Country and organisation names in English and Indonesian.
+"""Country, organisation and office names in English and Indonesian.
 
-Used to tell when a question is about a place or body the corpus never mentions ("How did
-China react?" over a corpus that names no China): no passage can answer that, however
-similar its wording. Each entry lists the forms one name takes in either language; the corpus
-mentions the entity when any form occurs in it.
+Used to tell when a question is about a place, body or office the corpus never mentions
+("How did China react?" over a corpus that names no China): no passage can answer that,
+however similar its wording; and by the citation check, which matches them across languages.
+Each entry lists the forms one name takes in either language; the corpus mentions the entity
+when any form occurs in it.
 """
 
 from __future__ import annotations
@@ -175,9 +176,11 @@ _CASE_SENSITIVE = frozenset(
     {"who", "uk", "georgia", "jordan", "chile", "turkey", "china", "india", "peru"}
 )
 
-# Longest forms first, so "vice president" is found before the "president" inside it.
-_FORMS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
-    sorted(
+# Longest forms first, so "vice president" is found before the "president" inside it; each
+# with its pattern (a plural "-s" allowed).
+_FORMS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
+    (form, entry, re.compile(rf"(?<![\w-]){re.escape(form)}s?(?![\w-])"))
+    for form, entry in sorted(
         ((form, entry) for entry in (*ENTITIES, *ROLES) for form in entry), key=lambda f: -len(f[0])
     )
 )
@@ -187,8 +190,7 @@ def entities_in(text: str) -> list[tuple[str, ...]]:
     """The gazetteer entries ``text`` mentions (by any form), in order of first mention."""
     found: list[tuple[str, ...]] = []
     lowered = text.lower()
-    for form, entry in _FORMS:
-        pattern = re.compile(rf"(?<![\w-]){re.escape(form)}s?(?![\w-])")
+    for form, entry, pattern in _FORMS:
         match = pattern.search(lowered)
         if not match:
             continue

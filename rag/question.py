@@ -48,10 +48,12 @@ MIN_KNOWN_SHARE = 0.5
 
 # A request to write something no article holds ("Write me a poem about Kazakhstan", "buatkan
 # pantun tentang Almaty"): the model obliges, and the poem names what the passages name, so
-# the citation check lets it through with its markers. Verse, songs and jokes only: "tell me
-# the story of the protests" and "buatkan ringkasan" ask about the news.
+# the citation check lets it through with its markers. Verse, songs and jokes only ("tell me
+# the story of the protests" and "buatkan ringkasan" ask about the news), and only asked for
+# at the start ("Did Psaki make jokes about the claims?" is a question about the news).
 _TASK_RE = re.compile(
-    r"\b(?:write|compose|make|create|generate|give me|tell me|sing|tulis(?:kan)?|buat(?:kan)?"
+    r"^(?:(?:please|tolong|coba|can you|could you|bisakah (?:kamu|anda))\s+)?"
+    r"(?:write|compose|make|create|generate|give me|tell me|tulis(?:kan)?|buat(?:kan)?"
     r"|karang(?:kan)?|ciptakan|nyanyikan)\b.{0,40}?\b(?:poems?|poetry|haiku|limericks?|sonnets?"
     r"|songs?|lyrics|raps?|jokes?|puisi|pantun|syair|sajak|lagu|lirik|lelucon|lawakan)\b",
     re.IGNORECASE,
@@ -126,7 +128,7 @@ class QuestionPreparer:
             return Stop("other_language", said, "en", text, notices)
         if is_nonsense(words, vocabulary):
             return Stop("nonsense", message("nonsense", language), language, text, notices)
-        if _TASK_RE.search(words):
+        if _TASK_RE.search(words.strip()):
             return Stop("task", message("task", language), language, text, notices)
         turns = normalize_history(history, self.history_turns)
         # What is searched for: links say nothing about what the question asks.

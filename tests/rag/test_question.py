@@ -108,6 +108,7 @@ def test_a_request_for_verse_a_song_or_a_joke_is_declined(text: str, language: s
         "Tell me the story of the protests in Kazakhstan",
         "Buatkan ringkasan berita tentang CSTO",
         "What did the CSTO say about the song of the protesters?",  # no request to write one
+        "Did Psaki make jokes about the Russian claims?",  # asked about, not asked for
     ],
 )
 def test_a_request_about_the_news_goes_on(text: str) -> None:
