@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from rag.markers import MARKER_RE
 from rag.prompts import NOT_FOUND
 
 # "... is not explicitly stated [1]": a refusal in the words of an answer, with a citation.
@@ -18,11 +19,27 @@ _NOT_FOUND_RE = re.compile(
 )
 
 
+_FIRST_SENTENCE_RE = re.compile(r"^.*?(?:[.!?](?=\s)|$)", re.DOTALL)
+_DIGIT_RE = re.compile(r"\d")
+
+
 def says_not_found(text: str) -> bool:
-    """Did the model answer that the sources do not say (and nothing more)?"""
+    """Did the model answer that the sources do not say?
+
+    Its first sentence decides: "The population is not explicitly stated. The information
+    provided focuses on ..." goes on about the sources, not the question. A first sentence
+    with a figure answers ("The exact number is not given, but about 2,500 ..."), and so
+    does a long one.
+    """
     stripped = text.strip()
     if not stripped:
         return False
     if stripped.upper().startswith(NOT_FOUND):
         return True
-    return len(stripped) < 160 and bool(_NOT_FOUND_RE.search(stripped))
+    first = _FIRST_SENTENCE_RE.match(stripped)
+    sentence = first.group(0) if first else stripped
+    return (
+        len(sentence) < 160
+        and not _DIGIT_RE.search(MARKER_RE.sub("", sentence))
+        and bool(_NOT_FOUND_RE.search(sentence))
+    )
