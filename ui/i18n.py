@@ -91,6 +91,10 @@ LABELS: dict[str, dict[Language, str]] = {
         "id": "Tidak ada sumber: informasinya tidak ditemukan di korpus.",
         "en": "No sources: the information was not found in the corpus.",
     },
+    "no_sources_declined": {
+        "id": "Tidak ada sumber: pertanyaan ini tidak dicari di korpus.",
+        "en": "No sources: this question was not looked up in the corpus.",
+    },
     "no_sources": {
         "id": "Jawaban ini tidak mengutip sumber.",
         "en": "This answer cites no sources.",

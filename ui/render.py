@@ -155,11 +155,7 @@ def answer_html(answer: Answer, turn: int, language: Language, show_timings: boo
     kind = "kr-refusal" if answer.refused else "kr-answered"
     parts = [f'<div class="kr-answer {kind}" lang="{escape(answer.language)}">']
     if answer.refused:
-        badge = (
-            "refusal_badge"
-            if answer.refusal_reason in (None, "not_found", "unconfirmed")
-            else "declined_badge"  # the question itself could not be asked
-        )
+        badge = "declined_badge" if _declined(answer) else "refusal_badge"
         parts.append(f'<div class="kr-badge">{escape(t(badge, language))}</div>')
     parts.append(f'<div class="kr-answer-text">{body}</div>')
     if answer.citations:  # copied along with the text, so a pasted answer stays checkable
@@ -296,9 +292,18 @@ def _short(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _declined(answer: Answer) -> bool:
+    """Was the question itself declined (nonsense, a third language, a request for a poem),
+    rather than looked up and not found?"""
+    return answer.refused and answer.refusal_reason not in (None, "not_found", "unconfirmed")
+
+
 def _turn_sources(answer: Answer, turn: int, lookup: DocumentLookup, language: Language) -> str:
     if not answer.citations:
-        key = "no_sources_refused" if answer.refused else "no_sources"
+        if _declined(answer):
+            key = "no_sources_declined"
+        else:
+            key = "no_sources_refused" if answer.refused else "no_sources"
         return f'<p class="kr-empty">{escape(t(key, language))}</p>'
     by_doc: dict[str, list[Citation]] = {}
     for citation in sorted(answer.citations, key=lambda c: c.n):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rag import Answer, Citation
 from rag.messages import format_date
@@ -137,6 +137,16 @@ def test_refusal_is_marked_as_such_and_timings_are_optional() -> None:
     assert "retrieve 12 ms · total 40 ms" in refused
     answered = answer_html(_answer("Ada [1].", (_citation(),)), 1, "en", show_timings=False)
     assert "kr-refusal" not in answered and "kr-timings" not in answered
+
+
+def test_a_declined_question_says_it_was_not_looked_up() -> None:
+    declined = replace(_answer("Asisten tidak menulis puisi.", refused=True), refusal_reason="task")
+    not_found = replace(_answer("Tidak ditemukan.", refused=True), refusal_reason="not_found")
+    html = sources_html([Turn("puisi?", answer=declined)], _lookup, "en")
+    assert "not looked up in the corpus" in html
+    assert "Cannot be answered" in answer_html(declined, 1, "en", show_timings=False)
+    html = sources_html([Turn("berapa?", answer=not_found)], _lookup, "en")
+    assert "not found in the corpus" in html
 
 
 def test_error_message_is_escaped() -> None:
