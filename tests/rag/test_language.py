@@ -64,7 +64,6 @@ def test_our_languages_and_keyword_searches_are_not_another_language(text: str) 
 
 def test_a_search_in_the_corpus_own_words_is_not_another_language() -> None:
     vocabulary = frozenset({"almaty", "kazakhstan"})
-    assert other_language("almaty") == "Polish"  # what lingua alone makes of it
-    assert other_language("almaty", vocabulary) is None
+    assert other_language("almaty", vocabulary) is None  # lingua alone: Polish, 0.49
     assert other_language("kazakhstan " * 90, vocabulary) is None
     assert other_language("Quelle est la capitale du Kazakhstan?", vocabulary) == "French"
