@@ -131,7 +131,7 @@ class RelevanceGate:
 
 
 def absent_entities(question: str, vocabulary: Collection[str]) -> list[str]:
-    """Countries/organisations the question names that the corpus never mentions."""
+    """Countries, organisations and offices the question names that the corpus never mentions."""
     missing = []
     for entry in entities_in(question):
         if not any(all(word in vocabulary for word in form.split()) for form in entry):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from rag.answer_types import numbers_in
 from rag.markers import MARKER_RE
 from rag.prompts import NOT_FOUND
 
@@ -19,8 +20,7 @@ _NOT_FOUND_RE = re.compile(
 )
 
 
-_FIRST_SENTENCE_RE = re.compile(r"^.*?(?:[.!?](?=\s)|$)", re.DOTALL)
-_DIGIT_RE = re.compile(r"\d")
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s")
 
 
 def says_not_found(text: str) -> bool:
@@ -36,10 +36,9 @@ def says_not_found(text: str) -> bool:
         return False
     if stripped.upper().startswith(NOT_FOUND):
         return True
-    first = _FIRST_SENTENCE_RE.match(stripped)
-    sentence = first.group(0) if first else stripped
+    sentence = _SENTENCE_END_RE.split(stripped, maxsplit=1)[0]
     return (
         len(sentence) < 160
-        and not _DIGIT_RE.search(MARKER_RE.sub("", sentence))
+        and not numbers_in(MARKER_RE.sub("", sentence))
         and bool(_NOT_FOUND_RE.search(sentence))
     )
