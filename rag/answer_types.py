@@ -49,7 +49,24 @@ _DATE_RE = re.compile(
     r"|agustus|september|oktober|november|desember)\b|\(\d{1,2}/\d{1,2}",
     re.IGNORECASE,
 )
-
+# A question that asks for several things: a list ("apa saja", "what kinds of", "every"),
+# two questions in one (", and when ...", two question marks) or a change over time
+# ("berubah", "awalnya ... lalu", "did it change"). Its answer is spread over more sentences
+# than a factoid's.
+_SEVERAL_RE = re.compile(
+    r"""
+      \b(apa|siapa|mana|kapan|berapa)\s+(saja|aja)\b
+    | \bsebut(kan|in)\b | \bberubah\b | \bbeda-beda\b
+    | \b(awalnya|mula-mula)\b.*\b(lalu|kemudian|belakangan|akhirnya|terus)\b
+    | \b(what|which)\s+(kinds?|sorts?|types?)\s+of\b
+    | \b(every|each\s+side|list|all\s+the|both)\b
+    | \bchange[ds]?\b | \bput\s+dates\b
+    | ,\s*(and|dan)\s+(what|when|how|who|which|where|why|was|were|did|is|are
+                        |apa|kapan|berapa|siapa|apakah|mengapa|bagaimana)\b
+    | \?\s*\S.*\?
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
 
 # A day of a month as news and answers write it: "16 Januari", "January 16", "(16/1/2022)".
 _DAY_MONTH_RE = re.compile(
@@ -95,6 +112,11 @@ def expected_answer_type(question: str) -> AnswerType | None:
     if _WHO_RE.search(question):
         return "name"
     return None
+
+
+def asks_for_several(question: str) -> bool:
+    """Does ``question`` ask for a list, two things at once, or a change over time?"""
+    return bool(_SEVERAL_RE.search(question))
 
 
 def asked_amount(question: str) -> Amount | None:

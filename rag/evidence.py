@@ -21,7 +21,7 @@ from cachetools import LRUCache
 from index import DocumentRecord, Embedder, IndonesianAnalyzer
 from index.cleaning import normalize_whitespace
 from rag.answer import SourceSpan
-from rag.answer_types import expected_answer_type, has_answer_type
+from rag.answer_types import asks_for_several, expected_answer_type, has_answer_type
 from rag.conflicts import figures_conflict
 from rag.injection import is_injection
 from rag.retrieval import PassageNode, Retrieval
@@ -69,6 +69,15 @@ class Selection:
     conflict: bool = False
 
 
+@dataclass(frozen=True)
+class Budget:
+    """How much evidence goes to the model: sentences, characters, and the score margin."""
+
+    sentences: int
+    max_chars: int
+    margin: float
+
+
 class EvidenceSelector:
     """Stage 3 of ``Assistant``: the passages the model reads, from a retrieval."""
 
@@ -82,6 +91,7 @@ class EvidenceSelector:
         max_chars: int,
         margin: float,
         context: int,
+        several: Budget | None = None,
         mode: str = "sentences",
         excluded: Callable[[str], bool] = is_injection,
     ) -> None:
@@ -98,6 +108,9 @@ class EvidenceSelector:
         self.max_chars = max_chars
         self.margin = margin
         self.context = context
+        self.budget = Budget(max_sentences, max_chars, margin)
+        # a question that asks for several things has a budget of its own (a factoid's if none)
+        self.several = several or self.budget
         self.mode = mode
         # A sentence telling the assistant to ignore its instructions is no evidence: neither
         # quoted nor shown to the model, nor taken along as a neighbour (rag/injection.py).
@@ -119,11 +132,17 @@ class EvidenceSelector:
             max_chars=settings.evidence_max_chars,
             margin=settings.evidence_margin,
             context=settings.evidence_context,
+            several=Budget(
+                settings.evidence_sentences_several,
+                settings.evidence_max_chars_several,
+                settings.evidence_margin_several,
+            ),
             mode=settings.evidence_mode,
         )
 
     def run(self, question: str, retrieval: Retrieval) -> Selection:
         """The evidence for ``question`` (the standalone form) from ``retrieval``."""
+        budget = self.several if asks_for_several(question) else self.budget
         selection = select_evidence(
             question,
             retrieval.query_vector,
@@ -131,10 +150,10 @@ class EvidenceSelector:
             self.document,
             self.vectors,
             self.analyzer,
-            self.max_sentences,
-            self.max_chars,
+            budget.sentences,
+            budget.max_chars,
             retrieval.terms,
-            margin=self.margin,
+            margin=budget.margin,
             context=self.context,
             excluded=self.excluded,
         )

@@ -59,6 +59,12 @@ class Settings(IndexSettings):
         le=5,
         description="Neighbouring sentences on each side that go with each evidence sentence.",
     )
+    # The budget for a question that asks for several things (`answer_types.asks_for_several`:
+    # a list, two questions in one, a change over time): its answer is spread over more
+    # sentences than the four a factoid needs.
+    evidence_sentences_several: int = Field(default=6, ge=1, le=20)
+    evidence_max_chars_several: int = Field(default=1200, ge=100, le=8000)
+    evidence_margin_several: float = Field(default=0.1, ge=0.0, le=1.0)
     evidence_mode: Literal["sentences", "chunks"] = Field(
         default="sentences",
         description="The model reads the picked sentences with their neighbours, or their "

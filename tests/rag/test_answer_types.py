@@ -4,6 +4,7 @@ import pytest
 
 from rag.answer_types import (
     asked_amount,
+    asks_for_several,
     asks_when,
     days_in,
     expected_answer_type,
@@ -80,3 +81,37 @@ def test_when_questions_in_both_languages() -> None:
     assert asks_when("Protes di Kazakhstan mulai tanggal berapa?")  # also a "berapa" question
     assert asks_when("what day did they start deploying")
     assert not asks_when("Berapa jumlah pasukan CSTO?")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Negara mana saja yang mengirim tentara?",
+        "sebutin semua pejabat yang dikutip",
+        "Apa aja yang terjadi hari itu?",
+        "Awalnya korban luka berapa, lalu belakangan berapa?",
+        "Apakah sikap Rusia berubah?",
+        "What kinds of complaints came in?",
+        "Give me every culprit the different sides pointed to.",
+        "How many were killed, and was that number revised later?",
+        "Protes mulai tanggal berapa, dan kapan pasukan masuk?",
+        "Who spoke? What did they say?",
+        "Did the death toll change over the week?",
+    ],
+)
+def test_questions_that_ask_for_several_things(question: str) -> None:
+    assert asks_for_several(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Berapa jumlah pasukan CSTO yang dikirim ke Kazakhstan?",
+        "Siapa menlu Amerika yang mengkritik pengerahan pasukan?",
+        "What did Blinken ask the Kazakh and CSTO forces to respect?",
+        "When did the demonstrations kick off?",
+        "Apa kepanjangan CSTO?",
+    ],
+)
+def test_a_factoid_asks_for_one_thing(question: str) -> None:
+    assert not asks_for_several(question)

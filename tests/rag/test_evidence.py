@@ -10,6 +10,7 @@ from rag import Assistant
 from rag.conflicts import figures_conflict
 from rag.evidence import (
     Evidence,
+    EvidenceSelector,
     Selection,
     SentenceVectors,
     _widen,
@@ -159,6 +160,29 @@ def test_selection_leaves_out_sentences_far_below_the_best(assistant: Assistant)
     assert pick(0.2) == sorted(texts)
     with pytest.raises(ValueError, match="margin"):
         pick(-0.1)
+
+
+def test_a_question_asking_for_several_things_gets_the_larger_budget(
+    assistant: Assistant,
+) -> None:
+    """A list question reads up to ``evidence_sentences_several`` sentences within a wider
+    margin; a factoid keeps the factoid budget."""
+    settings = assistant.settings.model_copy(
+        update={"evidence_sentences": 1, "evidence_sentences_several": 3}
+    )
+    selector = EvidenceSelector.from_settings(
+        settings,
+        assistant.retriever.document,
+        assistant.sentence_vectors,
+        assistant.retriever.analyzer,
+    )
+    listing = "Negara mana saja yang mengirim pasukan CSTO ke Kazakhstan?"
+    factoid = "Negara mana yang memimpin pasukan CSTO ke Kazakhstan?"
+    many = selector.run(listing, assistant.retriever.search(listing)).evidence
+    one = selector.run(factoid, assistant.retriever.search(factoid)).evidence
+    assert selector.several.sentences == 3 and selector.budget.sentences == 1
+    assert len(one) == 1
+    assert len(many) > 1
 
 
 def test_context_brings_the_neighbouring_sentences_and_merges_windows(
