@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+_WORDS_RE = re.compile(r"[^\W_]+")
+
 ENTITIES: tuple[tuple[str, ...], ...] = (
     ("afghanistan",),
     ("albania",),
@@ -209,3 +211,16 @@ def mentioned(entry: tuple[str, ...], corpus_text_lower: str) -> bool:
     return any(
         re.search(rf"(?<![\w]){re.escape(form)}(?![\w])", corpus_text_lower) for form in entry
     )
+
+
+def other_forms(text: str, vocabulary: frozenset[str]) -> list[str]:
+    """The forms of the entries ``text`` mentions that the corpus uses (all their words are in
+    ``vocabulary``, the corpus's lower-cased words) and ``text`` does not: "kementerian
+    kesehatan" for "health ministry" over Indonesian articles."""
+    lowered = text.lower()
+    return [
+        form
+        for entry in entities_in(text)
+        for form in entry
+        if form not in lowered and all(w in vocabulary for w in _WORDS_RE.findall(form))
+    ]

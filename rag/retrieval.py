@@ -25,6 +25,7 @@ from rag.acronyms import expansions, find_acronyms
 from rag.answer import Passage
 from rag.filters import Filters
 from rag.fusion import reciprocal_rank_fusion
+from rag.gazetteer import other_forms
 from rag.language import detect_language
 from rag.settings import Settings
 
@@ -266,7 +267,8 @@ class Retriever(BaseRetriever):
     def query_terms(self, query: str) -> list[str]:
         """The query's BM25 terms, plus those of the long forms of the acronyms it uses."""
         terms = self.analyzer(query)
-        for form in expansions(query, self.acronyms()):
+        vocabulary = self.vocabulary()
+        for form in (*expansions(query, self.acronyms()), *other_forms(query, vocabulary)):
             terms.extend(t for t in self.analyzer(form) if t not in terms)
         return terms
 

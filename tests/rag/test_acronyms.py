@@ -48,3 +48,15 @@ def test_retriever_query_terms_add_the_corpus_long_form(retriever: Retriever) ->
     assert retriever.query_terms("Berapa korban tewas?") == retriever.analyzer(
         "Berapa korban tewas?"
     )
+
+
+def test_retriever_query_terms_add_the_corpus_forms_of_gazetteer_names(
+    retriever: Retriever,
+) -> None:
+    """An English question's offices and countries get their Indonesian forms, as the
+    articles write them, for BM25 and for the evidence overlap."""
+    question = "Who spoke for Kazakhstan's health ministry?"
+    terms, own = retriever.query_terms(question), retriever.analyzer(question)
+    assert terms[: len(own)] == own
+    assert set(retriever.analyzer("kementerian kesehatan")) <= set(terms)
+    assert len(terms) == len(set(terms))

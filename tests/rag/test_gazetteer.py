@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.gazetteer import entities_in
+from rag.gazetteer import entities_in, other_forms
 
 
 def _names(text: str) -> list[str]:
@@ -29,3 +29,12 @@ def _names(text: str) -> list[str]:
 )
 def test_entities_and_offices_in_either_language(text: str, expected: list[str]) -> None:
     assert _names(text) == expected
+
+
+def test_other_forms_are_the_corpus_forms_the_question_does_not_use() -> None:
+    vocabulary = frozenset({"kementerian", "kesehatan", "juru", "bicara", "rusia"})
+    forms = other_forms("Who was the health ministry spokesman in Russia?", vocabulary)
+    assert set(forms) == {"kementerian kesehatan", "juru bicara", "rusia"}
+    # the corpus uses none of the English forms, and the question's own form is not repeated
+    assert other_forms("Siapa juru bicara Rusia?", vocabulary) == []
+    assert other_forms("Who was the spokesman?", frozenset()) == []
