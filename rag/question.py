@@ -52,7 +52,7 @@ MIN_KNOWN_SHARE = 0.5
 # the story of the protests" and "buatkan ringkasan" ask about the news), and only asked for
 # at the start ("Did Psaki make jokes about the claims?" is a question about the news).
 _TASK_RE = re.compile(
-    r"^(?:(?:please|tolong|coba|can you|could you|bisakah (?:kamu|anda))\s+)?"
+    r"^(?:(?:please|pls|tolong|coba|can you|could you|bisakah (?:kamu|anda))[\s,]+){0,2}"
     r"(?:write|compose|make|create|generate|give me|tell me|tulis(?:kan)?|buat(?:kan)?"
     r"|karang(?:kan)?|ciptakan|nyanyikan)\b.{0,40}?\b(?:poems?|poetry|haiku|limericks?|sonnets?"
     r"|songs?|lyrics|raps?|jokes?|puisi|pantun|syair|sajak|lagu|lirik|lelucon|lawakan)\b",

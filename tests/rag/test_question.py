@@ -93,6 +93,8 @@ def test_a_keyword_search_in_the_corpus_words_goes_on(text: str) -> None:
         ("Compose a song about the protests in Almaty", "en"),
         ("Buatkan pantun tentang Almaty", "id"),
         ("tolong tulis puisi tentang kerusuhan di Kazakhstan", "id"),
+        ("Please, write a poem about the CSTO", "en"),
+        ("Can you please write me a song about Almaty?", "en"),
     ],
 )
 def test_a_request_for_verse_a_song_or_a_joke_is_declined(text: str, language: str) -> None:
