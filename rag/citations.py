@@ -64,9 +64,14 @@ _REPORTING_VERB = (
 )
 _MARKER_JOINER = r"(?:and|dan|&|,)"  # "[2] and [3]"
 _MARKER_ALSO = r"(?:both|also|juga|keduanya)"  # "[2] also reports"
+# Words after which a marker can stand as a clause's subject ("Then [2] reports that ...").
+_BEFORE_MARKER_SUBJECT = (
+    *("and", "but", "while", "then", "however", "meanwhile"),
+    *("dan", "tetapi", "sedangkan", "lalu", "kemudian", "namun", "sementara"),
+)
 _MARKER_SUBJECT_RE = re.compile(
     r"(?:^|(?<=,\s)|"
-    + "|".join(rf"(?<=\b{w}\s)" for w in ("and", "but", "while", "dan", "tetapi", "sedangkan"))
+    + "|".join(rf"(?<=\b{w}\s)" for w in _BEFORE_MARKER_SUBJECT)
     + ")"
     rf"(?P<marks>{_MARKS}(?:{_MARKER_JOINER}\s*{_MARKS})*)"
     rf"(?:{_MARKER_ALSO}\s+)?(?:{_REPORTING_VERB})\s+(?:that\s+|bahwa\s+)?",

@@ -89,6 +89,12 @@ def test_a_marker_standing_as_the_subject_becomes_the_sentence_citation() -> Non
     assert split_answer("Tokayev meminta bantuan [1], dan [2] menjelaskan bahwa 225 tewas.") == [
         ("Tokayev meminta bantuan, dan 225 tewas.", [1, 2])
     ]
+    assert split_answer("Then [2] and [3] report that 18 were hurt.") == [
+        ("Then 18 were hurt.", [2, 3])
+    ]
+    assert split_answer("Kemudian [2] menyebutkan bahwa 18 orang terluka.") == [
+        ("Kemudian 18 orang terluka.", [2])
+    ]
     # Nothing but the attribution: nothing is left of the sentence.
     assert split_answer("X 2.500 [1]. [2] said that .") == [("X 2.500.", [1])]
     # A reporting verb with a name for its subject is the sentence's own.
