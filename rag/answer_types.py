@@ -58,7 +58,7 @@ _SEVERAL_RE = re.compile(
       \b(apa|siapa|mana|kapan|berapa)\s+(saja|aja)\b
     | \bsebut(kan|in)\b | \bberubah\b | \bbeda-beda\b
     | \b(awalnya|mula-mula)\b.*\b(lalu|kemudian|belakangan|akhirnya|terus)\b
-    | \b(what|which)\s+(kinds?|sorts?|types?)\s+of\b
+    | \b(what|which)\s+(kinds|sorts|types)\s+of\b
     | \b(every|each\s+side|list|all\s+the|both)\b
     | \bchange[ds]?\b | \bput\s+dates\b
     | ,\s*(and|dan)\s+(what|when|how|who|which|where|why|was|were|did|is|are

@@ -70,9 +70,7 @@ _BEFORE_MARKER_SUBJECT = (
     *("dan", "tetapi", "sedangkan", "lalu", "kemudian", "namun", "sementara"),
 )
 _MARKER_SUBJECT_RE = re.compile(
-    r"(?:^|(?<=,\s)|"
-    + "|".join(rf"(?<=\b{w}\s)" for w in _BEFORE_MARKER_SUBJECT)
-    + ")"
+    r"(?:^|(?<=,\s)|" + "|".join(rf"(?<=\b{w}\s)" for w in _BEFORE_MARKER_SUBJECT) + ")"
     rf"(?P<marks>{_MARKS}(?:{_MARKER_JOINER}\s*{_MARKS})*)"
     rf"(?:{_MARKER_ALSO}\s+)?(?:{_REPORTING_VERB})\s+(?:that\s+|bahwa\s+)?",
     re.IGNORECASE,

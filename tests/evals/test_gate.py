@@ -19,16 +19,19 @@ from evals.runner import run_eval
 
 GOLD = Path(__file__).resolve().parents[2] / "evals" / "gold" / "kazakhstan.jsonl"
 
-# metric -> (floor, measured). Measured on 2026-12-05 at 8f3d3bf with the defaults of that day
-# (rag eval --generator extractive --systems ours --split test): hit@5 37/48, MRR@10 0.673,
-# STR-EM 11/48, citation precision 19.5/44 cited answers, 14 of 22 questions to refuse
-# refused (13 before offices joined the gazetteer), 4 of 48 answerable ones refused. Each
-# bound leaves about one question of slack.
+# metric -> (floor, measured). Measured on 2026-12-05 with the code of the commit that set
+# these (rag eval --generator extractive --systems ours --split test): hit@5 38/48, MRR@10 0.684,
+# STR-EM 11/48, citation precision 18/44 cited answers, 14 of 22 questions to refuse refused,
+# 4 of 48 answerable ones refused. Citation precision was 0.443 before the gazetteer's corpus
+# forms joined the query terms: chosen on dev, where they raised the extractive run's citation
+# precision 0.521 -> 0.556 and STR-EM 0.375 -> 0.409 (and the bundled run's test citation
+# precision 0.611 -> 0.664), they moved the quotes of four English factoids here, so its
+# floor went down from 0.41 to 0.38 on purpose. Each bound leaves about one question of slack.
 FLOORS: dict[str, tuple[float, float]] = {
-    "hit@5": (0.75, 0.771),
-    "mrr@10": (0.65, 0.673),
+    "hit@5": (0.77, 0.792),
+    "mrr@10": (0.66, 0.684),
     "str_em": (0.20, 0.229),
-    "citation_precision": (0.41, 0.443),
+    "citation_precision": (0.38, 0.409),
     "refusal_accuracy": (0.59, 0.636),
 }
 # A rate where lower is better has a ceiling instead: metric -> (ceiling, measured).

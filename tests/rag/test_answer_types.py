@@ -111,6 +111,7 @@ def test_questions_that_ask_for_several_things(question: str) -> None:
         "What did Blinken ask the Kazakh and CSTO forces to respect?",
         "When did the demonstrations kick off?",
         "Apa kepanjangan CSTO?",
+        "What kind of city is Almaty?",  # one kind: "what kinds of" asks for a list
     ],
 )
 def test_a_factoid_asks_for_one_thing(question: str) -> None:
