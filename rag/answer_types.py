@@ -3,7 +3,9 @@
 One definition for the whole answering path: evidence selection favours sentences of the
 expected type, the conflict check looks for differing figures only in quantity questions, the
 gate refuses a question about money or a percentage that no passage gives an amount for, and
-the citation check wants the date that answers a "when" question in the cited passage's text.
+the citation check wants the date that answers a "when" question in the cited passage's text,
+and a question that asks for several things (a list, two questions, a change over time) gets
+a larger evidence budget.
 """
 
 from __future__ import annotations

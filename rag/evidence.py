@@ -104,9 +104,6 @@ class EvidenceSelector:
         self.document = document
         self.vectors = vectors
         self.analyzer = analyzer
-        self.max_sentences = max_sentences
-        self.max_chars = max_chars
-        self.margin = margin
         self.context = context
         self.budget = Budget(max_sentences, max_chars, margin)
         # a question that asks for several things has a budget of its own (a factoid's if none)

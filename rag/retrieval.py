@@ -265,7 +265,10 @@ class Retriever(BaseRetriever):
             return self._acronyms[1]
 
     def query_terms(self, query: str) -> list[str]:
-        """The query's BM25 terms, plus those of the long forms of the acronyms it uses."""
+        """The query's BM25 terms, plus those of the long forms of the acronyms it uses and of
+        the corpus's forms of the gazetteer names it uses ("kementerian kesehatan" for "health
+        ministry"): an English question otherwise shares only names and numbers with the
+        Indonesian articles."""
         terms = self.analyzer(query)
         vocabulary = self.vocabulary()
         for form in (*expansions(query, self.acronyms()), *other_forms(query, vocabulary)):
