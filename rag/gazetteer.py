@@ -10,8 +10,7 @@ when any form occurs in it.
 from __future__ import annotations
 
 import re
-
-_WORDS_RE = re.compile(r"[^\W_]+")
+from collections.abc import Callable
 
 ENTITIES: tuple[tuple[str, ...], ...] = (
     ("afghanistan",),
@@ -213,14 +212,14 @@ def mentioned(entry: tuple[str, ...], corpus_text_lower: str) -> bool:
     )
 
 
-def other_forms(text: str, vocabulary: frozenset[str]) -> list[str]:
-    """The forms of the entries ``text`` mentions that the corpus uses (all their words are in
-    ``vocabulary``, the corpus's lower-cased words) and ``text`` does not: "kementerian
-    kesehatan" for "health ministry" over Indonesian articles."""
+def other_forms(text: str, in_corpus: Callable[[str], bool]) -> list[str]:
+    """The forms of the entries ``text`` mentions that the corpus uses (``in_corpus``) and
+    ``text`` does not: "kementerian kesehatan" for "health ministry" over Indonesian
+    articles."""
     lowered = text.lower()
     return [
         form
         for entry in entities_in(text)
         for form in entry
-        if form not in lowered and all(w in vocabulary for w in _WORDS_RE.findall(form))
+        if form not in lowered and in_corpus(form)
     ]

@@ -12,6 +12,7 @@ import threading
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -270,8 +271,8 @@ class Retriever(BaseRetriever):
         ministry"): an English question otherwise shares only names and numbers with the
         Indonesian articles."""
         terms = self.analyzer(query)
-        vocabulary = self.vocabulary()
-        for form in (*expansions(query, self.acronyms()), *other_forms(query, vocabulary)):
+        in_corpus = partial(_all_words_in, vocabulary=self.vocabulary())
+        for form in (*expansions(query, self.acronyms()), *other_forms(query, in_corpus)):
             terms.extend(t for t in self.analyzer(form) if t not in terms)
         return terms
 
@@ -288,6 +289,11 @@ class Retriever(BaseRetriever):
             return []
         accepted = (doc.doc_id for doc in self._docs.values() if filters.accepts(doc))
         return self.stores.docstore.chunk_ids_of(accepted)
+
+
+def _all_words_in(phrase: str, vocabulary: frozenset[str]) -> bool:
+    """Are all of ``phrase``'s words in ``vocabulary`` (split as ``vocabulary()`` splits)?"""
+    return all(w in vocabulary for w in _WORD_RE.findall(phrase.lower()))
 
 
 def _ms(since: float) -> float:

@@ -33,8 +33,12 @@ def test_entities_and_offices_in_either_language(text: str, expected: list[str])
 
 def test_other_forms_are_the_corpus_forms_the_question_does_not_use() -> None:
     vocabulary = frozenset({"kementerian", "kesehatan", "juru", "bicara", "rusia"})
-    forms = other_forms("Who was the health ministry spokesman in Russia?", vocabulary)
+
+    def in_corpus(form: str) -> bool:
+        return all(word in vocabulary for word in form.split())
+
+    forms = other_forms("Who was the health ministry spokesman in Russia?", in_corpus)
     assert set(forms) == {"kementerian kesehatan", "juru bicara", "rusia"}
     # the corpus uses none of the English forms, and the question's own form is not repeated
-    assert other_forms("Siapa juru bicara Rusia?", vocabulary) == []
-    assert other_forms("Who was the spokesman?", frozenset()) == []
+    assert other_forms("Siapa juru bicara Rusia?", in_corpus) == []
+    assert other_forms("Who was the spokesman?", lambda form: False) == []
