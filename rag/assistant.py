@@ -295,9 +295,12 @@ class Assistant:
         return make_generator(self.settings, name)
 
     def _load_default_generator(self) -> str:
+        """What the first question would otherwise wait for: the language detectors, the
+        vector store's first query (about 0.4 s with local Chroma) and the model."""
         from rag.language import preload
 
         preload()
+        self.retriever.search("berita")  # any words: the first query opens the store
         return make_generator(self.settings).warm_up()
 
     @staticmethod

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import pytest
 
 from rag.generators.base import LLMGenerator
+from rag.prompts import EXAMPLES, SYSTEM_PROMPT
 from tests.rag.scripted import ScriptedLLM
 
 HISTORY: Sequence[tuple[str, str]] = [
@@ -39,3 +40,28 @@ def test_an_unchanged_empty_or_runaway_rewrite_is_refused(reply: str) -> None:
     # None: the assistant then falls back to rule_based_standalone, which adds the last
     # turn's names to the question.
     assert condensed(reply) is None
+
+
+class LocalLLM(ScriptedLLM):
+    """A scripted LLM with a ``load``, as an in-process model has."""
+
+    loads: int = 0
+
+    def load(self) -> object:
+        self.loads += 1
+        return object()
+
+
+def test_warming_up_a_local_model_evaluates_the_fixed_prompt_prefix() -> None:
+    llm = LocalLLM(reply="x")
+    LLMGenerator(llm, "local").warm_up()
+    assert llm.loads == 1
+    assert len(llm.prompts) == 1  # one request, so the model's cache holds the prefix
+    assert SYSTEM_PROMPT in llm.prompts[0]
+    assert all(answer in llm.prompts[0] for _, answer in EXAMPLES)
+
+
+def test_warming_up_a_remote_model_sends_nothing() -> None:
+    llm = ScriptedLLM(reply="x")  # no load: an endpoint, where a request costs tokens
+    LLMGenerator(llm, "remote").warm_up()
+    assert llm.prompts == []
