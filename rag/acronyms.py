@@ -16,7 +16,7 @@ definition here is the run of capitalised words right before (or inside) the par
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 # Lower-case words that may sit inside a capitalised name: "Organisasi untuk Keamanan dan
 # Kerja Sama", "Ministry of Foreign Affairs".
@@ -70,6 +70,48 @@ def expansions(question: str, acronyms: Mapping[str, tuple[str, ...]]) -> list[s
     """The long forms of the acronyms the question uses (whole words, any case)."""
     words = {w.lower() for w in _WORD.findall(question)}
     return [form for acronym, forms in acronyms.items() if acronym in words for form in forms]
+
+
+def long_form_spans(text: str, long_forms: Sequence[str]) -> list[tuple[int, int]]:
+    """Where ``text`` names an entity by one of its ``long_forms`` (of three words or more),
+    or by a variant that differs in one word after the first: "Organisasi Perjanjian
+    Keamanan Bersama" for "Organisasi Perjanjian Keamanan Kolektif", as one article calls the
+    CSTO. The spans of those runs of capitalised words, in order."""
+    words = list(_WORD.finditer(text))
+    spans: list[tuple[int, int]] = []
+    for form in long_forms:
+        parts = [w.lower() for w in form.split()]
+        n = len(parts)
+        if n < 3:
+            continue
+        for i in range(len(words) - n + 1):
+            run = words[i : i + n]
+            found = [w.group(0) for w in run]
+            if found[0].lower() != parts[0] or not all(
+                w[0].isupper() or w.lower() in _CONNECTORS for w in found
+            ):
+                continue
+            if sum(a.lower() != b for a, b in zip(found, parts, strict=True)) <= 1:
+                spans.append((run[0].start(), run[-1].end()))
+    return sorted(set(spans))
+
+
+def with_acronym(text: str, acronym: str, long_forms: Sequence[str]) -> str | None:
+    """``text`` with "(ACRONYM)" after each long-form mention, when it names the entity only
+    by its long form (None when it uses the acronym, or no long form).
+
+    Retrieval reads chunks this way for a question that uses the acronym: the small embedder
+    ranks by the acronym ("How many CSTO troops?" put eight chunks that define the CSTO above
+    the one sentence that gives its size, which says "Organisasi Perjanjian Keamanan
+    Bersama"), and a chunk that never writes it loses to every chunk that does."""
+    if re.search(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", text, re.IGNORECASE):
+        return None
+    spans = long_form_spans(text, long_forms)
+    if not spans:
+        return None
+    for _, end in reversed(spans):
+        text = f"{text[:end]} ({acronym}){text[end:]}"
+    return text
 
 
 def _name_before(prefix: str) -> str | None:

@@ -21,8 +21,10 @@ from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from index import DocumentRecord, IndonesianAnalyzer, LexicalHit, Stores
+from index.chunking import embed_text
 from index.ingest import ingest
-from rag.acronyms import expansions, find_acronyms
+from index.vectors import VectorHit
+from rag.acronyms import expansions, find_acronyms, with_acronym
 from rag.answer import Passage
 from rag.filters import Filters
 from rag.fusion import reciprocal_rank_fusion
@@ -31,6 +33,7 @@ from rag.language import detect_language
 from rag.settings import Settings
 
 _WORD_RE = re.compile(r"[^\W_]+")
+_ACRONYM_RE = re.compile(r"[^\W\d_][\w&]*")  # the words that may be an acronym
 _CALL: ContextVar[tuple[int | None, Filters | None]] = ContextVar("_CALL", default=(None, None))
 _NODE_ONLY_KEYS = ["start", "end", "chunk_id", "sentences", "dense_similarity", "kind"]
 
@@ -118,6 +121,7 @@ class Retriever(BaseRetriever):
         self._docs_version: object = object()
         self._lock = threading.Lock()
         self._query_cache: LRUCache[Any, np.ndarray] = LRUCache(maxsize=1024)
+        self._context_cache: LRUCache[Any, np.ndarray] = LRUCache(maxsize=1024)
         self._vocabulary: tuple[object, frozenset[str]] | None = None
         self._acronyms: tuple[object, dict[str, tuple[str, ...]]] | None = None
 
@@ -170,6 +174,8 @@ class Retriever(BaseRetriever):
         dense = (
             self.stores.vectors.query(vector.tolist(), candidates, where) if mode != "bm25" else []
         )
+        if dense and self.settings.acronym_context:
+            dense = self._with_acronyms(query, vector, dense, docs)
         timings["dense_ms"] = _ms(t)
 
         t = time.perf_counter()
@@ -225,6 +231,47 @@ class Retriever(BaseRetriever):
                 break
         timings["retrieve_ms"] = _ms(started)
         return Retrieval(query, vector, passages, terms, timings)
+
+    def _with_acronyms(
+        self,
+        query: str,
+        vector: np.ndarray,
+        hits: list[VectorHit],
+        docs: dict[str, DocumentRecord],
+    ) -> list[VectorHit]:
+        """The dense hits re-ranked with each chunk that names one of the query's acronyms
+        only by its long form read as if it also wrote the acronym (``acronyms.with_acronym``):
+        "How many CSTO troops?" then finds the sentence that gives the CSTO's size under its
+        Indonesian name (10th -> 3rd). Those few chunks are embedded again, once per process
+        (cached); the stored vectors stay as the index wrote them."""
+        # The acronym as the question writes it ("CSTO"), or in capitals ("csto" -> "CSTO").
+        written = {
+            w.lower(): w if w != w.lower() else w.upper() for w in _ACRONYM_RE.findall(query)
+        }
+        used = {written[a]: forms for a, forms in self.acronyms().items() if a in written}
+        if not used:
+            return hits
+        records = self.stores.docstore.chunks(h.chunk_id for h in hits)
+        rescored: list[VectorHit] = []
+        for hit in hits:
+            record = records.get(hit.chunk_id)
+            doc = docs.get(record.doc_id) if record else None
+            if record is None or doc is None:
+                rescored.append(hit)
+                continue
+            text = record.text
+            for acronym, forms in used.items():
+                text = with_acronym(text, acronym, forms) or text
+            if text == record.text:
+                rescored.append(hit)
+                continue
+            seen = self._context_vector(embed_text(text, doc.title, self.settings.embed_title))
+            rescored.append(VectorHit(hit.chunk_id, max(hit.similarity, float(seen @ vector))))
+        return sorted(rescored, key=lambda h: -h.similarity)
+
+    @cachedmethod(lambda self: self._context_cache, lock=lambda self: self._lock)
+    def _context_vector(self, text: str) -> np.ndarray:
+        return np.asarray(self.stores.embedder.get_text_embedding(text), dtype=np.float32)
 
     # The lock guards the cache only: the embedding runs outside it (cachetools' own rule).
     @cachedmethod(lambda self: self._query_cache, lock=lambda self: self._lock)

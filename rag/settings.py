@@ -32,6 +32,9 @@ class Settings(IndexSettings):
     # numbers with Indonesian text, so its lexical ranking is mostly noise: weight it down.
     lexical_weight_id: float = Field(default=1.0, ge=0.0, le=5.0)
     lexical_weight_en: float = Field(default=0.15, ge=0.0, le=5.0)
+    # For a question that uses an acronym the articles define, a chunk that names the entity
+    # only by its long form is ranked as if it wrote the acronym too (rag.acronyms).
+    acronym_context: bool = True
     # evidence
     evidence_sentences: int = Field(default=4, ge=1, le=20)
     evidence_max_chars: int = Field(default=800, ge=100, le=8000)

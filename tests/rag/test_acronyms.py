@@ -1,4 +1,4 @@
-from rag.acronyms import expansions, find_acronyms
+from rag.acronyms import expansions, find_acronyms, long_form_spans, with_acronym
 from rag.retrieval import Retriever
 
 
@@ -60,3 +60,51 @@ def test_retriever_query_terms_add_the_corpus_forms_of_gazetteer_names(
     assert terms[: len(own)] == own
     assert set(retriever.analyzer("kementerian kesehatan")) <= set(terms)
     assert len(terms) == len(set(terms))
+
+
+CSTO = ("Organisasi Perjanjian Keamanan Kolektif",)
+
+
+def test_a_long_form_or_a_one_word_variant_of_it_is_found() -> None:
+    text = (
+        "Aliansi --Organisasi Perjanjian Keamanan Bersama-- "
+        "dan Organisasi Perjanjian Keamanan Kolektif"
+    )
+    spans = long_form_spans(text, CSTO)
+    assert [text[a:b].strip("-") for a, b in spans] == [
+        "Organisasi Perjanjian Keamanan Bersama",
+        "Organisasi Perjanjian Keamanan Kolektif",
+    ]
+    # two words differ, another first word, lower-case words: other names, or none
+    assert long_form_spans("Organisasi Kerja Sama Kolektif", CSTO) == []
+    assert long_form_spans("Dewan Perjanjian Keamanan Kolektif", CSTO) == []
+    assert long_form_spans("organisasi perjanjian keamanan kolektif", CSTO) == []
+    assert long_form_spans("Badan Intelijen", ("Badan Intelijen",)) == []  # too short to vary
+
+
+def test_with_acronym_marks_long_forms_only_where_the_acronym_is_missing() -> None:
+    assert with_acronym("Organisasi Perjanjian Keamanan Bersama akan mengirim", "CSTO", CSTO) == (
+        "Organisasi Perjanjian Keamanan Bersama (CSTO) akan mengirim"
+    )
+    assert (
+        with_acronym("Organisasi Perjanjian Keamanan Kolektif (CSTO) mengirim", "CSTO", CSTO)
+        is None
+    )
+    assert with_acronym("Pasukan itu tiba pada hari Kamis.", "CSTO", CSTO) is None
+
+
+def test_a_chunk_that_names_the_csto_only_by_its_long_form_is_found_by_the_acronym(
+    retriever: Retriever,
+) -> None:
+    """The sentence with the CSTO's size calls it "Organisasi Perjanjian Keamanan Bersama";
+    without reading it as CSTO, eight chunks that define the CSTO outrank it (10th)."""
+    question = "How many CSTO troops?"
+
+    def top5(r: Retriever) -> list[str]:
+        return [p.node.get_content() for p in r.search(question, k=5).passages]
+
+    assert any("2.500 orang" in text for text in top5(retriever))
+    plain = Retriever(
+        retriever.stores, retriever.settings.model_copy(update={"acronym_context": False})
+    )
+    assert not any("2.500 orang" in text for text in top5(plain))
