@@ -15,9 +15,10 @@ from typing import Literal
 
 from index.analyzer import normalize_number
 from index.dates import MONTH_NAMES, MONTHS
+from rag.gazetteer import countries_in
 from rag.names import names_inside
 
-AnswerType = Literal["number", "date", "name"]
+AnswerType = Literal["countries", "number", "date", "name"]
 Amount = Literal["money", "percent"]
 """A figure with a unit: a question about a cost or a rating needs more than a number."""
 
@@ -70,6 +71,15 @@ _SEVERAL_RE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+# "Which countries ...", "negara mana saja", "berapa negara": the answer is a list of them.
+_COUNTRIES_ASKED_RE = re.compile(
+    r"\b(?:which|what|how\s+many)\s+(?:\w+\s+){0,2}?(?:countries|nations)\b"
+    r"|\bthe\s+(?:countries|nations)\s+(?:that|which|who)\b"
+    r"|\bnegara(?:-negara)?\s+(?:mana|apa)\b"
+    r"|\bberapa\s+(?:banyak\s+)?negara\b",
+    re.IGNORECASE,
+)
+
 # A day of a month as news and answers write it: "16 Januari", "January 16", "(16/1/2022)".
 _DAY_MONTH_RE = re.compile(
     rf"(?<!\d)(?P<d1>\d{{1,2}})\s+(?P<m1>{MONTH_NAMES})\b"
@@ -104,11 +114,14 @@ def is_quantity_question(question: str) -> bool:
 
 
 def expected_answer_type(question: str) -> AnswerType | None:
-    """'number', 'date', 'name' or None, from the question words (English or Indonesian)."""
+    """'countries', 'number', 'date', 'name' or None, from the question words (English or
+    Indonesian). "How many countries" asks for a number, "which countries" for countries."""
     if _DATE_ASKED_RE.search(question):  # "tanggal berapa" asks for a date, not a figure
         return "date"
     if is_quantity_question(question):
         return "number"
+    if asks_for_countries(question):
+        return "countries"
     if _WHEN_RE.search(question):
         return "date"
     if _WHO_RE.search(question):
@@ -119,6 +132,11 @@ def expected_answer_type(question: str) -> AnswerType | None:
 def asks_for_several(question: str) -> bool:
     """Does ``question`` ask for a list, two things at once, or a change over time?"""
     return bool(_SEVERAL_RE.search(question))
+
+
+def asks_for_countries(question: str) -> bool:
+    """Does ``question`` ask which (or how many) countries?"""
+    return bool(_COUNTRIES_ASKED_RE.search(question))
 
 
 def asked_amount(question: str) -> Amount | None:
@@ -142,8 +160,11 @@ def has_amount(text: str, kind: Amount) -> bool:
 
 
 def has_answer_type(text: str, kind: AnswerType) -> bool:
-    """Does ``text`` hold an answer of ``kind``: a figure (not a date's digits), a date, a
-    name (a capitalised word that does not just open the sentence)?"""
+    """Does ``text`` hold an answer of ``kind``: three countries or more, a figure (not a
+    date's digits), a date, a name (a capitalised word that does not just open the
+    sentence)?"""
+    if kind == "countries":
+        return countries_in(text) >= 3
     if kind == "number":
         return bool(_DIGIT_RE.search(_DATE_RE.sub(" ", text)))
     if kind == "date":

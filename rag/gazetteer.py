@@ -110,6 +110,7 @@ ENTITIES: tuple[tuple[str, ...], ...] = (
     ("venezuela",),
     ("vietnam",),
     ("yemen", "yaman"),
+    # -- the entries above are countries, those below organisations ---------------------
     ("nato",),
     ("united nations", "pbb", "perserikatan bangsa-bangsa"),
     ("european union", "uni eropa"),
@@ -122,6 +123,8 @@ ENTITIES: tuple[tuple[str, ...], ...] = (
     ("white house", "gedung putih"),
     ("pentagon",),
 )
+
+COUNTRIES: frozenset[tuple[str, ...]] = frozenset(ENTITIES[: ENTITIES.index(("nato",))])
 
 # Offices, in both languages: a role is a fact like a country. "Who became prime minister?"
 # asks about an office no article names; "The State Department spokesman was Blinken [1]"
@@ -204,6 +207,12 @@ def entities_in(text: str) -> list[tuple[str, ...]]:
         # A longer form's words are not mentions of a shorter one ("vice president").
         lowered = pattern.sub(lambda m: " " * len(m.group(0)), lowered)
     return found
+
+
+def countries_in(text: str) -> int:
+    """How many different countries ``text`` names (a list of them answers "which
+    countries")."""
+    return sum(entry in COUNTRIES for entry in entities_in(text))
 
 
 def mentioned(entry: tuple[str, ...], corpus_text_lower: str) -> bool:

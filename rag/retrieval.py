@@ -26,15 +26,17 @@ from index.ingest import ingest
 from index.vectors import VectorHit
 from rag.acronyms import expansions, find_acronyms, with_acronym
 from rag.answer import Passage
+from rag.answer_types import asks_for_countries
 from rag.filters import Filters
 from rag.fusion import reciprocal_rank_fusion
-from rag.gazetteer import other_forms
+from rag.gazetteer import countries_in, other_forms
 from rag.language import detect_language
 from rag.settings import Settings
 
 _WORD_RE = re.compile(r"[^\W_]+")
 _ACRONYM_RE = re.compile(r"[^\W\d_][\w&]*")  # the words that may be an acronym
 _CALL: ContextVar[tuple[int | None, Filters | None]] = ContextVar("_CALL", default=(None, None))
+COUNTRY_LIST_POOL = 20  # fused chunks looked at for lists of countries
 _NODE_ONLY_KEYS = ["start", "end", "chunk_id", "sentences", "dense_similarity", "kind"]
 
 
@@ -191,11 +193,12 @@ class Retriever(BaseRetriever):
             if detect_language(query, default="id") == "en"
             else self.settings.lexical_weight_id
         )
+        rankings = [[h.chunk_id for h in dense], [h.chunk_id for h in lexical]]
         fused = reciprocal_rank_fusion(
-            [[h.chunk_id for h in dense], [h.chunk_id for h in lexical]],
-            k=self.settings.rrf_k,
-            weights=[1.0, lexical_weight],
+            rankings, k=self.settings.rrf_k, weights=[1.0, lexical_weight]
         )
+        if self.settings.country_list_weight > 0 and asks_for_countries(query):
+            fused = self._with_country_lists(rankings, fused, [1.0, lexical_weight])
         similarity = {h.chunk_id: h.similarity for h in dense}
         records = self.stores.docstore.chunks(cid for cid, _ in fused[: k * 2])
         passages: list[PassageNode] = []
@@ -268,6 +271,27 @@ class Retriever(BaseRetriever):
             seen = self._context_vector(embed_text(text, doc.title, self.settings.embed_title))
             rescored.append(VectorHit(hit.chunk_id, max(hit.similarity, float(seen @ vector))))
         return sorted(rescored, key=lambda h: -h.similarity)
+
+    def _with_country_lists(
+        self,
+        rankings: list[list[str]],
+        fused: list[tuple[str, float]],
+        weights: list[float],
+    ) -> list[tuple[str, float]]:
+        """The fusion again, with a third ranking for a question about countries: the fused
+        top chunks that name three countries or more, in their fused order. The passage that
+        lists the countries that sent troops names neither "negara" nor what they did with
+        the question's words, and ranked 5th-8th."""
+        top = [cid for cid, _ in fused[:COUNTRY_LIST_POOL]]
+        records = self.stores.docstore.chunks(top)
+        lists = [c for c in top if c in records and countries_in(records[c].text) >= 3]
+        if not lists:
+            return fused
+        return reciprocal_rank_fusion(
+            [*rankings, lists],
+            k=self.settings.rrf_k,
+            weights=[*weights, self.settings.country_list_weight],
+        )
 
     @cachedmethod(lambda self: self._context_cache, lock=lambda self: self._lock)
     def _context_vector(self, text: str) -> np.ndarray:

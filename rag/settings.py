@@ -35,6 +35,9 @@ class Settings(IndexSettings):
     # For a question that uses an acronym the articles define, a chunk that names the entity
     # only by its long form is ranked as if it wrote the acronym too (rag.acronyms).
     acronym_context: bool = True
+    # A question about countries ("which countries ...?") also ranks the passages that list
+    # three or more: that ranking's weight in the fusion (0 turns it off).
+    country_list_weight: float = Field(default=0.5, ge=0.0, le=5.0)
     # evidence
     evidence_sentences: int = Field(default=4, ge=1, le=20)
     evidence_max_chars: int = Field(default=800, ge=100, le=8000)

@@ -108,3 +108,18 @@ def test_a_chunk_that_names_the_csto_only_by_its_long_form_is_found_by_the_acron
         retriever.stores, retriever.settings.model_copy(update={"acronym_context": False})
     )
     assert not any("2.500 orang" in text for text in top5(plain))
+
+
+def test_a_question_about_countries_finds_the_passage_that_lists_them(
+    retriever: Retriever,
+) -> None:
+    """ "Pasukan dari Rusia, Belarus, Armenia, Tajikistan, dan Kirgistan mulai dikerahkan"
+    shares no word with the question but the alliance's name (6th without the list ranking)."""
+    question = "Which countries sent troops to Kazakhstan through the CSTO?"
+
+    def top5(r: Retriever) -> list[str]:
+        return [p.node.get_content() for p in r.search(question, k=5).passages]
+
+    assert "Tajikistan" in top5(retriever)[0]
+    unranked = retriever.settings.model_copy(update={"country_list_weight": 0.0})
+    assert not any("Tajikistan" in text for text in top5(Retriever(retriever.stores, unranked)))

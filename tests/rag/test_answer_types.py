@@ -4,6 +4,7 @@ import pytest
 
 from rag.answer_types import (
     asked_amount,
+    asks_for_countries,
     asks_for_several,
     asks_when,
     days_in,
@@ -116,3 +117,30 @@ def test_questions_that_ask_for_several_things(question: str) -> None:
 )
 def test_a_factoid_asks_for_one_thing(question: str) -> None:
     assert not asks_for_several(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Negara mana saja yang mengirim pasukan?",
+        "negara-negara apa yang ikut?",
+        "Berapa negara yang mengirim tentara?",
+        "Which countries sent troops?",
+        "What other nations took part?",
+        "Give me the countries that sent soldiers",
+    ],
+)
+def test_questions_about_countries(question: str) -> None:
+    assert asks_for_countries(question)
+
+
+def test_a_question_that_only_mentions_countries_does_not_ask_for_them() -> None:
+    assert not asks_for_countries("What did Russia learn from entering other countries?")
+    assert not asks_for_countries("Apa kata negara itu?")
+
+
+def test_which_countries_wants_a_list_of_them_how_many_a_number() -> None:
+    assert expected_answer_type("Which countries sent troops?") == "countries"
+    assert expected_answer_type("How many countries sent troops?") == "number"
+    assert has_answer_type("Pasukan dari Rusia, Belarus, Armenia dan Tajikistan", "countries")
+    assert not has_answer_type("Pasukan dari Rusia dan Belarus", "countries")

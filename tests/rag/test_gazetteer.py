@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.gazetteer import entities_in, other_forms
+from rag.gazetteer import countries_in, entities_in, other_forms
 
 
 def _names(text: str) -> list[str]:
@@ -42,3 +42,9 @@ def test_other_forms_are_the_corpus_forms_the_question_does_not_use() -> None:
     # the corpus uses none of the English forms, and the question's own form is not repeated
     assert other_forms("Siapa juru bicara Rusia?", in_corpus) == []
     assert other_forms("Who was the spokesman?", lambda form: False) == []
+
+
+def test_countries_in_counts_countries_not_bodies_or_offices() -> None:
+    assert countries_in("Pasukan dari Rusia, Belarus, Armenia, Tajikistan, dan Kirgistan") == 5
+    assert countries_in("Russia and Rusia, and the CSTO, NATO and the White House") == 1
+    assert countries_in("Menteri Luar Negeri Amerika Serikat") == 1  # the office is no country
