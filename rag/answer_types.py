@@ -1,7 +1,8 @@
 """What kind of answer a question asks for, and whether a text holds one.
 
 One definition for the whole answering path: evidence selection favours sentences of the
-expected type, the conflict check looks for differing figures only in quantity questions, the
+expected type, retrieval ranks the passages that list countries for a "which countries"
+question, the conflict check looks for differing figures only in quantity questions, the
 gate refuses a question about money or a percentage that no passage gives an amount for, and
 the citation check wants the date that answers a "when" question in the cited passage's text,
 and a question that asks for several things (a list, two questions, a change over time) gets

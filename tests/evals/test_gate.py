@@ -20,7 +20,8 @@ from evals.runner import run_eval
 GOLD = Path(__file__).resolve().parents[2] / "evals" / "gold" / "kazakhstan.jsonl"
 
 # metric -> (floor, measured). Measured on 2026-12-05 with the code of the commit that set
-# these (rag eval --generator extractive --systems ours --split test): hit@5 38/48, MRR@10 0.684,
+# these (rag eval --generator extractive --systems ours --split test): hit@5 38/48, MRR@10 0.684
+# (0.674 after stop 27's acronym and country-list rankings, chosen on dev),
 # STR-EM 11/48, citation precision 18/44 cited answers, 14 of 22 questions to refuse refused,
 # 4 of 48 answerable ones refused. Citation precision was 0.443 before the gazetteer's corpus
 # forms joined the query terms: chosen on dev, where they raised the extractive run's citation
@@ -29,7 +30,7 @@ GOLD = Path(__file__).resolve().parents[2] / "evals" / "gold" / "kazakhstan.json
 # floor went down from 0.41 to 0.38 on purpose. Each bound leaves about one question of slack.
 FLOORS: dict[str, tuple[float, float]] = {
     "hit@5": (0.77, 0.792),
-    "mrr@10": (0.66, 0.684),
+    "mrr@10": (0.66, 0.674),
     "str_em": (0.20, 0.229),
     "citation_precision": (0.38, 0.409),
     "refusal_accuracy": (0.59, 0.636),
