@@ -15,6 +15,7 @@ caller what it is doing as it goes (``Progress``); ``stream`` and ``ask`` are vi
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypedDict, Unpack
@@ -300,7 +301,10 @@ class Assistant:
         from rag.language import preload
 
         preload()
-        self.retriever.search("berita")  # any words: the first query opens the store
+        # Any words: the first query opens the store. Only a head start: a store that fails
+        # here fails the first question with its own message, not the model's status.
+        with contextlib.suppress(Exception):
+            self.retriever.search("berita")
         return make_generator(self.settings).warm_up()
 
     @staticmethod

@@ -240,3 +240,19 @@ def test_an_english_answer_nothing_confirms_is_a_refusal_not_an_indonesian_quote
     assert answer.refused and answer.citations == ()
     assert answer.text == "The sources found do not confirm an answer to this question."
     assert answer.retrieved  # the passages found are still there to read
+
+
+def test_a_store_that_fails_during_the_warm_up_does_not_fail_the_model(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The warm-up's search is a head start only: its failure is the first question's to
+    report, not the model's status ("failed to load")."""
+    fresh = Assistant(assistant.retriever, assistant.settings)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("Chroma server unreachable")
+
+    monkeypatch.setattr(fresh.retriever, "search", broken)
+    fresh.warm_up()
+    fresh._warm_up.wait(60)
+    assert fresh.model_status().state == "ready"
