@@ -46,6 +46,7 @@ _MAX_WORDS = 8
 _ACRONYM_IN_PARENS = re.compile(r"\(\s*([A-Z][A-Za-z0-9&]*[A-Z][A-Za-z0-9&]*)\s*\)")
 _ACRONYM_THEN_PARENS = re.compile(r"\b([A-Z][A-Z0-9&]{1,9})\s*\(([^()]{4,120})\)")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_ACRONYM_WORD = re.compile(r"[^\W\d_][\w&]*")  # the words of a question that may be acronyms
 
 
 def find_acronyms(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
@@ -70,6 +71,17 @@ def expansions(question: str, acronyms: Mapping[str, tuple[str, ...]]) -> list[s
     """The long forms of the acronyms the question uses (whole words, any case)."""
     words = {w.lower() for w in _WORD.findall(question)}
     return [form for acronym, forms in acronyms.items() if acronym in words for form in forms]
+
+
+def acronyms_in(
+    question: str, acronyms: Mapping[str, tuple[str, ...]]
+) -> dict[str, tuple[str, ...]]:
+    """The acronyms ``question`` uses, as it writes them ("CSTO"; in capitals when written in
+    lower case), with their long forms. A possessive or a hyphen ends the acronym ("CSTO's")."""
+    written = {
+        w.lower(): w if w != w.lower() else w.upper() for w in _ACRONYM_WORD.findall(question)
+    }
+    return {written[a]: forms for a, forms in acronyms.items() if a in written}
 
 
 def long_form_spans(text: str, long_forms: Sequence[str]) -> list[tuple[int, int]]:

@@ -24,17 +24,16 @@ from index import DocumentRecord, IndonesianAnalyzer, LexicalHit, Stores
 from index.chunking import embed_text
 from index.ingest import ingest
 from index.vectors import VectorHit
-from rag.acronyms import expansions, find_acronyms, with_acronym
+from rag.acronyms import acronyms_in, expansions, find_acronyms, with_acronym
 from rag.answer import Passage
-from rag.answer_types import asks_for_countries
+from rag.answer_types import asks_for_countries, has_answer_type
 from rag.filters import Filters
 from rag.fusion import reciprocal_rank_fusion
-from rag.gazetteer import countries_in, other_forms
+from rag.gazetteer import other_forms
 from rag.language import detect_language
 from rag.settings import Settings
 
 _WORD_RE = re.compile(r"[^\W_]+")
-_ACRONYM_RE = re.compile(r"[^\W\d_][\w&]*")  # the words that may be an acronym
 _CALL: ContextVar[tuple[int | None, Filters | None]] = ContextVar("_CALL", default=(None, None))
 COUNTRY_LIST_POOL = 20  # fused chunks looked at for lists of countries
 _NODE_ONLY_KEYS = ["start", "end", "chunk_id", "sentences", "dense_similarity", "kind"]
@@ -247,11 +246,7 @@ class Retriever(BaseRetriever):
         "How many CSTO troops?" then finds the sentence that gives the CSTO's size under its
         Indonesian name (10th -> 3rd). Those few chunks are embedded again, once per process
         (cached); the stored vectors stay as the index wrote them."""
-        # The acronym as the question writes it ("CSTO"), or in capitals ("csto" -> "CSTO").
-        written = {
-            w.lower(): w if w != w.lower() else w.upper() for w in _ACRONYM_RE.findall(query)
-        }
-        used = {written[a]: forms for a, forms in self.acronyms().items() if a in written}
+        used = acronyms_in(query, self.acronyms())
         if not used:
             return hits
         records = self.stores.docstore.chunks(h.chunk_id for h in hits)
@@ -284,7 +279,7 @@ class Retriever(BaseRetriever):
         the question's words, and ranked 5th-8th."""
         top = [cid for cid, _ in fused[:COUNTRY_LIST_POOL]]
         records = self.stores.docstore.chunks(top)
-        lists = [c for c in top if c in records and countries_in(records[c].text) >= 3]
+        lists = [c for c in top if c in records and has_answer_type(records[c].text, "countries")]
         if not lists:
             return fused
         return reciprocal_rank_fusion(

@@ -1,4 +1,10 @@
-from rag.acronyms import expansions, find_acronyms, long_form_spans, with_acronym
+from rag.acronyms import (
+    acronyms_in,
+    expansions,
+    find_acronyms,
+    long_form_spans,
+    with_acronym,
+)
 from rag.retrieval import Retriever
 
 
@@ -123,3 +129,11 @@ def test_a_question_about_countries_finds_the_passage_that_lists_them(
     assert "Tajikistan" in top5(retriever)[0]
     unranked = retriever.settings.model_copy(update={"country_list_weight": 0.0})
     assert not any("Tajikistan" in text for text in top5(Retriever(retriever.stores, unranked)))
+
+
+def test_acronyms_in_a_question_as_it_writes_them() -> None:
+    acronyms = {"csto": CSTO, "bin": ("Badan Intelijen Negara",)}
+    assert acronyms_in("How big was the CSTO's force?", acronyms) == {"CSTO": CSTO}
+    assert acronyms_in("berapa pasukan csto?", acronyms) == {"CSTO": CSTO}
+    assert acronyms_in("Siapa kepala Bin?", acronyms) == {"Bin": ("Badan Intelijen Negara",)}
+    assert acronyms_in("Berapa korban tewas?", acronyms) == {}
