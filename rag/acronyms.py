@@ -68,9 +68,9 @@ def find_acronyms(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
 
 
 def expansions(question: str, acronyms: Mapping[str, tuple[str, ...]]) -> list[str]:
-    """The long forms of the acronyms the question uses (whole words, any case)."""
-    words = {w.lower() for w in _WORD.findall(question)}
-    return [form for acronym, forms in acronyms.items() if acronym in words for form in forms]
+    """The long forms of the acronyms the question uses (whole words, any case; "CSTO's"
+    uses "CSTO", as in ``acronyms_in``)."""
+    return [form for forms in acronyms_in(question, acronyms).values() for form in forms]
 
 
 def acronyms_in(

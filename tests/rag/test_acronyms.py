@@ -46,6 +46,13 @@ def test_expansions_match_whole_words_in_any_case() -> None:
     assert expansions("Berapa pasukan CSTOX?", acronyms) == []
 
 
+def test_expansions_read_an_acronym_in_a_possessive_or_before_a_hyphen() -> None:
+    """As the dense side does (``acronyms_in``): "CSTO's" and "CSTO-nya" use the CSTO."""
+    acronyms = {"csto": ("Organisasi Perjanjian Keamanan Kolektif",)}
+    for question in ("What did the CSTO's chief say?", "Siapa pemimpin CSTO-nya?"):
+        assert expansions(question, acronyms) == ["Organisasi Perjanjian Keamanan Kolektif"]
+
+
 def test_retriever_query_terms_add_the_corpus_long_form(retriever: Retriever) -> None:
     terms = retriever.query_terms("Berapa jumlah pasukan CSTO yang dikirim ke Kazakhstan?")
     assert terms[:2] == retriever.analyzer("Berapa jumlah pasukan CSTO")
