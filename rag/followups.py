@@ -80,6 +80,22 @@ def is_followup(question: str, history: Sequence[Turn]) -> bool:
     return len(words) <= 4
 
 
+# A rewrite that points at the conversation instead of naming what it said ("the countries
+# mentioned in the conversation") is no more standalone than the follow-up was.
+_CONVERSATION_RE = re.compile(
+    r"\b(conversation|chat|dialog(?:ue)?|percakapan|obrolan"
+    r"|(?:mentioned|listed|discussed|named) (?:above|earlier|before|previously)"
+    r"|previous (?:question|answer|turn)|pertanyaan sebelumnya|jawaban sebelumnya"
+    r"|(?:disebut|disebutkan|dibahas) (?:di atas|sebelumnya|tadi))\b",
+    re.IGNORECASE,
+)
+
+
+def points_at_conversation(rewritten: str) -> bool:
+    """Does a rewritten follow-up still refer to the conversation rather than name it?"""
+    return bool(_CONVERSATION_RE.search(rewritten))
+
+
 def rule_based_standalone(question: str, history: Sequence[Turn]) -> str:
     """The question plus the previous question and the names of the previous answer.
 

@@ -18,7 +18,7 @@ from llama_index.core.llms import LLM
 
 from rag.answer import Language
 from rag.evidence import Evidence
-from rag.followups import Turn, history_text
+from rag.followups import Turn, history_text, points_at_conversation
 from rag.generators.errors import GenerationError
 from rag.prompts import CONDENSE_PROMPT, EXAMPLES, SYSTEM_PROMPT, user_prompt
 
@@ -111,7 +111,7 @@ class LLMGenerator:
         # rule-based form (the caller's fallback) at least adds the last turn's names.
         if not rewritten or len(rewritten) > 3 * len(question) + 200:
             return None
-        if _words(rewritten) == _words(question):
+        if _words(rewritten) == _words(question) or points_at_conversation(rewritten):
             return None
         return rewritten
 

@@ -4,6 +4,7 @@ from rag.followups import (
     history_text,
     is_followup,
     normalize_history,
+    points_at_conversation,
     rule_based_standalone,
 )
 
@@ -54,3 +55,10 @@ def test_normalize_history_accepts_pairs_and_dicts_and_keeps_the_last_turns() ->
 def test_normalize_history_rejects_malformed_turns(bad: object) -> None:
     with pytest.raises(ValueError):
         normalize_history([bad], 6)
+
+
+def test_a_rewrite_that_points_at_the_conversation_is_not_standalone() -> None:
+    assert points_at_conversation("When did the countries mentioned in the conversation deploy?")
+    assert points_at_conversation("Kapan negara yang disebutkan tadi mengirim pasukan?")
+    assert not points_at_conversation("When did Russia and Belarus start deploying troops?")
+    assert not points_at_conversation("Siapa yang membahas krisis itu di Dewan Keamanan?")

@@ -34,9 +34,13 @@ def test_a_rewrite_that_resolves_the_question_is_kept() -> None:
         "how many troops did they send",  # the same words: case and punctuation aside
         "",
         "x" * (3 * len(QUESTION) + 201),  # ran on
+        # what a 1.5B model wrote for "what day did they start deploying" after a list of
+        # countries: it names the conversation, not the countries
+        "How many troops did the countries mentioned in the conversation send?",
+        "Berapa pasukan yang dikirim negara yang disebutkan sebelumnya?",
     ],
 )
-def test_an_unchanged_empty_or_runaway_rewrite_is_refused(reply: str) -> None:
+def test_an_unchanged_empty_runaway_or_unresolved_rewrite_is_refused(reply: str) -> None:
     # None: the assistant then falls back to rule_based_standalone, which adds the last
     # turn's names to the question.
     assert condensed(reply) is None
