@@ -41,6 +41,7 @@ from rag.answer_types import asks_when, days_in, numbers_in
 from rag.gazetteer import ROLES, entities_in
 from rag.markers import MARKER_RE, markers
 from rag.names import names_in
+from rag.weekdays import dated_weekdays
 
 _SPLIT_RE = re.compile(r"(?<=[.!?])\s+|\n+")
 # A thousands separator the model split with a space ("2, 600"): one to three digits after
@@ -527,7 +528,12 @@ class CitationChecker:
         """The check of an answer to ``question`` written from ``evidence`` (numbered from 1)."""
         from rag.prompts import source_label
 
-        labelled = [f"{source_label(e, language)} {e.text}" for e in evidence]
+        # Weekdays dated as the prompt of a "when" question dates them (rag.weekdays), so
+        # "7 January 2022" for an article's "pada hari Jumat" is supported.
+        bodies = [dated_weekdays(e.text, e.published, "id") for e in evidence]
+        labelled = [
+            f"{source_label(e, language)} {body}" for e, body in zip(evidence, bodies, strict=True)
+        ]
         matrix = self.vectors.get([e.text for e in evidence])
 
         # The checks of one answer run one after the other (no lock needed); the bound is a
@@ -536,8 +542,6 @@ class CitationChecker:
         def similarity(sentence: str) -> list[float]:
             query = np.asarray(self.embed_query(sentence), dtype=np.float32)
             return [float(x) for x in matrix @ query]
-
-        bodies = [e.text for e in evidence]
 
         def check(text: str) -> Verification:
             with nullcontext() if trace is None else trace.stage("verify"):

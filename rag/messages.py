@@ -6,7 +6,7 @@ One table, so a translation or a new wording is one edit, and the UI's own label
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from rag.answer import Language
@@ -105,4 +105,9 @@ def format_date(published: str | None, language: Language) -> str | None:
         when = datetime.fromisoformat(published)
     except ValueError:
         return None
-    return f"{when.day} {_MONTHS[language][when.month - 1]} {when.year}"
+    return format_day(when.date(), language)
+
+
+def format_day(day: date, language: Language) -> str:
+    """A calendar day as news writes it: '7 Januari 2022' / '7 January 2022'."""
+    return f"{day.day} {_MONTHS[language][day.month - 1]} {day.year}"

@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rag.answer import Language
+from rag.answer_types import asks_when
 from rag.evidence import Evidence
 from rag.messages import format_date
+from rag.weekdays import dated_weekdays
 
 NOT_FOUND = "NOT_FOUND"
 
@@ -90,7 +92,18 @@ def _short_title(title: str, words: int = 5) -> str:
     return " ".join(head[:words]) + ("…" if len(head) > words else "")
 
 
-def format_sources(evidence: Sequence[Evidence], language: Language) -> str:
+def format_sources(evidence: Sequence[Evidence], language: Language, when: bool = False) -> str:
+    """The numbered sources. For a question that asks ``when``, a label names the outlet
+    only and the text dates its weekdays (``rag.weekdays``): the model otherwise answers with
+    the publication date, the one date it sees beside "pada hari Jumat". The date is written
+    in Indonesian, the articles' language: with English dates in the Indonesian text the
+    model left the date out of its answer."""
+    if when:
+        return "\n".join(
+            f"[{i}] ({e.publisher or _short_title(e.title)}) "
+            f"{dated_weekdays(e.text, e.published, 'id')}"
+            for i, e in enumerate(evidence, start=1)
+        )
     return "\n".join(
         f"[{i}] ({source_label(e, language)}) {e.text}" for i, e in enumerate(evidence, start=1)
     )
@@ -100,7 +113,7 @@ def user_prompt(
     question: str, evidence: Sequence[Evidence], language: Language, conflict: bool
 ) -> str:
     return USER_PROMPT.format(
-        sources=format_sources(evidence, language),
+        sources=format_sources(evidence, language, when=asks_when(question)),
         question=question,
         hint=CONFLICT_HINT if conflict else "",
         language_name=LANGUAGE_NAMES[language],
