@@ -390,6 +390,19 @@ def test_a_hyphenated_name_of_the_evidence_is_not_invented() -> None:
     ]
 
 
+def test_a_nationality_of_a_country_the_evidence_names_is_not_invented() -> None:
+    """English answers say "Belarusian troops" for the passage's "pasukan dari Belarus"."""
+    from rag.citations import invented_names
+
+    known = {"pasukan", "dari", "rusia", "belarus", "armenia", "tajikistan", "kirgistan"}
+    sentence = "Russian, Belarusian, Armenian, Tajik and Kyrgyz troops began deploying."
+    assert invented_names(sentence, known) == []
+    # a country is a fact to find in the cited passage, by any of its forms
+    passage = ["Pasukan dari Rusia, Belarus, Armenia, Tajikistan, dan Kirgistan mulai dikerahkan."]
+    assert verify_citations(f"{sentence[:-1]} [1].", passage, "en").sentences
+    assert not verify_citations("Uzbek troops began deploying [1].", passage, "en").sentences
+
+
 @pytest.mark.parametrize(
     ("sentence", "restates"),
     [

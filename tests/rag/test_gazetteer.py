@@ -48,3 +48,4 @@ def test_countries_in_counts_countries_not_bodies_or_offices() -> None:
     assert countries_in("Pasukan dari Rusia, Belarus, Armenia, Tajikistan, dan Kirgistan") == 5
     assert countries_in("Russia and Rusia, and the CSTO, NATO and the White House") == 1
     assert countries_in("Menteri Luar Negeri Amerika Serikat") == 1  # the office is no country
+    assert countries_in("Russian, Belarusian and Tajik troops") == 3  # nationalities too
