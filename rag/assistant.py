@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypedDict, Unpack
 
@@ -37,10 +38,11 @@ from rag.generators.errors import GenerationError
 from rag.generators.extractive import ExtractiveGenerator
 from rag.generators.factory import make_generator
 from rag.generators.warmup import ModelStatus, WarmUp
-from rag.messages import message
+from rag.messages import format_day, message
 from rag.question import Condense, Question, QuestionPreparer, Stop
 from rag.refusal import says_not_found
 from rag.retrieval import Retrieval, Retriever
+from rag.scope import find_scope
 from rag.settings import GeneratorName, Settings
 from rag.trace import Trace
 from rag.translation import Translator, first_untranslated
@@ -182,13 +184,13 @@ class Assistant:
             yield answer.text
             yield answer
             return
-        q = prepared
+        q, filters = self._scoped(prepared, filters)
         yield Progress("searching")
         with trace.stage("retrieve"):
-            retrieval = self.retriever.search(q.standalone, k=top_k, filters=filters)
+            retrieval = self.retriever.search(q.searched, k=top_k, filters=filters)
         passages = tuple(p.to_passage() for p in retrieval.passages)
         with trace.stage("evidence"):
-            selection = self.select.run(q.standalone, retrieval)
+            selection = self.select.run(q.searched, retrieval)
         decision = self.gate.run(q, retrieval, selection)
         if not decision.go:
             yield Progress("reading", passages, 0)
@@ -207,6 +209,23 @@ class Assistant:
         loading = self.model_status().state == "loading" and generator in (None, "bundled")
         yield Progress("loading_model" if loading else "writing", passages, len(request.evidence))
         yield from self._generate(chosen, q, request, passages, trace)
+
+    def _scoped(self, q: Question, filters: Filters | None) -> tuple[Question, Filters | None]:
+        """A question that names an outlet or a report's date ("menurut Media Pakuan")
+        searches those articles, without those words (``rag.scope``); the model still
+        reads the question whole. Filters the caller gave win."""
+        if filters is not None and not filters.empty:
+            return q, filters
+        scope = find_scope(q.standalone, self.retriever.documents())
+        if scope is None:
+            return q, filters
+        published = message("published", q.language)
+        sources = "; ".join(
+            [*scope.outlets, *(f"{published} {format_day(d, q.language)}" for d in scope.days)]
+        )
+        notice = message("scoped", q.language, sources=sources)
+        scoped = replace(q, search_text=scope.text, notices=(*q.notices, notice))
+        return scoped, Filters(doc_ids=scope.doc_ids)
 
     # -- the stages after the gate ----------------------------------------------------------
     def _generate(

@@ -21,6 +21,8 @@ MessageKey = Literal[
     "task",
     "cut",
     "quote_intro",
+    "scoped",
+    "published",
     "unverified",
     "generator_failed",
 ]
@@ -64,6 +66,11 @@ MESSAGES: dict[MessageKey, dict[Language, str]] = {
         "id": "Pertanyaan dipotong menjadi {n} karakter pertama.",
         "en": "The question was cut to its first {n} characters.",
     },
+    "scoped": {
+        "id": "Hanya dicari di artikel yang disebut pertanyaan: {sources}.",
+        "en": "Searched only the articles the question names: {sources}.",
+    },
+    "published": {"id": "terbit", "en": "published"},
     "quote_intro": {
         "id": "Menurut {source}: ",
         "en": "According to {source} (quoted in Indonesian): ",

@@ -69,9 +69,16 @@ class Question:
     asked: str  # as it came in
     text: str  # cleaned (and cut to the length limit)
     language: Language
-    standalone: str  # what is searched for: ``text`` without links; a follow-up made whole
+    standalone: str  # what is answered: ``text`` without links; a follow-up made whole
     history: tuple[Turn, ...] = ()
     notices: tuple[str, ...] = ()
+    # what is searched for, when it differs: without the words that name an outlet or a
+    # report's date (``rag.scope``), as those restrict the search instead
+    search_text: str | None = None
+
+    @property
+    def searched(self) -> str:
+        return self.search_text or self.standalone
 
     @property
     def is_followup(self) -> bool:

@@ -144,6 +144,35 @@ def test_filters_restrict_the_cited_articles(assistant: Assistant) -> None:
     assert {c.doc_id for c in answer.citations} <= {"000_5af2c4d53b4ab9d2"}
 
 
+PAKUAN = {"000_5af2c4d53b4ab9d2", "004_94ce680aa1d7413e"}
+
+
+def test_a_question_that_names_an_outlet_searches_its_articles_only(
+    assistant: Assistant,
+) -> None:
+    """Searched with "menurut Media Pakuan" in it, the question's best evidence fell under
+    the refusal threshold; the outlet now restricts the search instead (rag/scope.py)."""
+    answer = assistant.ask("Siapa yang memimpin pasukan keamanan menurut Media Pakuan?")
+    assert not answer.refused
+    assert {p.doc_id for p in answer.retrieved} == PAKUAN
+    assert {c.doc_id for c in answer.citations} <= PAKUAN
+    assert "Hanya dicari di artikel yang disebut pertanyaan: MEDIA PAKUAN." in answer.notices
+    dated = assistant.ask("According to the January 16 report, who spoke for the health ministry?")
+    assert {p.doc_id for p in dated.retrieved} == {"004_94ce680aa1d7413e"}
+    assert "Searched only the articles the question names: published 16 January 2022." in (
+        dated.notices
+    )
+
+
+def test_filters_given_win_over_the_outlet_a_question_names(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "Apa yang dikatakan Blinken menurut Media Pakuan?",
+        filters={"doc_id": "002_ad13a3f56d3b263b"},
+    )
+    assert {p.doc_id for p in answer.retrieved} == {"002_ad13a3f56d3b263b"}
+    assert not any("MEDIA PAKUAN" in notice for notice in answer.notices)
+
+
 def _model_says(monkeypatch: pytest.MonkeyPatch, reply: str) -> None:
     """The assistant's model (any generator but extractive) answers ``reply``, streamed."""
     model = LLMGenerator(ScriptedLLM(reply=reply), "openai")

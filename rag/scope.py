@@ -1,0 +1,139 @@
+"""A question that says where to look: an outlet or a report's date.
+
+"Menurut Media Pakuan, pasukan Rusia datang untuk menjaga apa?", "According to the 8 January
+report, what did the US doubt?", "Foto di dua artikel Media Pakuan itu karya siapa?". The
+asker restricts the answer to some articles, so retrieval searches only those (as a
+``Filters`` on document ids would), and the words that name the source leave the text that is
+searched, weighed and answered: they match no passage, and they pulled a question's best
+evidence under the refusal threshold ("Siapa yang memimpin pasukan keamanan menurut Media
+Pakuan?" was refused, the same question without its last three words answered).
+
+Only what the corpus holds is a source: an outlet is the publisher of an indexed article, and
+a date is one when a report word ("laporan", "berita", "artikel", "report", "article") goes
+with it and an article was published that day ("what happened on 5 January" asks about the
+day itself). A reference the corpus does not match leaves the question as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from index import DocumentRecord
+from index.dates import MONTH_NAMES, MONTHS
+
+_REPORT = r"(?:laporan|berita|artikel|tulisan|liputan|report|article|story|piece)s?"
+# "menurut", "according to the", "di dua artikel", "in both" ... before the outlet or date
+_LEAD = (
+    r"(?:(?P<prep>menurut|according\s+to|in|di|dalam|dari|from|by|per)\s+)?"
+    r"(?:(?:the|both|two|three|dua|tiga|kedua|semua|all)\s+)*"
+)
+_TAIL = r"(?:\s+(?:articles?|reports?|stor(?:y|ies)|pieces?|itu|ini|tersebut))*"
+_DAY = (
+    rf"(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{MONTH_NAMES})\b\.?(?:\s+(?P<y1>\d{{4}}))?"
+    rf"|(?P<m2>{MONTH_NAMES})\b\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y2>\d{{4}}))?)"
+)
+_TLD_RE = re.compile(r"\.(?:com|co\.id|id|net|org|news)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The articles a question names, and the question without the words that name them."""
+
+    text: str
+    doc_ids: tuple[str, ...]
+    outlets: tuple[str, ...]  # as the corpus writes them: "MEDIA PAKUAN"
+    days: tuple[date, ...]  # the publication days of the reports it names
+
+
+def find_scope(question: str, documents: Sequence[DocumentRecord]) -> Scope | None:
+    """The scope ``question`` gives among ``documents``; None if it names no source of theirs
+    (or names sources that no one article matches)."""
+    publishers = sorted({d.publisher for d in documents if d.publisher}, key=len, reverse=True)
+    patterns = {publisher: _outlet_pattern(publisher) for publisher in publishers}
+    outlets = [publisher for publisher, pattern in patterns.items() if pattern.search(question)]
+    text, by_day, days = _report_days(question, documents, [_names(p) for p in publishers])
+    if not outlets and by_day is None:
+        return None
+    for publisher in outlets:
+        # "menurut Media Pakuan", "the Radartasik article" go; the outlet as the sentence's
+        # subject stays ("What did Radartasik report about Psaki?").
+        text = patterns[publisher].sub(
+            lambda m: " " if m["prep"] or m["report"] else m.group(0), text
+        )
+    chosen = tuple(
+        d.doc_id
+        for d in documents
+        if (not outlets or d.publisher in outlets) and (by_day is None or d.doc_id in by_day)
+    )
+    rest = _tidy(text)
+    if not chosen or len(rest.split()) < 2:
+        return None
+    return Scope(rest, chosen, tuple(outlets), tuple(days))
+
+
+def _names(publisher: str) -> str:
+    """The outlet's names as a regex alternation: "Radartasik.com" is also "Radartasik"."""
+    forms = {publisher.strip(), _TLD_RE.sub("", publisher.strip())}
+    return "|".join(
+        r"\s+".join(re.escape(word) for word in form.split())
+        for form in sorted(forms, key=len, reverse=True)
+    )
+
+
+def _outlet_pattern(publisher: str) -> re.Pattern[str]:
+    """The outlet named with what introduces it ("menurut", "di artikel"); whole words, any
+    case."""
+    return re.compile(
+        rf"{_LEAD}(?P<report>{_REPORT}\s+)?(?<!\w)(?:{_names(publisher)})(?!\w){_TAIL}",
+        re.IGNORECASE,
+    )
+
+
+def _report_days(
+    question: str, documents: Sequence[DocumentRecord], outlets: Sequence[str]
+) -> tuple[str, set[str] | None, list[date]]:
+    """The question without the report dates it names ("laporan 8 Januari", "the January 8
+    report", "laporan Media Pakuan 16 Januari"), the ids of the articles published on them,
+    and those days."""
+    outlet = rf"(?:(?:{'|'.join(outlets)})\s+)?" if outlets else ""
+    patterns = (
+        rf"{_LEAD}{_REPORT}\s+{outlet}(?:(?:tanggal|tgl\.?|from|of|on|dated)\s+)?{_DAY}{_TAIL}"
+        r"(?!\d)",
+        rf"{_LEAD}{_DAY}\s+{outlet}{_REPORT}{_TAIL}",
+    )
+    matches = [m for p in patterns for m in re.finditer(p, question, re.IGNORECASE)]
+    text, ids, named = question, set[str](), list[date]()
+    for match in matches:
+        day = int(match["d1"] or match["d2"])
+        month = MONTHS[(match["m1"] or match["m2"]).casefold()]
+        year = match["y1"] or match["y2"]
+        found = {
+            d.doc_id: when.date()
+            for d in documents
+            if (when := _published(d)) is not None
+            and (when.day, when.month) == (day, month)
+            and (year is None or when.year == int(year))
+        }
+        if found:
+            text = text.replace(match.group(0), " ", 1)
+            ids |= set(found)
+            named.extend(sorted(set(found.values()) - set(named)))
+    return text, (ids or None), named
+
+
+def _published(document: DocumentRecord) -> datetime | None:
+    try:
+        return datetime.fromisoformat(document.published) if document.published else None
+    except ValueError:
+        return None
+
+
+def _tidy(text: str) -> str:
+    """Spaces and punctuation left where words were cut: "  , pasukan ..." -> "Pasukan ..."."""
+    text = re.sub(r"\s+([,;:?.!])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
+    text = re.sub(r"^[,;:]\s*|[,;:]\s*(?=[?.!]?$)", "", text).strip()
+    text = re.sub(r",\s*,", ",", text)
+    return text[:1].upper() + text[1:] if text else text
