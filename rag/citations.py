@@ -315,14 +315,24 @@ def _analyzer() -> IndonesianAnalyzer:
 
 def _restates(sentence: str, question: str) -> bool:
     """Does ``sentence`` say nothing the question does not: is each of its stems one of the
-    question's, or an inflection of one ("changed" of "change": the Indonesian stemmer
-    leaves English endings alone)? A yes, a no or a "not" the question lacks is something
-    said: "The Kremlin did not name the US" answers "Did the Kremlin name the US?"."""
+    question's, or an inflection of one ("changed" of "change", "said" of "say": the
+    Indonesian stemmer leaves English words alone, so they are lemmatised)? A yes, a no or a
+    "not" the question lacks is something said: "The Kremlin did not name the US" answers
+    "Did the Kremlin name the US?"."""
     polarity = _POLARITY_RE.findall(sentence.lower())
     if set(polarity) - set(_POLARITY_RE.findall(question.lower())):
         return False
-    terms = set(_analyzer()(sentence))
-    return bool(terms) and all(_inflection_of(t, set(_analyzer()(question))) for t in terms)
+    terms = {_english_lemma(t) for t in _analyzer()(sentence)}
+    asked = {_english_lemma(t) for t in _analyzer()(question)}
+    return bool(terms) and all(_inflection_of(t, asked) for t in terms)
+
+
+@lru_cache(maxsize=4096)
+def _english_lemma(term: str) -> str:
+    """simplemma's English lemma (its own dictionary; an unknown word stays as it is)."""
+    import simplemma
+
+    return str(simplemma.lemmatize(term, lang="en"))
 
 
 _POLARITY_RE = re.compile(

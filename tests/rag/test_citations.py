@@ -424,6 +424,20 @@ def test_a_sentence_that_only_restates_the_question_is_told_apart(
     assert _restates(sentence, question) is restates
 
 
+@pytest.mark.parametrize(
+    ("sentence", "restates"),
+    [
+        ("Psaki said the US would keep giving Kyiv.", True),  # "said" is "say"
+        ("Psaki said the US would keep giving Kyiv defence aid.", False),
+    ],
+)
+def test_an_irregular_verb_form_is_no_answer_either(sentence: str, restates: bool) -> None:
+    from rag.citations import _restates
+
+    question = "What did Psaki say the US would keep giving Kyiv?"
+    assert _restates(sentence, question) is restates
+
+
 DATED = [
     "Protes dimulai pada Minggu (2/1/2022) di kota Zhanaozen.",
     "Pasukan CSTO mulai dikerahkan pada hari Kamis.",
