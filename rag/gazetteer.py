@@ -172,6 +172,9 @@ ROLES: tuple[tuple[str, ...], ...] = (
     ("ambassador", "duta besar", "dubes"),
     ("mayor", "wali kota", "walikota"),
     ("governor", "gubernur"),
+    # A capital is a role a city holds: "Ibu kota Kazakhstan adalah Almaty [1]" from a
+    # passage that calls Almaty the largest city binds the city to a role it does not give.
+    ("capital", "capital city", "ibu kota", "ibukota"),
 )
 
 # Entity forms that are also common words (or English question words) are only taken as a

@@ -403,6 +403,13 @@ def test_a_nationality_of_a_country_the_evidence_names_is_not_invented() -> None
     assert not verify_citations("Uzbek troops began deploying [1].", passage, "en").sentences
 
 
+def test_a_city_is_not_made_a_capital_its_passage_does_not_call_it() -> None:
+    passage = ["Kerusuhan massal di Kazakhstan mengarah dari barat ke kota terbesar, Almaty."]
+    assert verify_citations("Kota terbesar Kazakhstan adalah Almaty [1].", passage, "id").sentences
+    assert not verify_citations("Ibu kota Kazakhstan adalah Almaty [1].", passage, "id").sentences
+    assert not verify_citations("The capital of Kazakhstan is Almaty [1].", passage, "en").sentences
+
+
 @pytest.mark.parametrize(
     ("sentence", "restates"),
     [

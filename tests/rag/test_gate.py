@@ -65,6 +65,9 @@ def test_an_office_the_corpus_never_names_is_refused() -> None:
     decision = _run(_gate(0.5), "Who became prime minister after the government resigned?", 0.9)
     assert decision.reason == "absent_entity" and decision.absent == ("prime minister",)
     assert absent_entities("Siapa juru bicara Rusia?", {"juru", "bicara", "rusia"}) == []
+    # a city's role as capital is one too: the corpus calls Almaty the largest city only
+    decision = _run(_gate(0.5), "Apa nama ibu kota Kazakhstan?", 0.9)
+    assert decision.reason == "absent_entity" and decision.absent == ("capital",)
 
 
 def test_the_background_speaks_both_languages() -> None:
