@@ -38,6 +38,8 @@ def test_a_rewrite_that_resolves_the_question_is_kept() -> None:
         # countries: it names the conversation, not the countries
         "How many troops did the countries mentioned in the conversation send?",
         "Berapa pasukan yang dikirim negara yang disebutkan sebelumnya?",
+        # words changed, but nothing taken from the conversation: "they" is still no one
+        "How many soldiers did they deploy?",
     ],
 )
 def test_an_unchanged_empty_runaway_or_unresolved_rewrite_is_refused(reply: str) -> None:
