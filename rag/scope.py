@@ -28,9 +28,9 @@ _REPORT = r"(?:laporan|berita|artikel|tulisan|liputan|report|article|story|piece
 # "menurut", "according to the", "di dua artikel", "in both" ... before the outlet or date
 _LEAD = (
     r"(?:(?P<prep>menurut|according\s+to|in|di|dalam|dari|from|by|per)\s+)?"
-    r"(?:(?:the|both|two|three|dua|tiga|kedua|semua|all)\s+)*"
+    r"(?P<det>(?:(?:the|both|two|three|dua|tiga|kedua|semua|all)\s+)*)"
 )
-_TAIL = r"(?:\s+(?:articles?|reports?|stor(?:y|ies)|pieces?|itu|ini|tersebut))*"
+_TAIL = r"(?P<noun>\s+(?:articles?|reports?|stor(?:y|ies)|pieces?))?(?:\s+(?:itu|ini|tersebut))*"
 _DAY = (
     rf"(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{MONTH_NAMES})\b\.?(?:\s+(?P<y1>\d{{4}}))?"
     rf"|(?P<m2>{MONTH_NAMES})\b\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y2>\d{{4}}))?)"
@@ -58,10 +58,11 @@ def find_scope(question: str, documents: Sequence[DocumentRecord]) -> Scope | No
     if not outlets and by_day is None:
         return None
     for publisher in outlets:
-        # "menurut Media Pakuan", "the Radartasik article" go; the outlet as the sentence's
-        # subject stays ("What did Radartasik report about Psaki?").
+        # "menurut Media Pakuan", "artikel Radartasik", "the Radartasik article" go; the
+        # outlet as the sentence's subject stays ("What did Radartasik report about Psaki?").
         text = patterns[publisher].sub(
-            lambda m: " " if m["prep"] or m["report"] else m.group(0), text
+            lambda m: " " if m["prep"] or m["report"] or (m["det"] and m["noun"]) else m[0],
+            text,
         )
     chosen = tuple(
         d.doc_id

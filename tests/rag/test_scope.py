@@ -45,6 +45,11 @@ PAKUAN = ("pakuan-10", "pakuan-16")
             PAKUAN,
         ),
         ("Di berita Radartasik, siapa yang membantah?", "Siapa yang membantah?", ("radar",)),
+        (
+            "What did the Radartasik article say about Psaki?",
+            "What did say about Psaki?",
+            ("radar",),
+        ),
         (  # the outlet as the subject stays in the text
             "What did Radartasik.com report about Psaki?",
             "What did Radartasik.com report about Psaki?",
