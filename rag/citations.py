@@ -538,9 +538,11 @@ class CitationChecker:
         """The check of an answer to ``question`` written from ``evidence`` (numbered from 1)."""
         from rag.prompts import source_label
 
-        # Weekdays dated as the prompt of a "when" question dates them (rag.weekdays), so
-        # "7 January 2022" for an article's "pada hari Jumat" is supported.
-        bodies = [dated_weekdays(e.text, e.published, "id") for e in evidence]
+        # A "when" question's passages are read with their weekdays dated, as its prompt
+        # gives them (rag.weekdays), so "7 January 2022" for "pada hari Jumat" is supported;
+        # other questions' prompts show the text as written, and so does their check.
+        when = asks_when(question)
+        bodies = [dated_weekdays(e.text, e.published, "id") if when else e.text for e in evidence]
         labelled = [
             f"{source_label(e, language)} {body}" for e, body in zip(evidence, bodies, strict=True)
         ]

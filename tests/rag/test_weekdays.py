@@ -91,3 +91,6 @@ def test_the_check_supports_the_date_of_a_weekday_and_not_the_publication_date()
     check = checker.for_evidence([WARNING], "en", "When did Blinken warn Kazakhstan?")
     assert check("Blinken warned Kazakhstan on 7 January 2022 [1].").sentences
     assert not check("Blinken warned Kazakhstan on 8 January 2022 [1].").sentences
+    # another question's prompt shows the text as written: no date for the check to find
+    other = checker.for_evidence([WARNING], "en", "Whom did Blinken warn?")
+    assert not other("Blinken warned Kazakhstan on 7 January 2022 [1].").sentences
