@@ -27,12 +27,15 @@ GOLD = Path(__file__).resolve().parents[2] / "evals" / "gold" / "kazakhstan.json
 # forms joined the query terms: chosen on dev, where they raised the extractive run's citation
 # precision 0.521 -> 0.556 and STR-EM 0.375 -> 0.409 (and the bundled run's test citation
 # precision 0.611 -> 0.664), they moved the quotes of four English factoids here, so its
-# floor went down from 0.41 to 0.38 on purpose. Each bound leaves about one question of slack.
+# floor went down from 0.41 to 0.38 on purpose. Stop 28 (weekdays dated for "when" questions,
+# a named outlet or report date scoping the search, nationalities as countries; chosen on dev)
+# raised STR-EM to 12/48 and citation precision to 0.432, and their floors with them. Each
+# bound leaves about one question of slack.
 FLOORS: dict[str, tuple[float, float]] = {
     "hit@5": (0.77, 0.792),
     "mrr@10": (0.66, 0.674),
-    "str_em": (0.20, 0.229),
-    "citation_precision": (0.38, 0.409),
+    "str_em": (0.22, 0.250),
+    "citation_precision": (0.40, 0.432),
     "refusal_accuracy": (0.59, 0.636),
 }
 # A rate where lower is better has a ceiling instead: metric -> (ceiling, measured).
