@@ -4,14 +4,17 @@
 report, what did the US doubt?", "Foto di dua artikel Media Pakuan itu karya siapa?". The
 asker restricts the answer to some articles, so retrieval searches only those (as a
 ``Filters`` on document ids would), and the words that name the source leave the text that is
-searched, weighed and answered: they match no passage, and they pulled a question's best
-evidence under the refusal threshold ("Siapa yang memimpin pasukan keamanan menurut Media
-Pakuan?" was refused, the same question without its last three words answered).
+searched and weighed (the model still reads the question whole): they match no passage, and
+they pulled a question's best evidence under the refusal threshold ("Siapa yang memimpin
+pasukan keamanan menurut Media Pakuan?" was refused, the same question without its last
+three words answered).
 
-Only what the corpus holds is a source: an outlet is the publisher of an indexed article, and
-a date is one when a report word ("laporan", "berita", "artikel", "report", "article") goes
-with it and an article was published that day ("what happened on 5 January" asks about the
-day itself). A reference the corpus does not match leaves the question as it is.
+Only what the corpus holds, named as a source, is one: an outlet is the publisher of an
+indexed article, introduced as a source ("menurut", "di artikel", "the ... article"; not the
+subject of "What did Radartasik report?", nor a dateline inside pasted text), and a date is
+one when a report word ("laporan", "berita", "artikel", "report", "article") goes with it and
+an article was published that day ("what happened on 5 January" asks about the day itself).
+A reference the corpus does not match leaves the question as it is.
 """
 
 from __future__ import annotations
@@ -53,17 +56,19 @@ def find_scope(question: str, documents: Sequence[DocumentRecord]) -> Scope | No
     (or names sources that no one article matches)."""
     publishers = sorted({d.publisher for d in documents if d.publisher}, key=len, reverse=True)
     patterns = {publisher: _outlet_pattern(publisher) for publisher in publishers}
-    outlets = [publisher for publisher, pattern in patterns.items() if pattern.search(question)]
+    # Only an outlet named as a source counts: "menurut Media Pakuan", "artikel Radartasik",
+    # "the Radartasik article". As a sentence's subject ("What did Radartasik report about
+    # Psaki?") or inside pasted text (a dateline "MEDIA PAKUAN - ...") it restricts nothing.
+    outlets = [
+        publisher
+        for publisher, pattern in patterns.items()
+        if any(_as_source(m) for m in pattern.finditer(question))
+    ]
     text, by_day, days = _report_days(question, documents, [_names(p) for p in publishers])
     if not outlets and by_day is None:
         return None
     for publisher in outlets:
-        # "menurut Media Pakuan", "artikel Radartasik", "the Radartasik article" go; the
-        # outlet as the sentence's subject stays ("What did Radartasik report about Psaki?").
-        text = patterns[publisher].sub(
-            lambda m: " " if m["prep"] or m["report"] or (m["det"] and m["noun"]) else m[0],
-            text,
-        )
+        text = patterns[publisher].sub(lambda m: " " if _as_source(m) else m[0], text)
     chosen = tuple(
         d.doc_id
         for d in documents
@@ -73,6 +78,10 @@ def find_scope(question: str, documents: Sequence[DocumentRecord]) -> Scope | No
     if not chosen or len(rest.split()) < 2:
         return None
     return Scope(rest, chosen, tuple(outlets), tuple(days))
+
+
+def _as_source(match: re.Match[str]) -> bool:
+    return bool(match["prep"] or match["report"] or (match["det"] and match["noun"]))
 
 
 def _names(publisher: str) -> str:
