@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypedDict, Unpack
 
@@ -38,11 +37,11 @@ from rag.generators.errors import GenerationError
 from rag.generators.extractive import ExtractiveGenerator
 from rag.generators.factory import make_generator
 from rag.generators.warmup import ModelStatus, WarmUp
-from rag.messages import format_day, message
+from rag.messages import message
 from rag.question import Condense, Question, QuestionPreparer, Stop
 from rag.refusal import says_not_found
 from rag.retrieval import Retrieval, Retriever
-from rag.scope import find_scope
+from rag.scope import QuestionScope
 from rag.settings import GeneratorName, Settings
 from rag.trace import Trace
 from rag.translation import Translator, first_untranslated
@@ -92,6 +91,7 @@ class Assistant:
         self.prepare = QuestionPreparer(
             settings.max_question_chars, settings.history_turns, retriever.vocabulary
         )
+        self.scope = QuestionScope(retriever.documents)
         self.select: Selector = select or EvidenceSelector.from_settings(
             settings, retriever.document, self.sentence_vectors, retriever.analyzer
         )
@@ -184,7 +184,7 @@ class Assistant:
             yield answer.text
             yield answer
             return
-        q, filters = self._scoped(prepared, filters)
+        q, filters = self.scope.run(prepared, filters)
         yield Progress("searching")
         with trace.stage("retrieve"):
             retrieval = self.retriever.search(q.searched, k=top_k, filters=filters)
@@ -209,23 +209,6 @@ class Assistant:
         loading = self.model_status().state == "loading" and generator in (None, "bundled")
         yield Progress("loading_model" if loading else "writing", passages, len(request.evidence))
         yield from self._generate(chosen, q, request, passages, trace)
-
-    def _scoped(self, q: Question, filters: Filters | None) -> tuple[Question, Filters | None]:
-        """A question that names an outlet or a report's date ("menurut Media Pakuan")
-        searches those articles, without those words (``rag.scope``); the model still
-        reads the question whole. Filters the caller gave win."""
-        if filters is not None and not filters.empty:
-            return q, filters
-        scope = find_scope(q.standalone, self.retriever.documents())
-        if scope is None:
-            return q, filters
-        published = message("published", q.language)
-        sources = "; ".join(
-            [*scope.outlets, *(f"{published} {format_day(d, q.language)}" for d in scope.days)]
-        )
-        notice = message("scoped", q.language, sources=sources)
-        scoped = replace(q, search_text=scope.text, notices=(*q.notices, notice))
-        return scoped, Filters(doc_ids=scope.doc_ids)
 
     # -- the stages after the gate ----------------------------------------------------------
     def _generate(

@@ -20,12 +20,15 @@ A reference the corpus does not match leaves the question as it is.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from index import DocumentRecord
 from index.dates import MONTH_NAMES, MONTHS
+from rag.filters import Filters
+from rag.messages import format_day, message
+from rag.question import Question
 
 _REPORT = r"(?:laporan|berita|artikel|tulisan|liputan|report|article|story|piece)s?"
 # "menurut", "according to the", "di dua artikel", "in both" ... before the outlet or date
@@ -39,6 +42,33 @@ _DAY = (
     rf"|(?P<m2>{MONTH_NAMES})\b\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y2>\d{{4}}))?)"
 )
 _TLD_RE = re.compile(r"\.(?:com|co\.id|id|net|org|news)$", re.IGNORECASE)
+
+
+class QuestionScope:
+    """Between ``Assistant``'s prepare and retrieve stages: the articles a question names, as
+    filters, and the question to search without the words that name them
+    (``Question.search_text``), with a notice saying what was searched. Filters the caller
+    gave win."""
+
+    def __init__(self, documents: Callable[[], Sequence[DocumentRecord]]) -> None:
+        self.documents = documents
+
+    def run(self, question: Question, filters: Filters | None) -> tuple[Question, Filters | None]:
+        if filters is not None and not filters.empty:
+            return question, filters
+        scope = find_scope(question.standalone, self.documents())
+        if scope is None:
+            return question, filters
+        published = message("published", question.language)
+        sources = "; ".join(
+            [
+                *scope.outlets,
+                *(f"{published} {format_day(d, question.language)}" for d in scope.days),
+            ]
+        )
+        notice = message("scoped", question.language, sources=sources)
+        scoped = replace(question, search_text=scope.text, notices=(*question.notices, notice))
+        return scoped, Filters(doc_ids=scope.doc_ids)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ from datetime import date
 import pytest
 
 from index import DocumentRecord
-from rag.scope import find_scope
+from rag.filters import Filters
+from rag.question import Question
+from rag.scope import QuestionScope, find_scope
 
 
 def doc(doc_id: str, publisher: str | None, published: str | None) -> DocumentRecord:
@@ -102,3 +104,20 @@ def test_the_scope_names_the_outlets_and_the_days() -> None:
 )
 def test_no_scope_without_a_source_the_corpus_holds(question: str) -> None:
     assert find_scope(question, DOCS) is None
+
+
+def test_the_stage_gives_the_search_text_filters_and_a_notice() -> None:
+    stage = QuestionScope(lambda: DOCS)
+    asked = "According to the January 16 report, who spoke for the health ministry?"
+    question, filters = stage.run(Question(asked, asked, "en", asked), None)
+    assert question.standalone == asked  # what the model reads
+    assert question.searched == "Who spoke for the health ministry?"
+    assert filters == Filters(doc_ids=("pakuan-16",))
+    assert question.notices == (
+        "Searched only the articles the question names: published 16 January 2022.",
+    )
+    given = Filters(doc_ids=("radar",))
+    assert stage.run(Question(asked, asked, "en", asked), given) == (
+        Question(asked, asked, "en", asked),
+        given,
+    )
