@@ -111,3 +111,10 @@ class IndonesianAnalyzer:
 
     def many(self, texts: Iterable[str]) -> list[list[str]]:
         return [self(text) for text in texts]
+
+
+@lru_cache(maxsize=1)
+def default_analyzer() -> IndonesianAnalyzer:
+    """One analyzer with the default stopwords, for code that compares texts' terms outside
+    an index (the citation check, follow-up rewrites)."""
+    return IndonesianAnalyzer()

@@ -97,6 +97,17 @@ def parse_published(text: str) -> str | None:
     return found.iso if found else None
 
 
+def publication_day(published: str | None) -> date | None:
+    """The calendar day of a ``parse_published`` value, where the article was published (its
+    own offset); None when there is none or it is not ISO 8601."""
+    if not published:
+        return None
+    try:
+        return datetime.fromisoformat(published).date()
+    except ValueError:
+        return None
+
+
 def _to_iso(match: re.Match[str]) -> str | None:
     groups = match.groupdict()
     if groups["y1"]:

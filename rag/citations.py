@@ -34,14 +34,13 @@ import numpy as np
 from cachetools import LRUCache, cached
 from rapidfuzz.distance import Levenshtein
 
-from index.analyzer import IndonesianAnalyzer
+from index.analyzer import default_analyzer
 from index.dates import MONTH_NAMES
 from rag.answer import Language
 from rag.answer_types import asks_when, days_in, numbers_in
 from rag.gazetteer import ROLES, entities_in
 from rag.markers import MARKER_RE, markers
 from rag.names import names_in
-from rag.weekdays import dated_weekdays
 
 _SPLIT_RE = re.compile(r"(?<=[.!?])\s+|\n+")
 # A thousands separator the model split with a space ("2, 600"): one to three digits after
@@ -308,11 +307,6 @@ def render_sentences(sentences: Sequence[CheckedSentence], used: Sequence[int]) 
     return " ".join(_render(s, list(used)) for s in sentences)
 
 
-@lru_cache(maxsize=1)
-def _analyzer() -> IndonesianAnalyzer:
-    return IndonesianAnalyzer()
-
-
 def _restates(sentence: str, question: str) -> bool:
     """Does ``sentence`` say nothing the question does not: is each of its stems one of the
     question's, or an inflection of one ("changed" of "change", "said" of "say": the
@@ -322,8 +316,8 @@ def _restates(sentence: str, question: str) -> bool:
     polarity = _POLARITY_RE.findall(sentence.lower())
     if set(polarity) - set(_POLARITY_RE.findall(question.lower())):
         return False
-    terms = {_english_lemma(t) for t in _analyzer()(sentence)}
-    asked = {_english_lemma(t) for t in _analyzer()(question)}
+    terms = {_english_lemma(t) for t in default_analyzer()(sentence)}
+    asked = {_english_lemma(t) for t in default_analyzer()(question)}
     return bool(terms) and all(_inflection_of(t, asked) for t in terms)
 
 
@@ -536,13 +530,11 @@ class CitationChecker:
         self, evidence: Sequence[Any], language: Language, question: str, trace: Any = None
     ) -> Callable[[str], Verification]:
         """The check of an answer to ``question`` written from ``evidence`` (numbered from 1)."""
-        from rag.prompts import source_label
+        from rag.prompts import source_label, source_text
 
-        # A "when" question's passages are read with their weekdays dated, as its prompt
-        # gives them (rag.weekdays), so "7 January 2022" for "pada hari Jumat" is supported;
-        # other questions' prompts show the text as written, and so does their check.
-        when = asks_when(question)
-        bodies = [dated_weekdays(e.text, e.published, "id") if when else e.text for e in evidence]
+        # The passages as the prompt gave them: a "when" question's with weekdays dated, so
+        # "7 January 2022" for "pada hari Jumat" is supported.
+        bodies = [source_text(e, asks_when(question)) for e in evidence]
         labelled = [
             f"{source_label(e, language)} {body}" for e, body in zip(evidence, bodies, strict=True)
         ]

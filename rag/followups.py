@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 
-from index.analyzer import IndonesianAnalyzer
+from index.analyzer import default_analyzer
 from rag.markers import MARKER_RE
 from rag.names import names_in
 
@@ -103,15 +102,10 @@ def borrows_from_history(rewritten: str, question: str, history: Sequence[Turn])
     the question lacks and an earlier turn has? A rewrite that adds nothing resolved no
     pronoun: "Apa katanya soal bantuan Rusia?" (after a question about the Kremlin's
     spokesman) became "Apakah apa yang harus dilakukan jika Anda membutuhkan bantuan Rusia?"."""
-    analyzer = _analyzer()
+    analyzer = default_analyzer()
     added = set(analyzer(rewritten)) - set(analyzer(question))
     said = set(analyzer(" ".join(MARKER_RE.sub("", text) for _, text in history)))
     return bool(added & said)
-
-
-@lru_cache(maxsize=1)
-def _analyzer() -> IndonesianAnalyzer:
-    return IndonesianAnalyzer()
 
 
 def rule_based_standalone(question: str, history: Sequence[Turn]) -> str:

@@ -6,9 +6,10 @@ One table, so a translation or a new wording is one edit, and the UI's own label
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
+from index.dates import publication_day
 from rag.answer import Language
 
 MessageKey = Literal[
@@ -106,13 +107,8 @@ _MONTHS: dict[Language, tuple[str, ...]] = {
 def format_date(published: str | None, language: Language) -> str | None:
     """'2022-01-16T08:47:00+07:00' as '16 Januari 2022' / '16 January 2022'; None when there
     is no date or it is not ISO 8601 (the caller says "date unknown" its own way)."""
-    if not published:
-        return None
-    try:
-        when = datetime.fromisoformat(published)
-    except ValueError:
-        return None
-    return format_day(when.date(), language)
+    day = publication_day(published)
+    return format_day(day, language) if day else None
 
 
 def format_day(day: date, language: Language) -> str:

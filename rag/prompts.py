@@ -92,20 +92,24 @@ def _short_title(title: str, words: int = 5) -> str:
     return " ".join(head[:words]) + ("…" if len(head) > words else "")
 
 
+def source_text(evidence: Evidence, when: bool) -> str:
+    """A passage's text as the model reads it (and its answer is checked against): for a
+    question that asks ``when``, its weekdays dated (``rag.weekdays``). The date is written in
+    Indonesian, the articles' language: with English dates in the Indonesian text the model
+    left the date out of its answer."""
+    return dated_weekdays(evidence.text, evidence.published, "id") if when else evidence.text
+
+
 def format_sources(evidence: Sequence[Evidence], language: Language, when: bool = False) -> str:
     """The numbered sources. For a question that asks ``when``, a label names the outlet
-    only and the text dates its weekdays (``rag.weekdays``): the model otherwise answers with
-    the publication date, the one date it sees beside "pada hari Jumat". The date is written
-    in Indonesian, the articles' language: with English dates in the Indonesian text the
-    model left the date out of its answer."""
-    if when:
-        return "\n".join(
-            f"[{i}] ({e.publisher or _short_title(e.title)}) "
-            f"{dated_weekdays(e.text, e.published, 'id')}"
-            for i, e in enumerate(evidence, start=1)
-        )
+    only and the text dates its weekdays: the model otherwise answers with the publication
+    date, the one date it sees beside "pada hari Jumat"."""
+
+    def label(e: Evidence) -> str:
+        return (e.publisher or _short_title(e.title)) if when else source_label(e, language)
+
     return "\n".join(
-        f"[{i}] ({source_label(e, language)}) {e.text}" for i, e in enumerate(evidence, start=1)
+        f"[{i}] ({label(e)}) {source_text(e, when)}" for i, e in enumerate(evidence, start=1)
     )
 
 

@@ -22,10 +22,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 
 from index import DocumentRecord
-from index.dates import MONTH_NAMES, MONTHS
+from index.dates import MONTH_NAMES, MONTHS, publication_day
 from rag.filters import Filters
 from rag.messages import format_day, message
 from rag.question import Question
@@ -151,9 +151,9 @@ def _report_days(
         month = MONTHS[(match["m1"] or match["m2"]).casefold()]
         year = match["y1"] or match["y2"]
         found = {
-            d.doc_id: when.date()
+            d.doc_id: when
             for d in documents
-            if (when := _published(d)) is not None
+            if (when := publication_day(d.published)) is not None
             and (when.day, when.month) == (day, month)
             and (year is None or when.year == int(year))
         }
@@ -162,13 +162,6 @@ def _report_days(
             ids |= set(found)
             named.extend(sorted(set(found.values()) - set(named)))
     return text, (ids or None), named
-
-
-def _published(document: DocumentRecord) -> datetime | None:
-    try:
-        return datetime.fromisoformat(document.published) if document.published else None
-    except ValueError:
-        return None
 
 
 def _tidy(text: str) -> str:

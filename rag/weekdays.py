@@ -22,8 +22,9 @@ is left alone, as is every name when the article's date is unknown.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
+from index.dates import publication_day
 from rag.answer import Language
 from rag.messages import format_day
 
@@ -61,7 +62,7 @@ def dated_weekdays(text: str, published: str | None, language: Language) -> str:
     """``text`` with the date after each weekday name that refers back from ``published``
     (ISO 8601): "pada hari Jumat" -> "pada hari Jumat (7 Januari 2022)" (the date in
     ``language``). ``text`` unchanged when the publication date is unknown."""
-    day = _publication_day(published)
+    day = publication_day(published)
     if day is None:
         return text
     pieces: list[str] = []
@@ -87,13 +88,3 @@ def dated_weekdays(text: str, published: str | None, language: Language) -> str:
         last = match.end()
     pieces.append(text[last:])
     return "".join(pieces)
-
-
-def _publication_day(published: str | None) -> date | None:
-    """The calendar day of publication where the article was published (its own offset)."""
-    if not published:
-        return None
-    try:
-        return datetime.fromisoformat(published).date()
-    except ValueError:
-        return None

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from index.dates import FoundDate, find_date, parse_published
+from index.dates import FoundDate, find_date, parse_published, publication_day
 
 
 @pytest.mark.parametrize(
@@ -101,3 +103,10 @@ def test_find_date_gives_the_span_including_day_name_and_zone() -> None:
 
 def test_find_date_none() -> None:
     assert find_date("Tidak ada tanggal") is None
+
+
+def test_publication_day_is_the_day_where_the_article_was_published() -> None:
+    assert publication_day("2022-01-16T00:30:00+07:00") == date(2022, 1, 16)  # not UTC's 15th
+    assert publication_day("2022-01-10") == date(2022, 1, 10)
+    assert publication_day(None) is None
+    assert publication_day("10 Januari 2022") is None  # not ISO 8601
