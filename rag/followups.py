@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from index.analyzer import default_analyzer
 from rag.markers import MARKER_RE
 from rag.names import names_in
 
@@ -95,17 +94,6 @@ _CONVERSATION_RE = re.compile(
 def points_at_conversation(rewritten: str) -> bool:
     """Does a rewritten follow-up still refer to the conversation rather than name it?"""
     return bool(_CONVERSATION_RE.search(rewritten))
-
-
-def borrows_from_history(rewritten: str, question: str, history: Sequence[Turn]) -> bool:
-    """Does a rewritten follow-up take something from the conversation: a word (stem) that
-    the question lacks and an earlier turn has? A rewrite that adds nothing resolved no
-    pronoun: "Apa katanya soal bantuan Rusia?" (after a question about the Kremlin's
-    spokesman) became "Apakah apa yang harus dilakukan jika Anda membutuhkan bantuan Rusia?"."""
-    analyzer = default_analyzer()
-    added = set(analyzer(rewritten)) - set(analyzer(question))
-    said = set(analyzer(" ".join(MARKER_RE.sub("", text) for _, text in history)))
-    return bool(added & said)
 
 
 def rule_based_standalone(question: str, history: Sequence[Turn]) -> str:

@@ -38,14 +38,25 @@ def test_a_rewrite_that_resolves_the_question_is_kept() -> None:
         # countries: it names the conversation, not the countries
         "How many troops did the countries mentioned in the conversation send?",
         "Berapa pasukan yang dikirim negara yang disebutkan sebelumnya?",
-        # words changed, but nothing taken from the conversation: "they" is still no one
-        "How many soldiers did they deploy?",
     ],
 )
 def test_an_unchanged_empty_runaway_or_unresolved_rewrite_is_refused(reply: str) -> None:
     # None: the assistant then falls back to rule_based_standalone, which adds the last
     # turn's names to the question.
     assert condensed(reply) is None
+
+
+def test_a_rewrite_of_a_question_that_needs_nothing_from_the_conversation_is_kept() -> None:
+    """ "its" made this a follow-up; the model's rewrite rightly borrows nothing, and the
+    rule-based form would have added the hospital turn's names to the search."""
+    history = [
+        ("user", "Berapa orang yang mencari perawatan di rumah sakit?"),
+        ("assistant", "Lebih dari 2.600 orang, kata Asel Artakshinova [1]."),
+    ]
+    rewrite = "When did Russia announce that all its troop planes had returned?"
+    generator = LLMGenerator(ScriptedLLM(reply=rewrite), "scripted")
+    question = "When did Russia say all its troop planes had returned?"
+    assert generator.condense(question, history) == rewrite
 
 
 class LocalLLM(ScriptedLLM):
