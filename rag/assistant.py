@@ -100,7 +100,7 @@ class Assistant:
             settings.refusal_threshold_en,
             settings.refusal_min_contrast,
             Background(lambda texts: np.asarray(embedder.get_text_embedding_batch(list(texts)))),
-            retriever.vocabulary,
+            retriever.lexicon,
         )
         self.verify = CitationChecker(self.sentence_vectors, retriever.embed_query)
         self._extractive = ExtractiveGenerator()

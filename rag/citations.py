@@ -32,7 +32,6 @@ from typing import Any
 
 import numpy as np
 from cachetools import LRUCache, cached
-from rapidfuzz.distance import Levenshtein
 
 from index.analyzer import default_analyzer
 from index.dates import MONTH_NAMES
@@ -40,7 +39,7 @@ from rag.answer import Language
 from rag.answer_types import asks_when, days_in, numbers_in
 from rag.gazetteer import ROLES, entities_in
 from rag.markers import MARKER_RE, markers
-from rag.names import names_in
+from rag.names import fuzzy_in, names_in, unknown_names
 
 _SPLIT_RE = re.compile(r"(?<=[.!?])\s+|\n+")
 # A thousands separator the model split with a space ("2, 600"): one to three digits after
@@ -250,7 +249,7 @@ def verify_citations(
         if question and _restates(body, question):
             dropped += 1
             continue
-        if invented_names(body, all_words | question_words):
+        if unknown_names(body, all_words | question_words):
             dropped += 1
             continue
         facts = _facts(body, all_words, evidence)
@@ -351,32 +350,6 @@ def _shared_prefix(a: str, b: str) -> int:
     return n
 
 
-# A capitalised word whose lower-case form is this rare in both languages (wordfreq's Zipf
-# scale) is a name: "Nazarbayev" is, "White", "House" and "Ministry" are not.
-NAME_MAX_ZIPF = 3.0
-
-
-def invented_names(sentence: str, known_words: set[str]) -> list[str]:
-    """The names of ``sentence`` found in none of ``known_words`` (evidence and question),
-    not even one edit away or as a country in the other language."""
-    from wordfreq import zipf_frequency
-
-    entity_forms = {form for entry in entities_in(sentence) for form in entry}
-    known = known_words | {part for word in known_words for part in re.split(r"[-']", word)}
-    invented = []
-    for name in names_in(sentence):
-        if _fuzzy_in(name.lower(), known):
-            continue
-        for part in re.split(r"[-']", name.lower()):
-            if not part or part in entity_forms or _fuzzy_in(part, known):
-                continue
-            if max(zipf_frequency(part, "en"), zipf_frequency(part, "id")) >= NAME_MAX_ZIPF:
-                continue
-            invented.append(name)
-            break
-    return invented
-
-
 def _render(sentence: CheckedSentence, used: list[int]) -> str:
     marks = "".join(f"[{used.index(i) + 1}]" for i in sentence.sources)
     body = sentence.text
@@ -393,21 +366,6 @@ def _words(text: str) -> set[str]:
 def _flat(text: str) -> str:
     """Lower-case words separated by single spaces, padded: for whole-word phrase search."""
     return f" {_NON_WORD_RE.sub(' ', text.lower()).strip()} "
-
-
-def _fuzzy_in(name: str, words: set[str]) -> bool:
-    """A name matches a word equal to it, or (long names) one edit away: Rusia ~ Russia.
-
-    An edit is one letter added, dropped or changed (Levenshtein), so Price ~ Prize as well.
-    """
-    if name in words:
-        return True
-    parts = [p for p in re.split(r"[-']", name) if p]
-    if len(parts) > 1 and all(p in words for p in parts):
-        return True
-    if len(name) < 5:
-        return False
-    return any(Levenshtein.distance(name, w, score_cutoff=1) <= 1 for w in words)
 
 
 Fact = tuple[str, object]
@@ -429,7 +387,7 @@ class _Evidence:
         if kind == "day":
             return value in self.days
         if kind == "name":
-            return _fuzzy_in(str(value), self.words)
+            return fuzzy_in(str(value), self.words)
         if kind == "quote":
             return str(value) in self.text
         forms = value if isinstance(value, tuple) else ()
@@ -451,7 +409,7 @@ def _facts(
     entries = entities_in(sentence)
     entity_forms = {form for entry in entries for form in entry}
     for name in dict.fromkeys(n.lower() for n in names_in(sentence)):
-        if name not in entity_forms and _fuzzy_in(name, evidence_words):
+        if name not in entity_forms and fuzzy_in(name, evidence_words):
             facts.append(("name", name))
     facts.extend(("entity", entry) for entry in entries)
     return facts
@@ -478,7 +436,7 @@ def _unbound_office(facts: Sequence[Fact], evidence: Sequence[_Evidence]) -> boo
 def _added(facts: Sequence[Fact], asked: set[Fact], names: set[str]) -> list[Fact]:
     """The facts a sentence adds to the question: not those the question states, nor a
     capitalised word that names nothing in the evidence ("Pasukannya sekitar 2.500 orang")."""
-    added = [f for f in facts if f not in asked and (f[0] != "name" or _fuzzy_in(str(f[1]), names))]
+    added = [f for f in facts if f not in asked and (f[0] != "name" or fuzzy_in(str(f[1]), names))]
     return added or list(facts)
 
 

@@ -2,7 +2,8 @@
 plainly does not hold the answer, or go on.
 
 Four signals, each cheap:
-- the question names a country or body the corpus never mentions ("How did China react?");
+- the question names a country, body, office or person the corpus never mentions ("How did
+  China react?", "What did the EU say?", "Apa kata Erdogan?");
 - the question asks for an amount of money or a percentage ("Berapa kerugian ekonominya?",
   "What was his approval rating?") and no passage found gives one: the model would answer
   with the nearest figure, a death toll or a troop count;
@@ -21,7 +22,7 @@ What passes can still be refused by the model ("NOT_FOUND") or by the citation c
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -30,6 +31,8 @@ import numpy as np
 from rag.answer_types import asked_amount, has_amount
 from rag.evidence import Selection
 from rag.gazetteer import entities_in
+from rag.lexicon import Lexicon
+from rag.names import unknown_names
 from rag.question import Question
 from rag.retrieval import Retrieval
 
@@ -71,7 +74,7 @@ class GateDecision:
     reason: GateReason
     relevance: float  # best similarity of the question to an evidence sentence
     contrast: float  # relevance minus the best similarity to a BACKGROUND sentence
-    absent: tuple[str, ...] = ()  # entities the question names and the corpus does not
+    absent: tuple[str, ...] = ()  # what the question names and the corpus does not
 
     @property
     def go(self) -> bool:
@@ -102,19 +105,19 @@ class RelevanceGate:
         threshold_en: float,
         min_contrast: float,
         background: Background,
-        vocabulary: Callable[[], Collection[str]],
+        lexicon: Callable[[], Lexicon],
     ) -> None:
         self.thresholds = {"id": threshold_id, "en": threshold_en}
         self.min_contrast = min_contrast
         self.background = background
-        self.vocabulary = vocabulary
+        self.lexicon = lexicon
 
     def run(self, question: Question, retrieval: Retrieval, selection: Selection) -> GateDecision:
         """Decide on the results of the stages before: the question, what was retrieved for
         it (its vector, and its passages for the amount check), and the evidence selected
         (whose ``relevance`` the thresholds apply to)."""
         relevance = selection.relevance
-        absent = tuple(absent_entities(question.standalone, self.vocabulary()))
+        absent = tuple(absent_entities(question.standalone, self.lexicon()))
         contrast = relevance - self.background.best_similarity(retrieval.query_vector)
         if absent:
             return GateDecision("absent_entity", relevance, contrast, absent)
@@ -130,10 +133,13 @@ class RelevanceGate:
         return GateDecision("go", relevance, contrast)
 
 
-def absent_entities(question: str, vocabulary: Collection[str]) -> list[str]:
-    """Countries, organisations and offices the question names that the corpus never mentions."""
-    missing = []
-    for entry in entities_in(question):
-        if not any(all(word in vocabulary for word in form.split()) for form in entry):
-            missing.append(entry[0])
-    return missing
+def absent_entities(question: str, lexicon: Lexicon) -> list[str]:
+    """Countries, organisations, offices and names the question names that the corpus never
+    mentions (a name: a rare capitalised word, not even one edit away from a corpus word).
+
+    The question's names are what it is about: "What did Macron say about the Russian
+    troops?" over a corpus that never names Macron has no answer there, though its passages
+    about the troops are similar enough to pass the thresholds, and the model then answers
+    with what someone else said."""
+    missing = [entry[0] for entry in entities_in(question) if not any(map(lexicon.mentions, entry))]
+    return missing + unknown_names(question, lexicon.words)

@@ -112,12 +112,25 @@ ENTITIES: tuple[tuple[str, ...], ...] = (
     ("yemen", "yaman"),
     # -- the entries above are countries, those below organisations ---------------------
     ("nato",),
-    ("united nations", "pbb", "perserikatan bangsa-bangsa"),
-    ("european union", "uni eropa"),
+    ("united nations", "un", "pbb", "perserikatan bangsa-bangsa"),
+    ("european union", "eu", "uni eropa"),
     ("asean",),
     ("opec",),
     ("who", "world health organization"),
-    ("csto", "organisasi perjanjian keamanan kolektif"),
+    ("imf", "international monetary fund", "dana moneter internasional"),
+    ("world bank", "bank dunia"),
+    ("osce", "organization for security and co-operation in europe"),
+    ("red cross", "icrc", "palang merah"),
+    ("amnesty international",),
+    ("human rights watch",),
+    ("international criminal court", "icc", "mahkamah pidana internasional"),
+    ("interpol",),
+    (
+        "csto",
+        "organisasi perjanjian keamanan kolektif",
+        "collective security treaty organization",
+        "collective security treaty organisation",
+    ),
     # Seats of government that stand for it: "the Kremlin spokesman" names no person.
     ("kremlin",),
     ("white house", "gedung putih"),
@@ -178,10 +191,13 @@ ROLES: tuple[tuple[str, ...], ...] = (
 )
 
 # Entity forms that are also common words (or English question words) are only taken as a
-# mention when capitalised in the question: "who", "uk", "georgia"…
+# mention when capitalised in the question: "who", "uk", "georgia"…; acronyms that are
+# words in one of the languages ("who", "un", "eu": Indonesian for "this") only when written
+# in capitals.
 _CASE_SENSITIVE = frozenset(
-    {"who", "uk", "georgia", "jordan", "chile", "turkey", "china", "india", "peru"}
+    {"who", "uk", "georgia", "jordan", "chile", "turkey", "china", "india", "peru", "un", "eu"}
 )
+_ALL_CAPITALS = frozenset({"who", "un", "eu"})
 
 # Longest forms first, so "vice president" is found before the "president" inside it; each
 # with its pattern (a plural "-s" allowed).
@@ -203,7 +219,7 @@ def entities_in(text: str) -> list[tuple[str, ...]]:
             continue
         if form in _CASE_SENSITIVE and not text[match.start()].isupper():
             continue
-        if form == "who" and text[match.start() : match.end()] != "WHO":
+        if form in _ALL_CAPITALS and text[match.start() : match.end()] != form.upper():
             continue
         if entry not in found:
             found.append(entry)

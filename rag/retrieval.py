@@ -7,7 +7,6 @@ and its ``retrieve(query, k=..., filters=...)`` returns ``PassageNode`` s: llama
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from contextvars import ContextVar
@@ -31,9 +30,9 @@ from rag.filters import Filters
 from rag.fusion import reciprocal_rank_fusion
 from rag.gazetteer import other_forms
 from rag.language import detect_language
+from rag.lexicon import WORD_RE, Lexicon
 from rag.settings import Settings
 
-_WORD_RE = re.compile(r"[^\W_]+")
 _CALL: ContextVar[tuple[int | None, Filters | None]] = ContextVar("_CALL", default=(None, None))
 COUNTRY_LIST_POOL = 20  # fused chunks looked at for lists of countries
 _NODE_ONLY_KEYS = ["start", "end", "chunk_id", "sentences", "dense_similarity", "kind"]
@@ -123,7 +122,7 @@ class Retriever(BaseRetriever):
         self._lock = threading.Lock()
         self._query_cache: LRUCache[Any, np.ndarray] = LRUCache(maxsize=1024)
         self._context_cache: LRUCache[Any, np.ndarray] = LRUCache(maxsize=1024)
-        self._vocabulary: tuple[object, frozenset[str]] | None = None
+        self._lexicon: tuple[object, Lexicon] | None = None
         self._acronyms: tuple[object, dict[str, tuple[str, ...]]] | None = None
 
     @classmethod
@@ -313,14 +312,16 @@ class Retriever(BaseRetriever):
 
     def vocabulary(self) -> frozenset[str]:
         """Lower-cased words of the whole corpus (computed once per index version)."""
+        return self.lexicon().words
+
+    def lexicon(self) -> Lexicon:
+        """The corpus's words and phrases (computed once per index version)."""
         self.refresh()
         with self._lock:
-            if self._vocabulary is None or self._vocabulary[0] != self._docs_version:
-                words: set[str] = set()
-                for doc in self._docs.values():
-                    words.update(_WORD_RE.findall(doc.raw.lower()))
-                self._vocabulary = (self._docs_version, frozenset(words))
-            return self._vocabulary[1]
+            if self._lexicon is None or self._lexicon[0] != self._docs_version:
+                built = Lexicon.of(map(_indexed_text, self._docs.values()))
+                self._lexicon = (self._docs_version, built)
+            return self._lexicon[1]
 
     def acronyms(self) -> dict[str, tuple[str, ...]]:
         """Acronym -> long forms, as the corpus defines them (computed once per index version)."""
@@ -357,9 +358,16 @@ class Retriever(BaseRetriever):
         return self.stores.docstore.chunk_ids_of(accepted)
 
 
+def _indexed_text(doc: DocumentRecord) -> str:
+    """What of an article can be found and cited: its title, paragraphs and captions, and its
+    metadata. Not the lines cleaning removed ("Baca Juga: ..." links to other stories)."""
+    meta = (doc.publisher, doc.author, doc.editor, *doc.sources)
+    return "\n".join([doc.title, *(b.text for b in doc.blocks), *(m for m in meta if m)])
+
+
 def _all_words_in(phrase: str, vocabulary: frozenset[str]) -> bool:
     """Are all of ``phrase``'s words in ``vocabulary`` (split as ``vocabulary()`` splits)?"""
-    return all(w in vocabulary for w in _WORD_RE.findall(phrase.lower()))
+    return all(w in vocabulary for w in WORD_RE.findall(phrase.lower()))
 
 
 def _ms(since: float) -> float:
