@@ -235,7 +235,7 @@ class Assistant:
             notice = message("generator_failed", q.language, error=exc)
             yield from self._quote(q, request, passages, trace, "extractive", (notice,), held.shown)
             return
-        if says_not_found(held.raw):
+        if says_not_found(held.raw, [e.text for e in request.evidence]):
             yield from self._refuse(q, passages, trace, chosen.name, shown=held.shown)
             return
         verification = held.close()

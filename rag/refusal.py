@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from rag.answer_types import numbers_in
+from rag.lexicon import WORD_RE
 from rag.markers import MARKER_RE
 from rag.prompts import NOT_FOUND
 
@@ -23,13 +25,15 @@ _NOT_FOUND_RE = re.compile(
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s")
 
 
-def says_not_found(text: str) -> bool:
+def says_not_found(text: str, sources: Sequence[str] = ()) -> bool:
     """Did the model answer that the sources do not say?
 
     Its first sentence decides: "The population is not explicitly stated. The information
     provided focuses on ..." goes on about the sources, not the question. A first sentence
     with a figure answers ("The exact number is not given, but about 2,500 ..."), and so
-    does a long one.
+    does a long one, and so does one that copies the words from ``sources`` (the passages
+    the model read): "... "orang Rusia" yang tidak disebutkan namanya ..." is what Psaki
+    said, not the model's refusal.
     """
     stripped = text.strip()
     if not stripped:
@@ -37,8 +41,16 @@ def says_not_found(text: str) -> bool:
     if stripped.upper().startswith(NOT_FOUND):
         return True
     sentence = _SENTENCE_END_RE.split(stripped, maxsplit=1)[0]
-    return (
-        len(sentence) < 160
-        and not numbers_in(MARKER_RE.sub("", sentence))
-        and bool(_NOT_FOUND_RE.search(sentence))
-    )
+    if len(sentence) >= 160 or numbers_in(MARKER_RE.sub("", sentence)):
+        return False
+    match = _NOT_FOUND_RE.search(sentence)
+    return match is not None and not _copied(sentence, match, sources)
+
+
+def _copied(sentence: str, match: re.Match[str], sources: Sequence[str]) -> bool:
+    """Do the matched words, with the word before and after them, stand in a source?"""
+    before = WORD_RE.findall(sentence[: match.start()])[-1:]
+    after = WORD_RE.findall(sentence[match.end() :])[:1]
+    words = [*before, *WORD_RE.findall(match.group(0)), *after]
+    phrase = f" {' '.join(words).lower()} "
+    return any(phrase in f" {' '.join(WORD_RE.findall(s.lower()))} " for s in sources)

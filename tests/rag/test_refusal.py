@@ -45,3 +45,15 @@ def test_a_refusal_in_the_words_of_an_answer_is_a_refusal(text: str) -> None:
 )
 def test_an_answer_is_not_a_refusal(text: str) -> None:
     assert not says_not_found(text)
+
+
+def test_words_copied_from_a_source_are_not_a_refusal() -> None:
+    source = (
+        'Juru bicara Presiden Joe Biden mengklaim bahwa "orang Rusia" yang tidak disebutkan '
+        "namanya telah salah menuduh Washington memicu keributan."
+    )
+    answer = 'Yang menuduh AS adalah "orang Rusia" yang tidak disebutkan namanya [1].'
+    assert says_not_found(answer)  # without the passages it reads as a refusal
+    assert not says_not_found(answer, [source])
+    # The model's own "not mentioned" is a refusal, whatever the passages say elsewhere.
+    assert says_not_found("Namanya tidak disebutkan dalam sumber [1].", [source])
