@@ -1,4 +1,4 @@
-"""A question that says where to look: an outlet or a report's date.
+"""A question that says where to look: an outlet, a report's date or an article's title.
 
 "Menurut Media Pakuan, pasukan Rusia datang untuk menjaga apa?", "According to the 8 January
 report, what did the US doubt?", "Foto di dua artikel Media Pakuan itu karya siapa?". The
@@ -14,7 +14,10 @@ indexed article, introduced as a source ("menurut", "di artikel", "the ... artic
 subject of "What did Radartasik report?", nor a dateline inside pasted text), and a date is
 one when a report word ("laporan", "berita", "artikel", "report", "article") goes with it and
 an article was published that day ("what happened on 5 January" asks about the day itself).
-A reference the corpus does not match leaves the question as it is.
+A title is one when a report word introduces three or more of its words in a row ("menurut
+artikel AS Peringatkan Kazakhstan", "the article titled 'Sulit Membuat Pasukan Rusia
+Pergi'"): the chat shows each source's title, and an asker copies it. A reference the corpus
+does not match leaves the question as it is.
 """
 
 from __future__ import annotations
@@ -42,6 +45,15 @@ _DAY = (
     rf"|(?P<m2>{MONTH_NAMES})\b\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y2>\d{{4}}))?)"
 )
 _TLD_RE = re.compile(r"\.(?:com|co\.id|id|net|org|news)$", re.IGNORECASE)
+# A report word and what may stand between it and a title it names: "artikel berjudul '",
+# "the story titled \"".
+_TITLE_LEAD_RE = re.compile(
+    rf"{_LEAD}{_REPORT}\s+(?:(?:berjudul|bertajuk|titled|entitled|headlined|called)\s+)?"
+    r"[\"'“‘]?",
+    re.IGNORECASE,
+)
+_TITLE_WORD_RE = re.compile(r"[^\W_]+")
+TITLE_MIN_WORDS = 3  # fewer title words in a row are too easily the question's own
 
 
 class QuestionScope:
@@ -64,6 +76,7 @@ class QuestionScope:
             [
                 *scope.outlets,
                 *(f"{published} {format_day(d, question.language)}" for d in scope.days),
+                *(f"“{title}”" for title in scope.titles),
             ]
         )
         notice = message("scoped", question.language, sources=sources)
@@ -79,6 +92,7 @@ class Scope:
     doc_ids: tuple[str, ...]
     outlets: tuple[str, ...]  # as the corpus writes them: "MEDIA PAKUAN"
     days: tuple[date, ...]  # the publication days of the reports it names
+    titles: tuple[str, ...] = ()  # the titles of the articles it names by title
 
 
 def find_scope(question: str, documents: Sequence[DocumentRecord]) -> Scope | None:
@@ -94,20 +108,24 @@ def find_scope(question: str, documents: Sequence[DocumentRecord]) -> Scope | No
         for publisher, pattern in patterns.items()
         if any(_as_source(m) for m in pattern.finditer(question))
     ]
-    text, by_day, days = _report_days(question, documents, [_names(p) for p in publishers])
-    if not outlets and by_day is None:
+    text, by_title = _titles(question, documents)
+    text, by_day, days = _report_days(text, documents, [_names(p) for p in publishers])
+    if not outlets and by_day is None and by_title is None:
         return None
     for publisher in outlets:
         text = patterns[publisher].sub(lambda m: " " if _as_source(m) else m[0], text)
     chosen = tuple(
         d.doc_id
         for d in documents
-        if (not outlets or d.publisher in outlets) and (by_day is None or d.doc_id in by_day)
+        if (not outlets or d.publisher in outlets)
+        and (by_day is None or d.doc_id in by_day)
+        and (by_title is None or d.doc_id in by_title)
     )
     rest = _tidy(text)
     if not chosen or len(rest.split()) < 2:
         return None
-    return Scope(rest, chosen, tuple(outlets), tuple(days))
+    titles = tuple(d.title for d in documents if by_title and d.doc_id in by_title)
+    return Scope(rest, chosen, tuple(outlets), tuple(days), titles)
 
 
 def _as_source(match: re.Match[str]) -> bool:
@@ -162,6 +180,35 @@ def _report_days(
             ids |= set(found)
             named.extend(sorted(set(found.values()) - set(named)))
     return text, (ids or None), named
+
+
+def _titles(question: str, documents: Sequence[DocumentRecord]) -> tuple[str, set[str] | None]:
+    """The question without a title it names after a report word, and the ids of the
+    articles whose titles hold the most of its words in a row (three at least)."""
+    titles = {d.doc_id: [w.casefold() for w in _TITLE_WORD_RE.findall(d.title)] for d in documents}
+    for lead in _TITLE_LEAD_RE.finditer(question):
+        words = list(_TITLE_WORD_RE.finditer(question, lead.end()))
+        asked = [w[0].casefold() for w in words]
+        runs = {doc_id: _run_in(asked, title) for doc_id, title in titles.items()}
+        longest = max(runs.values(), default=0)
+        if longest < TITLE_MIN_WORDS:
+            continue
+        end = words[longest - 1].end()
+        end += len(re.match(r"[\"'”’]?", question[end:])[0])  # type: ignore[index]
+        rest = question[: lead.start()] + " " + question[end:]
+        return rest, {doc_id for doc_id, run in runs.items() if run == longest}
+    return question, None
+
+
+def _run_in(asked: Sequence[str], title: Sequence[str]) -> int:
+    """How many of ``asked``'s first words stand in a row somewhere in ``title``."""
+    best = 0
+    for start in range(len(title)):
+        n = 0
+        while n < len(asked) and start + n < len(title) and asked[n] == title[start + n]:
+            n += 1
+        best = max(best, n)
+    return best
 
 
 def _tidy(text: str) -> str:

@@ -121,3 +121,52 @@ def test_the_stage_gives_the_search_text_filters_and_a_notice() -> None:
         Question(asked, asked, "en", asked),
         given,
     )
+
+
+TITLED = [
+    DocumentRecord(doc_id, "", title, None, None, None, None, (), None, (), "p", "s", "c")
+    for doc_id, title in [
+        ("warns", "AS Peringatkan Kazakhstan: Sulit Membuat Pasukan Rusia Pergi"),
+        ("burned", "Kediaman Presiden dan Balaikota Dibakar, Rusia Kirim Pasukan ke Kazakhstan"),
+    ]
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "doc_id"),
+    [
+        (
+            "Apa yang menjadi pemicu protes menurut artikel AS Peringatkan Kazakhstan?",
+            "Apa yang menjadi pemicu protes?",
+            "warns",
+        ),
+        (
+            "In the article titled 'Sulit Membuat Pasukan Rusia Pergi', who warned Kazakhstan?",
+            "Who warned Kazakhstan?",
+            "warns",
+        ),
+        (
+            'Di berita "Kediaman Presiden dan Balaikota Dibakar", siapa juru bicara Rusia?',
+            "Siapa juru bicara Rusia?",
+            "burned",
+        ),
+    ],
+)
+def test_a_title_named_after_a_report_word_scopes_the_search(
+    question: str, text: str, doc_id: str
+) -> None:
+    scope = find_scope(question, TITLED)
+    assert scope is not None
+    assert (scope.text, scope.doc_ids) == (text, (doc_id,))
+    assert scope.titles == tuple(d.title for d in TITLED if d.doc_id == doc_id)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Kapan Rusia kirim pasukan ke Kazakhstan?",  # the title's words, not named as a title
+        "Menurut artikel Rusia Kirim, berapa pasukan?",  # two words in a row are not enough
+    ],
+)
+def test_title_words_alone_do_not_scope(question: str) -> None:
+    assert find_scope(question, TITLED) is None
