@@ -181,6 +181,10 @@ ROLES: tuple[tuple[str, ...], ...] = (
     ),
     ("secretary general", "secretary-general", "sekretaris jenderal", "sekjen"),
     ("prosecutor", "jaksa"),
+    # Offices of the courts: "Serik Shalabayev is a judge in the Supreme Court [1]" for the
+    # passage's "pejabat perwakilan dari jaksa negara" (a prosecutor's representative).
+    ("judge", "hakim"),
+    ("court", "supreme court", "pengadilan", "mahkamah agung", "mahkamah"),
     ("commander", "komandan", "panglima"),
     ("ambassador", "duta besar", "dubes"),
     ("mayor", "wali kota", "walikota"),
