@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from rag.gazetteer import entities_in
 from rag.markers import MARKER_RE
-from rag.names import names_in
+from rag.names import COMMON_CAPITALISED, names_in
 
 Turn = tuple[str, str]  # (role, text), role "user" or "assistant"
 
@@ -51,6 +52,11 @@ _NYA_RE = re.compile(r"\b\w{3,}nya\b", re.IGNORECASE)
 _WORD_RE = re.compile(r"[^\W_]+")
 _FIGURE_RE = re.compile(r"\b\d[\d.,]*\d\b|\b\d\b")
 _INTRO_RE = re.compile(r"^(?:According to|Menurut) [^:\n]*:", re.MULTILINE)
+# A pronoun that stands for one person ("her" is left out: object or possessive?).
+_PERSON_RE = re.compile(r"\b(?:he|she|him|his|dia|ia|beliau)\b", re.IGNORECASE)
+_PLURAL_RE = re.compile(r"\b(?:they|them|their|mereka)\b", re.IGNORECASE)
+_CAPITALISED_RUN_RE = re.compile(r"\b[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*")
+_OPENS_SENTENCE_RE = re.compile(r"(?:^|[.!?:\"“]\s*)$")
 
 
 def normalize_history(history: Sequence[object], max_turns: int) -> list[Turn]:
@@ -97,19 +103,62 @@ def points_at_conversation(rewritten: str) -> bool:
 
 
 def rule_based_standalone(question: str, history: Sequence[Turn]) -> str:
-    """The question plus the previous question and the names of the previous answer.
+    """The question with "he/she/dia" replaced by the one person the last turn names, or else
+    the question plus the previous question and the names of the previous answer.
 
-    Not a grammatical rewrite, but what retrieval needs: the entities the pronoun stands for.
+    The second is not a grammatical rewrite, but what retrieval needs: the entities the
+    pronoun stands for. It also pulls the search (and the model) towards the last turn's
+    subject: "What did she say about Ukraine? (Psaki, Russia, Kazakhstan; What did Psaki
+    deny?)" was answered with what Psaki denied.
     """
     last_user = next((text for role, text in reversed(history) if role == "user"), "")
     last_answer = next((text for role, text in reversed(history) if role == "assistant"), "")
     # Quoted answers open with their source ("According to MEDIA PAKUAN, 16 January 2022:");
     # the outlet is not what a pronoun refers to.
     answer = _INTRO_RE.sub("", MARKER_RE.sub("", last_answer))
+    person = _one_person(answer) or (None if people_in(answer) else _one_person(last_user))
+    if person and len(_PERSON_RE.findall(question)) == 1 and not _PLURAL_RE.search(question):
+        return _PERSON_RE.sub(
+            lambda m: f"{person}'s" if m[0].lower() == "his" else person, question, count=1
+        )
     names = names_in(answer)[:6]
     figures = list(dict.fromkeys(_FIGURE_RE.findall(answer)))[:4]
     context = "; ".join(p for p in [", ".join(names + figures), last_user] if p)
     return f"{question} ({context})" if context else question
+
+
+def people_in(text: str) -> list[str]:
+    """Runs of capitalised words that name no country, body or office and do not just open a
+    sentence: "Kassym-Jomart Tokayev" of "Kazakh President Kassym-Jomart Tokayev asked ..."."""
+    from wordfreq import zipf_frequency
+
+    # Countries, bodies and offices, in any number of words ("Gedung Putih"), part runs.
+    for form in (form for entry in entities_in(text) for form in entry):
+        text = re.sub(rf"(?<![\w-]){re.escape(form)}(?![\w-])", ";", text, flags=re.IGNORECASE)
+    people = []
+    for run in _CAPITALISED_RUN_RE.finditer(text):
+        words: list[str] = []
+        for i, word in enumerate(run[0].split()):
+            opener = i == 0 and _OPENS_SENTENCE_RE.search(text[: run.start()]) is not None
+            common = word in COMMON_CAPITALISED or (
+                opener and max(zipf_frequency(word, "en"), zipf_frequency(word, "id")) >= 3.0
+            )
+            if common:
+                if words:
+                    people.append(" ".join(words))
+                words = []
+            else:
+                words.append(word)
+        if words:
+            people.append(" ".join(words))
+    return list(dict.fromkeys(people))
+
+
+def _one_person(text: str) -> str | None:
+    """The person ``text`` names, if it names exactly one (by surname)."""
+    people = people_in(text)
+    surnames = {p.split()[-1].lower() for p in people}
+    return max(people, key=len) if len(surnames) == 1 else None
 
 
 def history_text(history: Sequence[Turn], max_chars: int = 1200) -> str:
