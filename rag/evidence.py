@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 from cachetools import LRUCache
@@ -24,6 +25,7 @@ from rag.answer import SourceSpan
 from rag.answer_types import asks_for_several, expected_answer_type, has_answer_type
 from rag.conflicts import figures_conflict
 from rag.injection import is_injection
+from rag.names import people_in, people_meant
 from rag.retrieval import PassageNode, Retrieval
 from rag.settings import Settings
 
@@ -252,7 +254,10 @@ def select_evidence(
     ):
         overlap = 0.0
         if query_tokens:
-            overlap = len(query_tokens & set(analyzer(text))) / len(query_tokens)
+            tokens = set(analyzer(text))
+            for person in people_meant(text, doc.raw[:start], _people(doc.body)):
+                tokens.update(analyzer(person))
+            overlap = len(query_tokens & tokens) / len(query_tokens)
         typed.append(wants is not None and has_answer_type(text, wants))
         bonus = ANSWER_TYPE_BONUS if typed[-1] else 0.0
         if passage.node.metadata.get("kind") == "caption":
@@ -287,6 +292,12 @@ def select_evidence(
             excluded=excluded or (lambda _: False),
         )
     return Selection(picked, max(e.similarity for e in best))
+
+
+@lru_cache(maxsize=256)
+def _people(body: str) -> list[str]:
+    """The people an article's body names (``names.people_in``), once per article text."""
+    return people_in(body)
 
 
 def _whole_chunks(

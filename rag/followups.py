@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag.gazetteer import entities_in
 from rag.markers import MARKER_RE
-from rag.names import COMMON_CAPITALISED, names_in
+from rag.names import names_in, people_in
 
 Turn = tuple[str, str]  # (role, text), role "user" or "assistant"
 
@@ -55,8 +54,6 @@ _INTRO_RE = re.compile(r"^(?:According to|Menurut) [^:\n]*:", re.MULTILINE)
 # A pronoun that stands for one person ("her" is left out: object or possessive?).
 _PERSON_RE = re.compile(r"\b(?:he|she|him|his|dia|ia|beliau)\b", re.IGNORECASE)
 _PLURAL_RE = re.compile(r"\b(?:they|them|their|mereka)\b", re.IGNORECASE)
-_CAPITALISED_RUN_RE = re.compile(r"\b[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*")
-_OPENS_SENTENCE_RE = re.compile(r"(?:^|[.!?:\"“]\s*)$")
 
 
 def normalize_history(history: Sequence[object], max_turns: int) -> list[Turn]:
@@ -125,33 +122,6 @@ def rule_based_standalone(question: str, history: Sequence[Turn]) -> str:
     figures = list(dict.fromkeys(_FIGURE_RE.findall(answer)))[:4]
     context = "; ".join(p for p in [", ".join(names + figures), last_user] if p)
     return f"{question} ({context})" if context else question
-
-
-def people_in(text: str) -> list[str]:
-    """Runs of capitalised words that name no country, body or office and do not just open a
-    sentence: "Kassym-Jomart Tokayev" of "Kazakh President Kassym-Jomart Tokayev asked ..."."""
-    from wordfreq import zipf_frequency
-
-    # Countries, bodies and offices, in any number of words ("Gedung Putih"), part runs.
-    for form in (form for entry in entities_in(text) for form in entry):
-        text = re.sub(rf"(?<![\w-]){re.escape(form)}(?![\w-])", ";", text, flags=re.IGNORECASE)
-    people = []
-    for run in _CAPITALISED_RUN_RE.finditer(text):
-        words: list[str] = []
-        for i, word in enumerate(run[0].split()):
-            opener = i == 0 and _OPENS_SENTENCE_RE.search(text[: run.start()]) is not None
-            common = word in COMMON_CAPITALISED or (
-                opener and max(zipf_frequency(word, "en"), zipf_frequency(word, "id")) >= 3.0
-            )
-            if common:
-                if words:
-                    people.append(" ".join(words))
-                words = []
-            else:
-                words.append(word)
-        if words:
-            people.append(" ".join(words))
-    return list(dict.fromkeys(people))
 
 
 def _one_person(text: str) -> str | None:

@@ -4,7 +4,7 @@ and whether a set of known words holds them."""
 from __future__ import annotations
 
 import re
-from collections.abc import Set
+from collections.abc import Sequence, Set
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -150,6 +150,9 @@ def names_in(text: str) -> list[str]:
 
 
 _OPENER_RE = re.compile(r"(?:^|(?<=[.!?]\s))\s*\S+")
+_CAPITALISED_RUN_RE = re.compile(r"\b[A-Z][\w'-]*(?:[ \t]+[A-Z][\w'-]*)*")  # within a line
+_WORD_RE = re.compile(r"[^\W_]+")
+_OPENS_SENTENCE_RE = re.compile(r"(?:^|[.!?:\"“]\s*)$")
 
 
 def names_inside(text: str) -> list[str]:
@@ -161,6 +164,67 @@ def names_inside(text: str) -> list[str]:
 # A capitalised word whose lower-case form is this rare in both languages (wordfreq's Zipf
 # scale) is a name: "Nazarbayev" is, "White", "House" and "Ministry" are not.
 NAME_MAX_ZIPF = 3.0
+
+
+def people_in(text: str) -> list[str]:
+    """Runs of capitalised words that name no country, body or office and do not just open a
+    sentence: "Kassym-Jomart Tokayev" of "Kazakh President Kassym-Jomart Tokayev asked ..."."""
+    from wordfreq import zipf_frequency
+
+    # Countries, bodies and offices, in any number of words ("Gedung Putih"), part runs.
+    for form in (form for entry in entities_in(text) for form in entry):
+        text = re.sub(rf"(?<![\w-]){re.escape(form)}(?![\w-])", ";", text, flags=re.IGNORECASE)
+    people = []
+    for run in _CAPITALISED_RUN_RE.finditer(text):
+        words: list[str] = []
+        for i, word in enumerate(run[0].split()):
+            opener = i == 0 and _OPENS_SENTENCE_RE.search(text[: run.start()]) is not None
+            frequency = max(zipf_frequency(word, "en"), zipf_frequency(word, "id"))
+            common = word in COMMON_CAPITALISED or (opener and frequency >= NAME_MAX_ZIPF)
+            if common:
+                if words:
+                    people.append(" ".join(words))
+                words = []
+            else:
+                words.append(word)
+        if words:
+            people.append(" ".join(words))
+    return list(dict.fromkeys(people))
+
+
+# A sentence that names its speaker only by pronoun, in either language: "Dia lebih lanjut
+# meminta ...", "... ," tambahnya", "She added ...".
+_REFERS_BACK_RE = re.compile(
+    r"^\W*(?:dia|ia|beliau|he|she)\b"
+    r"|\b(?:katanya|tambahnya|ujarnya|ucapnya|imbuhnya|lanjutnya|jelasnya|tuturnya|kata dia"
+    r"|he said|she said|he added|she added)\b",
+    re.IGNORECASE,
+)
+REFERS_BACK_CHARS = 400  # how far back the person a pronoun stands for is looked for
+
+
+def people_meant(sentence: str, before: str, people: Sequence[str]) -> list[str]:
+    """Which of ``people`` (an article's, ``people_in`` of its body) ``sentence`` means, named
+    or not: the full names it gives in part ("Kassym telah memerintah polisi ..." means
+    Kassym-Jomart Tokayev), and, when it refers back by pronoun ("...," tambahnya."), the
+    person named last in ``before`` (the text that comes before it). Its own words miss them:
+    a question about Tokayev's order to the police shares no name with the sentence that
+    gives it."""
+    words = {w.lower() for w in _WORD_RE.findall(sentence)}
+    meant = [p for p in people if len(parts := _name_parts(p)) > 1 and words & set(parts)]
+    if _REFERS_BACK_RE.search(sentence):
+        lowered = before[-REFERS_BACK_CHARS:].lower()
+        last = {
+            p: max(lowered.rfind(part) for part in _name_parts(p) or [p.lower()]) for p in people
+        }
+        named = [p for p, at in last.items() if at >= 0]
+        if named:
+            meant.append(max(named, key=last.__getitem__))
+    return list(dict.fromkeys(meant))
+
+
+def _name_parts(person: str) -> list[str]:
+    return [p for p in re.split(r"[\s'-]+", person.lower()) if len(p) >= 4]
 
 
 def unknown_names(text: str, known_words: Set[str]) -> list[str]:
