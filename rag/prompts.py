@@ -12,7 +12,7 @@ from rag.answer import Language
 from rag.answer_types import asks_when
 from rag.evidence import Evidence
 from rag.messages import format_date
-from rag.weekdays import dated_weekdays
+from rag.weekdays import dated_weekdays, spelled_dates
 
 NOT_FOUND = "NOT_FOUND"
 
@@ -94,10 +94,12 @@ def _short_title(title: str, words: int = 5) -> str:
 
 def source_text(evidence: Evidence, when: bool) -> str:
     """A passage's text as the model reads it (and its answer is checked against): for a
-    question that asks ``when``, its weekdays dated (``rag.weekdays``). The date is written in
-    Indonesian, the articles' language: with English dates in the Indonesian text the model
-    left the date out of its answer."""
-    return dated_weekdays(evidence.text, evidence.published, "id") if when else evidence.text
+    question that asks ``when``, its weekdays dated and its numeric dates written out
+    (``rag.weekdays``). The dates are written in Indonesian, the articles' language: with
+    English dates in the Indonesian text the model left the date out of its answer."""
+    if not when:
+        return evidence.text
+    return spelled_dates(dated_weekdays(evidence.text, evidence.published, "id"))
 
 
 def format_sources(evidence: Sequence[Evidence], language: Language, when: bool = False) -> str:

@@ -1,4 +1,5 @@
-"""Weekday names in news text, dated by the article's publication date.
+"""Days in news text as a small model reads them: weekday names dated by the article's
+publication date, and numeric dates written out.
 
 News writes the days of the last week by their names: "Blinken memperingatkan pada hari
 Jumat" in an article published on Saturday 8 January 2022 means Friday 7 January. A small
@@ -13,6 +14,10 @@ Measured on dev (`rag eval --split dev --systems ours`, bundled, stop 28): datin
 with the labels' dates kept changed no answer (stop 27); with the labels' dates dropped for
 "when" questions as well, 40 -> 41 of 88 right and no answer lost.
 
+Numeric dates are day/month, as Indonesian news writes them: "Rabu (5/1/2022)". The model
+read that as 5 May ("The statement by Jen Psaki was made on 5 May 2022"), and the check then
+refused the answer; written out, "Rabu (5 Januari 2022)", it is one date in either reading.
+
 The rule is the reporting convention (a weekday names the latest such day on or before the
 publication date). A name that already carries a date ("Rabu (5/1)", "Sabtu, 8 Januari
 2022"), that points forward ("Senin depan", "next Monday") or that recurs ("setiap Jumat")
@@ -22,7 +27,7 @@ is left alone, as is every name when the article's date is unknown.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from index.dates import publication_day
 from rag.answer import Language
@@ -88,3 +93,23 @@ def dated_weekdays(text: str, published: str | None, language: Language) -> str:
         last = match.end()
     pieces.append(text[last:])
     return "".join(pieces)
+
+
+# "(5/1/2022)", "(5/1)": day/month[/year] in brackets, as Indonesian news dates an event.
+_NUMERIC_DATE_RE = re.compile(r"\((\d{1,2})/(\d{1,2})(?:/(\d{4}))?\)")
+
+
+def spelled_dates(text: str) -> str:
+    """``text`` with each bracketed day/month[/year] date written out in Indonesian: "Rabu
+    (5/1/2022)" -> "Rabu (5 Januari 2022)", "(8/1)" -> "(8 Januari)". Impossible days and
+    months stay as written."""
+
+    def spell(match: re.Match[str]) -> str:
+        day, month, year = int(match[1]), int(match[2]), match[3]
+        try:  # without a year, any leap year tells a possible day from an impossible one
+            written = format_day(date(int(year or 2000), month, day), "id")
+        except ValueError:
+            return match[0]
+        return f"({written if year else written.rsplit(' ', 1)[0]})"
+
+    return _NUMERIC_DATE_RE.sub(spell, text)

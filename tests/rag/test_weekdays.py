@@ -11,7 +11,7 @@ import pytest
 from rag.citations import CitationChecker
 from rag.evidence import Evidence
 from rag.prompts import format_sources, user_prompt
-from rag.weekdays import dated_weekdays
+from rag.weekdays import dated_weekdays, spelled_dates
 
 SATURDAY = "2022-01-08T10:00:00+07:00"  # Saturday 8 January 2022
 
@@ -94,3 +94,23 @@ def test_the_check_supports_the_date_of_a_weekday_and_not_the_publication_date()
     # another question's prompt shows the text as written: no date for the check to find
     other = checker.for_evidence([WARNING], "en", "Whom did Blinken warn?")
     assert not other("Blinken warned Kazakhstan on 7 January 2022 [1].").sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("kata Jen Psaki, Rabu (5/1/2022).", "kata Jen Psaki, Rabu (5 Januari 2022)."),
+        ("Pada Rabu (5/1), Peskov berkata.", "Pada Rabu (5 Januari), Peskov berkata."),
+        ("(29/2) (31/2) (13/13) 5/1/2022", "(29 Februari) (31/2) (13/13) 5/1/2022"),
+    ],
+)
+def test_a_numeric_date_is_written_out(text: str, expected: str) -> None:
+    assert spelled_dates(text) == expected
+
+
+def test_a_when_question_reads_numeric_dates_written_out() -> None:
+    """ "5/1/2022" was read as 5 May by the model; the check reads the same text."""
+    statement = evidence("Gedung Putih memantau protes, kata Jen Psaki, Rabu (5/1/2022).")
+    prompt = user_prompt("When did Psaki speak?", [statement], "en", conflict=False)
+    assert "Rabu (5 Januari 2022)" in prompt
+    assert format_sources([statement], "en").endswith("Rabu (5/1/2022).")  # other questions
