@@ -8,6 +8,9 @@
     verify    rag.citations.CitationChecker   every sentence backed by its source  -> Verification
     compose   rag.compose                     the Answer, with its citations       -> Answer
 
+A question that asks two things ("..., dan kapan ...?") is asked as two after prepare
+(``rag.compound``), each part through the stages that follow, and the answers joined.
+
 Each stage is an object built from the settings, with one ``run`` and a typed result; a
 ``Trace`` records their timings. ``Assistant.events`` is their composition, and tells the
 caller what it is doing as it goes (``Progress``); ``stream`` and ``ask`` are views of it.
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypedDict, Unpack
 
@@ -28,6 +32,7 @@ from rag.answer import Answer, Passage, Progress
 from rag.checked_stream import CheckedStream
 from rag.citations import CitationChecker, Verification, render_sentences
 from rag.compose import citations_for, compose, compose_stop, quote_answer
+from rag.compound import joined, renumbered, split_compound
 from rag.evidence import EvidenceSelector, Selection, SentenceVectors
 from rag.filters import Filters
 from rag.followups import Turn
@@ -173,6 +178,19 @@ class Assistant:
         ``generator`` and ``top_k`` override the settings for this question; ``filters``
         restrict the articles searched (``rag.Filters`` or its dict form).
         """
+        yield from self._events(question, history, generator, top_k, filters, whole=True)
+
+    def _events(
+        self,
+        question: str,
+        history: Sequence[Any],
+        generator: GeneratorName | None,
+        top_k: int | None,
+        filters: Filters | dict[str, Any] | None,
+        *,
+        whole: bool,
+    ) -> Iterator[Event]:
+        """``events``; ``whole``: the question as asked, which may be asked in two parts."""
         trace = Trace()
         if isinstance(filters, dict):
             filters = Filters.from_dict(filters)
@@ -183,6 +201,12 @@ class Assistant:
             answer = compose_stop(question, prepared, trace, chosen.name)
             yield answer.text
             yield answer
+            return
+        parts = split_compound(prepared.standalone) if whole else None
+        if parts is not None:
+            yield from self._in_parts(
+                trace, question, prepared, parts, history, generator, top_k, filters
+            )
             return
         q, filters = self.scope.run(prepared, filters)
         yield Progress("searching")
@@ -209,6 +233,53 @@ class Assistant:
         loading = self.model_status().state == "loading" and generator in (None, "bundled")
         yield Progress("loading_model" if loading else "writing", passages, len(request.evidence))
         yield from self._generate(chosen, q, request, passages, trace)
+
+    def _in_parts(
+        self,
+        trace: Trace,
+        asked: str,
+        q: Question,
+        parts: tuple[str, str],
+        history: Sequence[Any],
+        generator: GeneratorName | None,
+        top_k: int | None,
+        filters: Filters | None,
+    ) -> Iterator[Event]:
+        """A question that asks two things (``rag.compound``), asked as two: the second after
+        the first, as its follow-up. Each part's text is held until its answer is final (a
+        refused part says nothing), then shown with its markers numbered on."""
+        answers: list[Answer] = []
+        turns = list(history)
+        shown = False
+        for part in parts:
+            answer: Answer | None = None
+            for item in self._events(part, turns, generator, top_k, filters, whole=False):
+                if isinstance(item, Progress):
+                    if not shown:  # after text, a status would take the text's place
+                        yield item
+                elif isinstance(item, Answer):
+                    answer = item
+            assert answer is not None  # _events ends with an Answer
+            answers.append(answer)
+            turns = [*turns, ("user", part), ("assistant", answer.text)]
+            if not answer.refused:
+                offset = sum(len(a.citations) for a in answers[:-1] if not a.refused)
+                trace.mark("first_text")
+                yield (" " if shown else "") + renumbered(answer.text, offset)
+                shown = True
+        whole = joined(asked, q.standalone, answers, q.notices)
+        if not shown:
+            trace.mark("first_text")
+            yield whole.text
+        # the first token, text and total as the asker saw them; each stage's time over all
+        if "first_token_ms" in answers[0].timings:  # the first part began as prepare ended
+            begun = trace.timings().get("prepare_ms", 0.0)
+            trace.mark("first_token", begun + answers[0].timings["first_token_ms"])
+        for answer in answers:
+            for key, ms in answer.timings.items():
+                if key not in ("first_token_ms", "first_text_ms", "total_ms"):
+                    trace.add(key.removesuffix("_ms"), ms)
+        yield replace(whole, timings=trace.timings())
 
     # -- the stages after the gate ----------------------------------------------------------
     def _generate(

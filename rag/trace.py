@@ -31,9 +31,10 @@ class Trace:
         key = f"{name}_ms"
         self._ms[key] = self._ms.get(key, 0.0) + ms
 
-    def mark(self, event: str) -> None:
-        """Record when ``event`` first happened, counted from the question's arrival."""
-        self._ms.setdefault(f"{event}_ms", self.elapsed_ms())
+    def mark(self, event: str, at_ms: float | None = None) -> None:
+        """Record when ``event`` first happened, counted from the question's arrival (now, or
+        ``at_ms``)."""
+        self._ms.setdefault(f"{event}_ms", self.elapsed_ms() if at_ms is None else at_ms)
 
     def elapsed_ms(self) -> float:
         return (time.perf_counter() - self.started) * 1000

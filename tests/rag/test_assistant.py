@@ -285,3 +285,32 @@ def test_a_store_that_fails_during_the_warm_up_does_not_fail_the_model(
     fresh.warm_up()
     fresh._warm_up.wait(60)
     assert fresh.model_status().state == "ready"
+
+
+def test_a_question_that_asks_two_things_is_answered_in_two_parts(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    llm = ScriptedLLM(
+        first=["Lebih dari 2.600 orang mencari perawatan di rumah sakit [1]."],
+        reply="Pasukan penjaga perdamaian berjumlah sekitar 2.500 orang [1].",
+        prompts=[],
+    )
+    model = LLMGenerator(llm, "openai")
+    monkeypatch.setattr(assistant_module, "make_generator", lambda settings, name=None: model)
+
+    asked = (
+        "Berapa orang yang dirawat di rumah sakit, dan berapa jumlah pasukan penjaga perdamaian?"
+    )
+    items = list(assistant.stream(asked, generator="openai"))
+
+    final = items[-1]
+    assert isinstance(final, Answer) and not final.refused and final.question == asked
+    assert "Question: Berapa orang yang dirawat di rumah sakit?" in llm.prompts[0]
+    assert "Question: Berapa jumlah pasukan penjaga perdamaian?" in llm.prompts[1]
+    first, second = final.text.split(". ", 1)
+    assert "2.600" in first and first.endswith("[1]")
+    assert "2.500" in second and second.endswith("[2].")  # numbered on from the first part
+    assert "".join(i for i in items[:-1] if isinstance(i, str)) == final.text
+    assert [c.n for c in final.citations] == [1, 2]
+    assert "2.600" in final.citations[0].text and "2.500" in final.citations[1].text
+    _check_offsets(assistant, final)
