@@ -180,7 +180,11 @@ def people_in(text: str) -> list[str]:
         for i, word in enumerate(run[0].split()):
             opener = i == 0 and _OPENS_SENTENCE_RE.search(text[: run.start()]) is not None
             frequency = max(zipf_frequency(word, "en"), zipf_frequency(word, "id"))
-            common = word in COMMON_CAPITALISED or (opener and frequency >= NAME_MAX_ZIPF)
+            # an acronym ("US", "CSTO", "US-led") names a body, not a person
+            acronym = word.split("-")[0].isupper()
+            common = (
+                word in COMMON_CAPITALISED or acronym or (opener and frequency >= NAME_MAX_ZIPF)
+            )
             if common:
                 if words:
                     people.append(" ".join(words))
