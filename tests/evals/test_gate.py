@@ -29,13 +29,18 @@ GOLD = Path(__file__).resolve().parents[2] / "evals" / "gold" / "kazakhstan.json
 # precision 0.611 -> 0.664), they moved the quotes of four English factoids here, so its
 # floor went down from 0.41 to 0.38 on purpose. Stop 28 (weekdays dated for "when" questions,
 # a named outlet or report date scoping the search, nationalities as countries; chosen on dev)
-# raised STR-EM to 12/48 and citation precision to 0.432, and their floors with them. Each
-# bound leaves about one question of slack.
+# raised STR-EM to 12/48 and citation precision to 0.432, and their floors with them. Stop
+# 29 (questions that ask two things asked as two, the people a sentence means counted in the
+# evidence, chosen on dev) raised STR-EM to 16/48 and citation precision to 0.473; its
+# rule-based follow-ups name the person "he/she/dia" stands for instead of appending the last
+# turn (dev follow-ups' MRR@10 0.853 -> 0.872), which moved three test follow-ups' evidence
+# down a rank or two (MRR@10 0.674 -> 0.666), so that floor went down to 0.65 on purpose.
+# Each bound leaves about one question of slack.
 FLOORS: dict[str, tuple[float, float]] = {
     "hit@5": (0.77, 0.792),
-    "mrr@10": (0.66, 0.674),
-    "str_em": (0.22, 0.250),
-    "citation_precision": (0.40, 0.432),
+    "mrr@10": (0.65, 0.666),
+    "str_em": (0.31, 0.333),
+    "citation_precision": (0.45, 0.473),
     "refusal_accuracy": (0.59, 0.636),
 }
 # A rate where lower is better has a ceiling instead: metric -> (ceiling, measured).
