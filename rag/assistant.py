@@ -33,7 +33,7 @@ from rag.checked_stream import CheckedStream
 from rag.citations import CitationChecker, Verification, render_sentences
 from rag.compose import citations_for, compose, compose_stop, quote_answer
 from rag.compound import joined, renumbered, split_compound
-from rag.evidence import EvidenceSelector, Selection, SentenceVectors
+from rag.evidence import EvidenceSelector, Selection, SentenceVectors, term_share
 from rag.filters import Filters
 from rag.followups import Turn
 from rag.gate import Background, GateDecision, RelevanceGate
@@ -315,10 +315,11 @@ class Assistant:
                 verification = Translator(chosen.complete).run(verification, check)
         if not verification.sentences:
             # Nothing the model wrote holds up against the sources. An Indonesian asker gets
-            # the best evidence quoted (often the answer, in their language); an English asker
-            # would get an Indonesian quotation, which answers no one: the answer is that the
-            # sources found confirm nothing (on dev, 0 of 6 such quotes held an English answer).
-            if q.language == "en":
+            # the best evidence quoted (often the answer, in their language) when it is about
+            # what was asked; an English asker would get an Indonesian quotation, which
+            # answers no one: the answer is that the sources found confirm nothing (on dev,
+            # 0 of 6 such quotes held an English answer).
+            if q.language == "en" or not self._quote_answers(q, request):
                 yield from self._refuse(q, passages, trace, chosen.name, held.shown, "unconfirmed")
                 return
             notice = message("unverified", q.language)
@@ -346,6 +347,13 @@ class Assistant:
         trace.mark("first_text")
         yield ("\n\n" if shown else "") + body
         yield compose(q, body, trace, name, passages, citations=citations, notices=notices)
+
+    def _quote_answers(self, q: Question, request: GenerationRequest) -> bool:
+        """Is the quotation ``_quote`` would give about the question: does it hold at least
+        ``Settings.quote_min_share`` of the question's terms?"""
+        quoted = " ".join(e.text for _, e in self._extractive.quotes(request))
+        share = term_share(self.retriever.analyzer(q.standalone), quoted, self.retriever.analyzer)
+        return share >= self.settings.quote_min_share
 
     def _refuse(
         self,

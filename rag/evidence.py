@@ -252,12 +252,8 @@ def select_evidence(
     for (passage, rank, doc, start, end, text), similarity in zip(
         candidates, similarities, strict=True
     ):
-        overlap = 0.0
-        if query_tokens:
-            tokens = set(analyzer(text))
-            for person in people_meant(text, doc.raw[:start], _people(doc.body)):
-                tokens.update(analyzer(person))
-            overlap = len(query_tokens & tokens) / len(query_tokens)
+        people = people_meant(text, doc.raw[:start], _people(doc.body)) if query_tokens else []
+        overlap = term_share(query_tokens, text, analyzer, also=people)
         typed.append(wants is not None and has_answer_type(text, wants))
         bonus = ANSWER_TYPE_BONUS if typed[-1] else 0.0
         if passage.node.metadata.get("kind") == "caption":
@@ -292,6 +288,23 @@ def select_evidence(
             excluded=excluded or (lambda _: False),
         )
     return Selection(picked, max(e.similarity for e in best))
+
+
+def term_share(
+    query_terms: set[str] | Sequence[str],
+    text: str,
+    analyzer: IndonesianAnalyzer,
+    also: Sequence[str] = (),
+) -> float:
+    """The share of ``query_terms`` (a question's analysed terms) that ``text``, or the
+    texts ``also`` names (the people it means), holds; 0 for no terms."""
+    asked = set(query_terms)
+    if not asked:
+        return 0.0
+    terms = set(analyzer(text))
+    for extra in also:
+        terms.update(analyzer(extra))
+    return len(asked & terms) / len(asked)
 
 
 @lru_cache(maxsize=256)

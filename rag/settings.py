@@ -90,6 +90,11 @@ class Settings(IndexSettings):
     # questions, 25 to refuse), for the most refusals at one false refusal in 88 at most
     # (docs/DESIGN.md, "Refusal"), each as far from both clusters as that allows.
     refusal_min_contrast: float = Field(default=0.01, ge=-1.0, le=1.0)
+    # When nothing the model wrote holds up against the sources, an Indonesian asker gets the
+    # best evidence quoted, if it holds at least this share of the question's terms (stems):
+    # a quotation sharing less is about something else ("Jaksa disuruh Tokayev bersikap lunak
+    # ke siapa?" quoted Tokayev calling in the CSTO) and the answer is a refusal instead.
+    quote_min_share: float = Field(default=0.5, ge=0.0, le=1.0)
     # generation
     generator: GeneratorName = "bundled"
     model: Literal["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"] = "qwen2.5-coder-1.5b"

@@ -31,7 +31,7 @@ class ExtractiveGenerator:
 
     def compose(self, request: GenerationRequest) -> tuple[str, list[int]]:
         """The answer text, and the evidence index behind each citation number (from 1)."""
-        chosen = pick_quotes(request.evidence, 3 if request.conflict else self.max_quotes)
+        chosen = self.quotes(request)
         parts = []
         for n, (_, evidence) in enumerate(chosen, start=1):
             intro = message(
@@ -39,6 +39,10 @@ class ExtractiveGenerator:
             )
             parts.append(f'{intro}"{evidence.text}" [{n}]')
         return "\n".join(parts), [index for index, _ in chosen]
+
+    def quotes(self, request: GenerationRequest) -> list[tuple[int, Evidence]]:
+        """The evidence the answer quotes (its index, itself): three when sources disagree."""
+        return pick_quotes(request.evidence, 3 if request.conflict else self.max_quotes)
 
     def condense(self, question: str, history: Sequence[Turn]) -> str | None:
         return None

@@ -314,3 +314,20 @@ def test_a_question_that_asks_two_things_is_answered_in_two_parts(
     assert [c.n for c in final.citations] == [1, 2]
     assert "2.600" in final.citations[0].text and "2.500" in final.citations[1].text
     _check_offsets(assistant, final)
+
+
+def test_a_quote_about_something_else_is_a_refusal_not_an_answer(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _model_says(monkeypatch, "HACKED [1]. HACKED [2].")
+    question = "Polisi disuruh Tokayev bersikap ramah kepada siapa?"  # no source says
+
+    answer = assistant.ask(question, generator="openai")
+
+    assert answer.refused and answer.refusal_reason == "unconfirmed"
+    assert answer.citations == ()
+    # what it would have quoted: a passage about Tokayev that shares few of the question's words
+    anything = assistant.settings.model_copy(update={"quote_min_share": 0.0})
+    monkeypatch.setattr(assistant, "settings", anything)
+    quoted = assistant.ask(question, generator="openai")
+    assert not quoted.refused and quoted.generator == "extractive" and "Tokayev" in quoted.text

@@ -15,6 +15,7 @@ from rag.evidence import (
     SentenceVectors,
     _widen,
     select_evidence,
+    term_share,
 )
 
 
@@ -294,3 +295,16 @@ def test_sentence_vectors_shared_between_threads_give_each_its_own_rows() -> Non
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert all(pool.map(ask, range(400)))
     assert len(vectors._cache) <= 50
+
+
+def test_term_share_counts_the_question_terms_a_text_holds() -> None:
+    from index.analyzer import default_analyzer
+
+    analyzer = default_analyzer()
+    asked = analyzer("Berapa orang dirawat di rumah sakit?")  # rawat, rumah, sakit
+    assert term_share(asked, "Sekitar 2.600 orang dirawat di rumah sakit.", analyzer) == 1.0
+    assert term_share(asked, "Ribuan orang dirawat.", analyzer) == pytest.approx(1 / 3)
+    assert term_share(asked, "Tokayev berbicara.", analyzer, also=["rumah sakit"]) == (
+        pytest.approx(2 / 3)
+    )
+    assert term_share([], "apa saja", analyzer) == 0.0
