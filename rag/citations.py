@@ -12,6 +12,9 @@ After generation (a small model cites imperfectly):
   question (it adds no word the question does not have: "Tokayev's approach changed [1]");
 - a sentence naming a person or place that neither the evidence nor the question names
   (a rare word, capitalised: "Nazarbayev") is dropped: a small model invents them;
+- a sentence whose figure counts another kind of thing than the same figure in the passages
+  ("26 children were among the dead" where they give "26 kematian dari bandit bersenjata")
+  is dropped (``rag.counted``);
 - in the answer to a "when" question, a date must be one the cited passage's text gives: the
   model reads the publication date in the source's label as the date of the event ("Protes
   pertama pecah pada 16 Januari 2022"), which it is not;
@@ -37,6 +40,7 @@ from index.analyzer import default_analyzer
 from index.dates import MONTH_NAMES
 from rag.answer import Language
 from rag.answer_types import asks_when, days_in, numbers_in
+from rag.counted import miscounted
 from rag.gazetteer import ROLES, entities_in
 from rag.markers import MARKER_RE, markers
 from rag.names import fuzzy_in, names_in, unknown_names
@@ -253,7 +257,7 @@ def verify_citations(
             dropped += 1
             continue
         facts = _facts(body, all_words, evidence)
-        if _unbound_office(facts, evidence):
+        if _unbound_office(facts, evidence) or miscounted(body, bodies):
             dropped += 1
             continue
         if when:

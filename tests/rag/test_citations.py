@@ -257,6 +257,29 @@ def test_a_name_in_an_office_its_passage_does_not_give_is_dropped() -> None:
     ).text.endswith("[1].")
 
 
+def test_a_figure_that_counts_something_else_in_its_passage_is_dropped() -> None:
+    evidence = [
+        "Kazakhstan mengonfirmasi 26 kematian dari bandit bersenjata, dan 18 petugas keamanan "
+        "tewas.",
+        "Pasukan penjaga perdamaian akan berjumlah sekitar 2.500 orang.",
+    ]
+    absent = verify_citations(
+        "26 children were among the dead [1]. 2,500 children died [2].",
+        evidence,
+        "en",
+        question="How many children were among the dead?",
+    )
+    assert absent.text == "" and absent.dropped == 2
+    right = verify_citations(
+        "26 armed bandits and 18 security officers were killed [1]. The force was about "
+        "2,500 troops [2].",
+        evidence,
+        "en",
+        question="How many were killed, and how large was the force?",
+    )
+    assert right.dropped == 0 and right.text.count("[") == 2
+
+
 def test_a_repeated_sentence_is_dropped() -> None:
     result = verify_citations(
         "About 2,500 troops were sent [1]. About 2,500 troops were sent [1].", EVIDENCE, "en"

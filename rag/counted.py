@@ -1,0 +1,109 @@
+"""What a figure counts: the kind of thing named right after it.
+
+The citation check finds each figure of an answer in the passage it cites, but a figure that
+occurs there may count something else. The articles give "26 kematian dari bandit
+bersenjata, dan 18 petugas keamanan tewas"; asked how many Russian soldiers or how many
+children died (facts no article gives), the 1.5B model answered "26 soldiers were killed and
+18 were wounded" and "26 children were among the dead", and both passed. A figure is bound
+to the words after it ("26 children", "18 petugas keamanan"), in either language, and an
+answer's figure must count a kind its passage's figure could count.
+
+Hand-written, because no bilingual noun classifier for Indonesian news installs offline: a
+few kinds of counted things in English and Indonesian, and only those. A figure followed by
+a word of no kind ("2.500 orang", "2,500 troops" against it, "67 dalam kondisi serius")
+is not judged: "orang"/"people" can be anyone, so they bind to every kind.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from index.analyzer import normalize_number
+
+
+def _forms(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Kinds of counted things, each in both languages. Police, soldiers and security officers are
+# one kind: the articles' "petugas keamanan", "penegak hukum dan personel militer" are fairly
+# rendered by any of them. The other side of the clashes is one kind too ("bandit",
+# "teroris", "perusuh", protesters): which word a summary uses is a judgement, not a new fact.
+KINDS: dict[str, frozenset[str]] = {
+    "children": _forms("child children kid kids minor minors anak anak-anak balita bayi remaja"),
+    "forces": _forms(
+        """police policeman policemen officer officers soldier soldiers troop troops servicemen
+        military security law enforcement personnel guards
+        polisi petugas aparat tentara prajurit personel militer pasukan keamanan penegak"""
+    ),
+    "other_side": _forms(
+        """bandit bandits terrorist terrorists rioter rioters militant militants gunmen
+        protester protesters protestor protestors demonstrator demonstrators looters
+        teroris perusuh demonstran pengunjuk militan penjarah"""
+    ),
+    "bodies": _forms("body bodies corpse corpses cadaver cadavers jenazah mayat"),
+    "vehicles": _forms("car cars vehicle vehicles mobil kendaraan"),
+    "buildings": _forms("building buildings gedung bangunan"),
+}
+# How far after a figure its noun may stand: "19 di antaranya adalah petugas", "26 kematian
+# dari bandit", "19 of them were police officers".
+WINDOW = 4
+WINDOW_BEFORE = 8
+
+_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_][\w'-]*|[.,;:!?()\[\]\"]")
+
+
+def counts_in(text: str) -> dict[str, set[str]]:
+    """Each figure of ``text`` (normalised: "2.600" and "2,600" are "2600") and the kinds of
+    thing the words after it name, or else the words of its clause before it (empty: none of
+    ``KINDS``)."""
+    tokens = _TOKEN_RE.findall(text)
+    found: dict[str, set[str]] = {}
+    for i, token in enumerate(tokens):
+        if not token[0].isdigit():
+            continue
+        kinds = found.setdefault(normalize_number(token), set())
+        named = _kinds(_words_after(tokens, i)) or _kinds(_words_before(tokens, i))
+        kinds.update(named)
+    return found
+
+
+def miscounted(sentence: str, passages: Iterable[str]) -> list[str]:
+    """The figures of ``sentence`` that count a kind of thing that no passage holding the
+    same figure counts with it ("26 children" where the passages give "26 kematian dari
+    bandit"). A figure no passage holds is left to the number check; a figure either side
+    does not say the kind of is not judged."""
+    counts = [counts_in(p) for p in passages]
+    wrong = []
+    for figure, kinds in counts_in(sentence).items():
+        there = [c[figure] for c in counts if figure in c]
+        if kinds and there and all(other and not (kinds & other) for other in there):
+            wrong.append(figure)
+    return wrong
+
+
+def _kinds(words: list[str]) -> set[str]:
+    return {kind for kind, forms in KINDS.items() for word in words if word in forms}
+
+
+def _words_after(tokens: list[str], i: int) -> list[str]:
+    """Up to ``WINDOW`` words after the figure at ``tokens[i]``, stopping at punctuation or
+    the next figure."""
+    return _clause(tokens[i + 1 :], WINDOW)
+
+
+def _words_before(tokens: list[str], i: int) -> list[str]:
+    """Up to ``WINDOW_BEFORE`` words of the figure's clause before it: where the words after
+    it name no kind, its subject may ("pasukan penjaga perdamaian ... akan berjumlah sekitar
+    2.500 orang")."""
+    return _clause(tokens[:i][::-1], WINDOW_BEFORE)
+
+
+def _clause(tokens: list[str], limit: int) -> list[str]:
+    words: list[str] = []
+    for token in tokens:
+        if len(words) == limit or token[0].isdigit() or not token[0].isalpha():
+            break
+        words.append(token.lower())
+    return words

@@ -1,0 +1,50 @@
+import pytest
+
+from rag.counted import counts_in, miscounted
+
+PASSAGE = (
+    "Kazakhstan telah mengonfirmasi angka kematian, di antaranya 26 kematian dari bandit "
+    "bersenjata, dan 18 petugas keamanan tewas. Sebanyak 225 jenazah dikirim ke kamar mayat, "
+    "19 di antaranya adalah petugas penegak hukum. Lebih dari 2.600 orang dirawat."
+)
+
+
+def test_a_figure_counts_the_kind_named_after_it_in_either_language() -> None:
+    counts = counts_in(PASSAGE)
+    assert counts["26"] == {"other_side"} and counts["18"] == {"forces"}
+    assert counts["225"] == {"bodies"} and counts["19"] == {"forces"}
+    assert counts["2600"] == set()  # "orang": anyone
+    assert counts_in("19 of them were police officers.")["19"] == {"forces"}
+    assert counts_in("26 anak-anak tewas")["26"] == {"children"}
+
+
+def test_where_the_words_after_name_no_kind_the_clause_before_may() -> None:
+    text = "Pasukan penjaga perdamaian secara keseluruhan akan berjumlah sekitar 2.500 orang."
+    assert counts_in(text)["2500"] == {"forces"}
+    # the clause ends at a comma: "Almaty," does not lend its subject to the next figure
+    assert counts_in("Polisi berjaga di Almaty, 2.600 orang dirawat.")["2600"] == set()
+
+
+@pytest.mark.parametrize(
+    "sentence, wrong",
+    [
+        ("26 children were among the dead.", ["26"]),
+        ("26 Russian soldiers were killed and 18 were wounded.", ["26"]),
+        ("225 members of the security forces were killed.", ["225"]),
+        ("26 armed bandits and 18 security officers were killed.", []),
+        ("26 protesters were killed.", []),  # the other side, in other words
+        ("26 people were killed.", []),  # people: anyone
+        ("About 2,600 people were treated.", []),
+        ("19 police officers were among the 225 bodies.", []),
+        ("99 children died.", []),  # a figure no passage gives: the number check's business
+    ],
+)
+def test_an_answer_figure_must_count_what_the_passage_figure_counts(
+    sentence: str, wrong: list[str]
+) -> None:
+    assert miscounted(sentence, [PASSAGE]) == wrong
+
+
+def test_one_passage_that_counts_the_same_kind_is_enough() -> None:
+    other = "Sebanyak 26 anak dirawat di rumah sakit."
+    assert miscounted("26 children were treated.", [PASSAGE, other]) == []
