@@ -280,6 +280,15 @@ def test_a_figure_that_counts_something_else_in_its_passage_is_dropped() -> None
     assert right.dropped == 0 and right.text.count("[") == 2
 
 
+def test_an_acronym_spelled_out_as_another_body_is_dropped() -> None:
+    passage = ["Tokayev meminta bantuan dari Organisasi Perjanjian Keamanan Kolektif (CSTO)."]
+    wrong = "CSTO stands for Organization for Security and Cooperation in Europe [1]."
+    right = "CSTO stands for the Collective Security Treaty Organization [1]."
+    question = "what does CSTO stand for"
+    assert verify_citations(wrong, passage, "en", question=question).text == ""
+    assert verify_citations(right, passage, "en", question=question).text == right
+
+
 def test_a_repeated_sentence_is_dropped() -> None:
     result = verify_citations(
         "About 2,500 troops were sent [1]. About 2,500 troops were sent [1].", EVIDENCE, "en"
