@@ -92,8 +92,9 @@ class Settings(IndexSettings):
     refusal_min_contrast: float = Field(default=0.01, ge=-1.0, le=1.0)
     # When nothing the model wrote holds up against the sources, an Indonesian asker gets the
     # best evidence quoted, if it holds at least this share of the question's terms (stems):
-    # a quotation sharing less is about something else ("Jaksa disuruh Tokayev bersikap lunak
-    # ke siapa?" quoted Tokayev calling in the CSTO) and the answer is a refusal instead.
+    # a quotation sharing less is about something else ("Protes di Kazakhstan mulai tanggal
+    # berapa, dan kapan pasukan CSTO mulai masuk?" got Tokayev calling in the CSTO quoted) and
+    # the answer is a refusal instead (docs/DESIGN.md, "Refusal").
     quote_min_share: float = Field(default=0.5, ge=0.0, le=1.0)
     # generation
     generator: GeneratorName = "bundled"
