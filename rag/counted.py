@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 
 from index.analyzer import normalize_number
+from index.dates import MONTHS
 
 
 def _forms(words: str) -> frozenset[str]:
@@ -61,7 +62,7 @@ def counts_in(text: str) -> dict[str, set[str]]:
     tokens = _TOKEN_RE.findall(text)
     found: dict[str, set[str]] = {}
     for i, token in enumerate(tokens):
-        if not token[0].isdigit():
+        if not token[0].isdigit() or _in_date(tokens, i):
             continue
         kinds = found.setdefault(normalize_number(token), set())
         named = _kinds(_words_after(tokens, i)) or _kinds(_words_before(tokens, i))
@@ -72,15 +73,34 @@ def counts_in(text: str) -> dict[str, set[str]]:
 def miscounted(sentence: str, passages: Iterable[str]) -> list[str]:
     """The figures of ``sentence`` that count a kind of thing that no passage holding the
     same figure counts with it ("26 children" where the passages give "26 kematian dari
-    bandit"). A figure no passage holds is left to the number check; a figure either side
-    does not say the kind of is not judged."""
-    counts = [counts_in(p) for p in passages]
+    bandit"). Where a passage's figure names no kind ("yang 67 dalam kondisi serius"), the
+    passage must at least mention the kind ("67 children were among the dead" from a
+    passage about hospital patients that names no child). A figure no passage holds is left
+    to the number check; an answer's figure that names no kind ("2,600 people") is not
+    judged."""
+    held = [(counts_in(p), _kinds(_TOKEN_RE.findall(p.lower()))) for p in passages]
     wrong = []
     for figure, kinds in counts_in(sentence).items():
-        there = [c[figure] for c in counts if figure in c]
-        if kinds and there and all(other and not (kinds & other) for other in there):
+        there = [(c[figure], named) for c, named in held if figure in c]
+        if kinds and there and not any(_could_count(kinds, *t) for t in there):
             wrong.append(figure)
     return wrong
+
+
+def _could_count(asked: set[str], counted: set[str], named: set[str]) -> bool:
+    """Could a passage's figure that ``counted`` these kinds (none: it does not say), in a
+    passage that names these kinds anywhere, count one of the ``asked`` kinds?"""
+    return bool(asked & counted) if counted else bool(asked & named)
+
+
+def _in_date(tokens: list[str], i: int) -> bool:
+    """Is ``tokens[i]`` a year or a day beside its month ("16 Januari 2022", "January 5")?
+    A date counts nothing: "Pada 16 Januari 2022 pasukan CSTO ..." gives no 2022 troops."""
+    token = tokens[i]
+    if len(token) == 4 and token.isdigit() and 1900 <= int(token) < 2100:
+        return True
+    beside = tokens[max(i - 1, 0) : i] + tokens[i + 1 : i + 2]
+    return any(word.lower().rstrip(".") in MONTHS for word in beside)
 
 
 def _kinds(words: list[str]) -> set[str]:

@@ -48,3 +48,19 @@ def test_an_answer_figure_must_count_what_the_passage_figure_counts(
 def test_one_passage_that_counts_the_same_kind_is_enough() -> None:
     other = "Sebanyak 26 anak dirawat di rumah sakit."
     assert miscounted("26 children were treated.", [PASSAGE, other]) == []
+
+
+def test_a_figure_whose_passage_names_no_kind_needs_the_kind_named_in_the_passage() -> None:
+    hospital = (
+        "Asel Artakshinova mengatakan lebih dari 2.600 orang mencari perawatan di rumah sakit, "
+        "yang 67 dalam kondisi serius."
+    )
+    assert counts_in(hospital)["67"] == set()
+    assert miscounted("67 children were among the dead.", [hospital]) == ["67"]
+    assert miscounted("67 people were in serious condition.", [hospital]) == []
+    assert miscounted("67 anak dirawat.", [hospital + " Di antaranya anak-anak."]) == []
+
+
+def test_a_date_counts_nothing() -> None:
+    assert counts_in("Pada 16 Januari 2022 pasukan CSTO mulai dikerahkan.") == {}
+    assert counts_in("On January 6 troops arrived.") == {}
