@@ -289,6 +289,17 @@ def test_an_acronym_spelled_out_as_another_body_is_dropped() -> None:
     assert verify_citations(right, passage, "en", question=question).text == right
 
 
+def test_the_kremlin_spokesman_is_the_one_the_passage_calls_the_presidents() -> None:
+    passage = [
+        "Pada Rabu (5/1), juru bicara presiden Rusia, Dmitry Peskov mengatakan bahwa "
+        "Kazakhstan mampu menyelesaikan masalahnya sendiri."
+    ]
+    answer = "The Kremlin spokesman is Dmitry Peskov [1]."
+    assert verify_citations(
+        answer, passage, "en", question="Who is the Kremlin spokesman?"
+    ).text == (answer)
+
+
 def test_a_repeated_sentence_is_dropped() -> None:
     result = verify_citations(
         "About 2,500 troops were sent [1]. About 2,500 troops were sent [1].", EVIDENCE, "en"

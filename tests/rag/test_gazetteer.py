@@ -49,3 +49,14 @@ def test_countries_in_counts_countries_not_bodies_or_offices() -> None:
     assert countries_in("Russia and Rusia, and the CSTO, NATO and the White House") == 1
     assert countries_in("Menteri Luar Negeri Amerika Serikat") == 1  # the office is no country
     assert countries_in("Russian, Belarusian and Tajik troops") == 3  # nationalities too
+
+
+def test_the_kremlin_stands_for_the_russian_president_but_is_not_named_by_him() -> None:
+    from rag.gazetteer import entities_in, other_forms
+
+    kremlin = entities_in("Siapa juru bicara Kremlin?")[-1]
+    assert "presiden rusia" in kremlin
+    # "Presiden Rusia" in a text names the office and the country, not the Kremlin
+    assert kremlin not in entities_in("Presiden Rusia Vladimir Putin berbicara.")
+    # the search also looks for the articles' form
+    assert "presiden rusia" in other_forms("Who is the Kremlin spokesman?", lambda f: True)
