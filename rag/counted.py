@@ -8,10 +8,13 @@ children died (facts no article gives), the 1.5B model answered "26 soldiers wer
 to the words after it ("26 children", "18 petugas keamanan"), in either language, and an
 answer's figure must count a kind its passage's figure could count.
 
+Where the words after a figure name no kind ("2.500 orang"), its clause before it may
+("pasukan penjaga perdamaian ... 2.500 orang"); a passage's figure that names none either
+("yang 67 dalam kondisi serius") counts a kind the passage mentions somewhere. An answer's
+figure that names no kind ("2,600 people") is not judged: "people" can be anyone.
+
 Hand-written, because no bilingual noun classifier for Indonesian news installs offline: a
-few kinds of counted things in English and Indonesian, and only those. A figure followed by
-a word of no kind ("2.500 orang", "2,500 troops" against it, "67 dalam kondisi serius")
-is not judged: "orang"/"people" can be anyone, so they bind to every kind.
+few kinds of counted things in English and Indonesian, and only those.
 """
 
 from __future__ import annotations
