@@ -12,6 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+# What a seat of government stands for: "the Kremlin spokesman" is the one the articles call
+# "juru bicara presiden Rusia". These forms let a passage or the corpus hold the entry (the
+# gate, the citation check, the search's other forms), but a text that uses them does not
+# name it: "Presiden Rusia Vladimir Putin" names an office and a country (``STANDS_FOR``).
+_KREMLIN_STANDS_FOR = ("presiden rusia", "russian president", "president of russia")
+
 ENTITIES: tuple[tuple[str, ...], ...] = (
     ("afghanistan", "afghan"),
     ("albania",),
@@ -139,7 +145,7 @@ ENTITIES: tuple[tuple[str, ...], ...] = (
         "collective security treaty organisation",
     ),
     # Seats of government that stand for it: "the Kremlin spokesman" names no person.
-    ("kremlin", "presiden rusia", "russian president", "president of russia"),
+    ("kremlin", *_KREMLIN_STANDS_FOR),
     ("white house", "gedung putih"),
     ("pentagon",),
 )
@@ -210,16 +216,11 @@ _CASE_SENSITIVE = frozenset(
 )
 _ALL_CAPITALS = frozenset({"who", "un", "eu"})
 
+STANDS_FOR: frozenset[str] = frozenset(_KREMLIN_STANDS_FOR)
+"""Forms an entry may be found by in a passage or the corpus, not read as naming it."""
+
 # Longest forms first, so "vice president" is found before the "president" inside it; each
 # with its pattern (a plural "-s" allowed).
-# What a seat of government stands for: "the Kremlin spokesman" is the one the articles call
-# "juru bicara presiden Rusia". These forms let a passage or the corpus hold the entry (the
-# gate, the citation check, the search's other forms), but a text that uses them does not
-# name it: "Presiden Rusia Vladimir Putin" names an office and a country.
-STANDS_FOR: frozenset[str] = frozenset(
-    {"presiden rusia", "russian president", "president of russia"}
-)
-
 _FORMS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
     (form, entry, re.compile(rf"(?<![\w-]){re.escape(form)}s?(?![\w-])"))
     for form, entry in sorted(
