@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from index.analyzer import normalize_number
 from index.dates import MONTHS
@@ -81,13 +82,21 @@ def miscounted(sentence: str, passages: Iterable[str]) -> list[str]:
     passage about hospital patients that names no child). A figure no passage holds is left
     to the number check; an answer's figure that names no kind ("2,600 people") is not
     judged."""
-    held = [(counts_in(p), _kinds(_TOKEN_RE.findall(p.lower()))) for p in passages]
+    held = [_passage_counts(p) for p in passages]
     wrong = []
     for figure, kinds in counts_in(sentence).items():
         there = [(c[figure], named) for c, named in held if figure in c]
         if kinds and there and not any(_could_count(kinds, *t) for t in there):
             wrong.append(figure)
     return wrong
+
+
+@lru_cache(maxsize=256)
+def _passage_counts(passage: str) -> tuple[dict[str, set[str]], set[str]]:
+    """``counts_in`` of a passage and the kinds it names anywhere, once per passage text: the
+    check runs again on the growing answer at each streamed sentence, over the same passages.
+    Read only."""
+    return counts_in(passage), _kinds(_TOKEN_RE.findall(passage.lower()))
 
 
 def _could_count(asked: set[str], counted: set[str], named: set[str]) -> bool:
