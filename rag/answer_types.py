@@ -114,6 +114,13 @@ def is_quantity_question(question: str) -> bool:
     return bool(_QUANTITY_RE.search(question))
 
 
+def after_quantity_cue(question: str) -> str | None:
+    """What a quantity question says after its "how many" / "berapa" (what it counts), or
+    None for a question that asks no quantity."""
+    cue = _QUANTITY_RE.search(question)
+    return None if cue is None else question[cue.end() :]
+
+
 def expected_answer_type(question: str) -> AnswerType | None:
     """'countries', 'number', 'date', 'name' or None, from the question words (English or
     Indonesian). "How many countries" asks for a number, "which countries" for countries."""

@@ -40,7 +40,7 @@ from index.analyzer import default_analyzer
 from index.dates import MONTH_NAMES
 from rag.answer import Language
 from rag.answer_types import asks_when, days_in, numbers_in
-from rag.counted import miscounted
+from rag.counted import miscounted, off_question
 from rag.gazetteer import ROLES, entities_in
 from rag.markers import MARKER_RE, markers
 from rag.names import fuzzy_in, names_in, unknown_names
@@ -257,7 +257,11 @@ def verify_citations(
             dropped += 1
             continue
         facts = _facts(body, all_words, evidence)
-        if _unbound_office(facts, evidence) or miscounted(body, bodies):
+        if (
+            _unbound_office(facts, evidence)
+            or miscounted(body, bodies)
+            or off_question(body, bodies, question)
+        ):
             dropped += 1
             continue
         if when:

@@ -13,6 +13,11 @@ Where the words after a figure name no kind ("2.500 orang"), its clause before i
 ("yang 67 dalam kondisi serius") counts a kind the passage mentions somewhere. An answer's
 figure that names no kind ("2,600 people") is not judged: "people" can be anyone.
 
+The question binds the figure too (``off_question``): "how many people were detained" names
+detainees, and "225 jenazah" (bodies) does not answer it however faithfully it is copied;
+"how many soldiers did Belarus send" needs a figure whose passage names Belarus, not the
+whole force's "2.500".
+
 Hand-written, because no bilingual noun classifier for Indonesian news installs offline: a
 few kinds of counted things in English and Indonesian, and only those.
 """
@@ -25,6 +30,8 @@ from functools import lru_cache
 
 from index.analyzer import normalize_number
 from index.dates import MONTHS
+from rag.answer_types import after_quantity_cue, asks_for_countries, expected_answer_type
+from rag.gazetteer import COUNTRIES, entities_in
 
 
 def _forms(words: str) -> frozenset[str]:
@@ -48,6 +55,10 @@ KINDS: dict[str, frozenset[str]] = {
         teroris perusuh demonstran pengunjuk militan penjarah"""
     ),
     "bodies": _forms("body bodies corpse corpses cadaver cadavers jenazah mayat"),
+    "detainees": _forms(
+        """detain detained detainee detainees arrest arrested arrests prisoner prisoners
+        ditahan ditangkap tahanan menahan menangkap penangkapan"""
+    ),
     "vehicles": _forms("car cars vehicle vehicles mobil kendaraan"),
     "buildings": _forms("building buildings gedung bangunan"),
 }
@@ -56,7 +67,11 @@ KINDS: dict[str, frozenset[str]] = {
 WINDOW = 4
 WINDOW_BEFORE = 8
 
-_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_][\w'-]*|[.,;:!?()\[\]\"]")
+# A preposition of place and the name after it (up to three capitalised words).
+_PLACE_RE = re.compile(
+    r"\b(?:to|in|into|inside|within|at|across|ke|di|dalam)\s+(?:[A-Z][\w'-]*[\s,]*){1,3}"
+)
+_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_][\w'-]*|[.,;:!?()\[\]\"/]")
 
 
 def counts_in(text: str) -> dict[str, set[str]]:
@@ -91,6 +106,62 @@ def miscounted(sentence: str, passages: Iterable[str]) -> list[str]:
     return wrong
 
 
+def off_question(sentence: str, passages: Iterable[str], question: str) -> bool:
+    """Does ``sentence`` answer a "how many" question with figures that count something else,
+    or someone else's? Each figure the passages hold must, in some passage holding it, count
+    the kind the question asks for ("how many people were detained" is not answered by "225
+    jenazah") and stand beside the countries the question names ("How many soldiers did
+    Belarus send?" is not answered by the whole force's "2.500", whose passage names no
+    Belarus). A sentence passes when one of its figures does: "225 jenazah, 19 di antaranya
+    petugas" answers "how many of them were police" with its 19."""
+    if expected_answer_type(question) != "number":  # "tanggal berapa" asks for a date
+        return False
+    asked = asked_kind(question)
+    if not asked:
+        return False
+    countries = _owners(question)
+    held = [(_passage_counts(p), p) for p in passages]
+    figures = [f for f in counts_in(sentence) if any(f in c for (c, _), _ in held)]
+    return bool(figures) and not any(
+        _answers(asked, countries, counts[f], named, passage)
+        for f in figures
+        for (counts, named), passage in held
+        if f in counts
+    )
+
+
+def asked_kind(question: str) -> set[str]:
+    """The kind of thing a "how many" question counts: the first of ``KINDS`` named after
+    "how many" / "berapa" ("Berapa orang yang ditahan aparat" counts detainees, not the
+    police who held them). Empty when it names none ("how many people died"), and for "how
+    many countries sent troops", which counts countries."""
+    if asks_for_countries(question):
+        return set()
+    for word in _TOKEN_RE.findall((after_quantity_cue(question) or "").lower()):
+        named = _kinds([word])
+        if named:
+            return named
+    return set()
+
+
+def _owners(question: str) -> set[tuple[str, ...]]:
+    """The countries whose people the question counts ("Belarus' soldiers", "tentara Rusia",
+    "soldiers from Armenia"), not those where it happened ("dikirim ke Kazakhstan", "died in
+    Almaty, Kazakhstan"): a country after a preposition of place is the setting."""
+    setting = _PLACE_RE.sub(" ", question)
+    return {e for e in entities_in(setting) if e in COUNTRIES}
+
+
+def _answers(
+    asked: set[str],
+    countries: set[tuple[str, ...]],
+    counted: set[str],
+    named: set[str],
+    passage: str,
+) -> bool:
+    return _could_count(asked, counted, named) and countries <= set(entities_in(passage))
+
+
 @lru_cache(maxsize=256)
 def _passage_counts(passage: str) -> tuple[dict[str, set[str]], set[str]]:
     """``counts_in`` of a passage and the kinds it names anywhere, once per passage text: the
@@ -112,7 +183,7 @@ def _in_date(tokens: list[str], i: int) -> bool:
     if len(token) == 4 and token.isdigit() and 1900 <= int(token) < 2100:
         return True
     beside = tokens[max(i - 1, 0) : i] + tokens[i + 1 : i + 2]
-    return any(word.lower().rstrip(".") in MONTHS for word in beside)
+    return any(word == "/" or word.lower().rstrip(".") in MONTHS for word in beside)
 
 
 def _kinds(words: list[str]) -> set[str]:

@@ -1,6 +1,6 @@
 import pytest
 
-from rag.counted import counts_in, miscounted
+from rag.counted import asked_kind, counts_in, miscounted, off_question
 
 PASSAGE = (
     "Kazakhstan telah mengonfirmasi angka kematian, di antaranya 26 kematian dari bandit "
@@ -64,3 +64,47 @@ def test_a_figure_whose_passage_names_no_kind_needs_the_kind_named_in_the_passag
 def test_a_date_counts_nothing() -> None:
     assert counts_in("Pada 16 Januari 2022 pasukan CSTO mulai dikerahkan.") == {}
     assert counts_in("On January 6 troops arrived.") == {}
+    assert counts_in("Protes dimulai pada hari Minggu (2/1/2022).") == {}
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("Berapa orang yang ditahan aparat setelah kerusuhan?", {"detainees"}),
+        ("How many people did the authorities detain?", {"detainees"}),
+        ("How many of those were police or soldiers?", {"forces"}),
+        ("how many children were among the dead", {"children"}),
+        ("How many people died?", set()),
+        ("How many countries sent troops?", set()),  # it counts countries
+        ("Who sent troops?", set()),  # no "how many"
+    ],
+)
+def test_a_quantity_question_counts_the_first_kind_named_after_its_cue(
+    question: str, kind: set[str]
+) -> None:
+    assert asked_kind(question) == kind
+
+
+def test_a_figure_that_counts_another_kind_does_not_answer_the_question() -> None:
+    question = "Berapa orang yang ditahan aparat setelah kerusuhan?"
+    copied = "225 jenazah dikirim ke kamar mayat, 19 di antaranya adalah petugas penegak hukum."
+    assert off_question(copied, [PASSAGE], question)
+    # one figure of the asked kind is enough: the sentence answers with its 19
+    assert not off_question(copied, [PASSAGE], "Berapa di antaranya polisi?")
+    # a question that names no kind, or asks no quantity, is not judged here
+    assert not off_question(copied, [PASSAGE], "Berapa orang yang tewas?")
+    assert not off_question(copied, [PASSAGE], "Apa yang terjadi di kamar mayat?")
+    assert not off_question("Mereka ditahan.", [PASSAGE], question)  # no figure to judge
+
+
+def test_a_figure_must_stand_beside_the_countries_that_qualify_what_is_counted() -> None:
+    force = "Pasukan penjaga perdamaian akan berjumlah sekitar 2.500 orang."
+    contributors = force + " Pasukan dari Rusia dan Belarus mulai dikerahkan."
+    assert off_question(
+        "Belarus sent 2,500 soldiers.", [force], "How many soldiers did Belarus send?"
+    )
+    assert not off_question(
+        "Belarus sent 2,500 soldiers.", [contributors], "How many soldiers did Belarus send?"
+    )
+    # with no kind asked, a country is where it happened, not whose figure it is
+    assert not off_question("26 orang tewas.", [PASSAGE], "Berapa orang yang tewas di Armenia?")
