@@ -67,9 +67,11 @@ KINDS: dict[str, frozenset[str]] = {
 WINDOW = 4
 WINDOW_BEFORE = 8
 
-# A preposition of place and the name after it (up to three capitalised words).
+# A preposition of place and the (one or two word) name after it, however it is written:
+# questions come in lower case too ("yg dikirim ke kazakhstan").
 _PLACE_RE = re.compile(
-    r"\b(?:to|in|into|inside|within|at|across|ke|di|dalam)\s+(?:[A-Z][\w'-]*[\s,]*){1,3}"
+    r"\b(?:to|in|into|inside|within|at|across|ke|di|dalam)\s+(?:the\s+)?[\w'-]+(?:,?\s+[\w'-]+)?",
+    re.IGNORECASE,
 )
 _TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_][\w'-]*|[.,;:!?()\[\]\"/]")
 
@@ -159,7 +161,12 @@ def _answers(
     named: set[str],
     passage: str,
 ) -> bool:
-    return _could_count(asked, counted, named) and countries <= set(entities_in(passage))
+    return _could_count(asked, counted, named) and countries <= _passage_entities(passage)
+
+
+@lru_cache(maxsize=256)
+def _passage_entities(passage: str) -> frozenset[tuple[str, ...]]:
+    return frozenset(entities_in(passage))
 
 
 @lru_cache(maxsize=256)

@@ -106,5 +106,11 @@ def test_a_figure_must_stand_beside_the_countries_that_qualify_what_is_counted()
     assert not off_question(
         "Belarus sent 2,500 soldiers.", [contributors], "How many soldiers did Belarus send?"
     )
+    # a country after a preposition of place is where they went, in any case
+    for question in (
+        "Berapa tentara yang dikirim ke Kazakhstan?",
+        "berapa tentara yg ke kazakhstan",
+    ):
+        assert not off_question("Sekitar 2.500 orang.", [force], question)
     # with no kind asked, a country is where it happened, not whose figure it is
     assert not off_question("26 orang tewas.", [PASSAGE], "Berapa orang yang tewas di Armenia?")
