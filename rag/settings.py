@@ -82,10 +82,9 @@ class Settings(IndexSettings):
     # (docs/DESIGN.md, "Refusal") between the unanswerable and answerable clusters: halfway,
     # for Indonesian, where the dev split leaves room (0.80 / 0.835). A threshold just under
     # the lowest answerable dev question refused "Berapa jumlah korban tewas menurut laporan
-    # tanggal 8 Januari?" (0.825): a question's qualifiers lower its similarity. English
-    # likewise, halfway between 0.769 and 0.779 on the 149-question dev split (stop 31).
+    # tanggal 8 Januari?" (0.825): a question's qualifiers lower its similarity.
     refusal_threshold_id: float = Field(default=0.82, ge=0.0, le=1.0)
-    refusal_threshold_en: float = Field(default=0.774, ge=0.0, le=1.0)
+    refusal_threshold_en: float = Field(default=0.78, ge=0.0, le=1.0)
     # How much closer the best evidence must be to the question than everyday off-topic text
     # is (rag/gate.py, BACKGROUND). The three were chosen together on the dev split (113
     # questions, 25 to refuse), for the most refusals at one false refusal in 88 at most

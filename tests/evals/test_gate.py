@@ -36,20 +36,18 @@ GOLD = Path(__file__).resolve().parents[2] / "evals" / "gold" / "kazakhstan.json
 # turn (dev follow-ups' MRR@10 0.853 -> 0.872), which moved three test follow-ups' evidence
 # down a rank or two (MRR@10 0.674 -> 0.666), so that floor went down to 0.65 on purpose.
 # Stop 30's Kremlin form ("presiden rusia", searched for a question about the Kremlin) moved
-# one test question's evidence a rank (MRR@10 0.663). Stop 31's English refusal threshold
-# (0.78 -> 0.774, chosen on dev) lets two more test questions through to the quotation: false
-# refusals 0.083 -> 0.042, citation precision 0.473 -> 0.464. Each bound leaves about one
-# question of slack.
+# one test question's evidence a rank (MRR@10 0.663). Each bound leaves about one question
+# of slack.
 FLOORS: dict[str, tuple[float, float]] = {
     "hit@5": (0.77, 0.792),
     "mrr@10": (0.65, 0.663),
     "str_em": (0.31, 0.333),
-    "citation_precision": (0.45, 0.464),
+    "citation_precision": (0.45, 0.473),
     "refusal_accuracy": (0.59, 0.636),
 }
 # A rate where lower is better has a ceiling instead: metric -> (ceiling, measured).
 CEILINGS: dict[str, tuple[float, float]] = {
-    "false_refusal_rate": (0.11, 0.042),
+    "false_refusal_rate": (0.11, 0.083),
 }
 
 
