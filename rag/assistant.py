@@ -33,6 +33,7 @@ from rag.checked_stream import CheckedStream
 from rag.citations import CitationChecker, Verification, render_sentences
 from rag.compose import citations_for, compose, compose_stop, quote_answer
 from rag.compound import joined, renumbered, split_compound
+from rag.counted import off_question
 from rag.evidence import EvidenceSelector, Selection, SentenceVectors, term_share
 from rag.filters import Filters
 from rag.followups import Turn
@@ -350,8 +351,12 @@ class Assistant:
 
     def _quote_answers(self, q: Question, request: GenerationRequest) -> bool:
         """Is the quotation ``_quote`` would give about the question: does it hold at least
-        ``Settings.quote_min_share`` of the question's terms?"""
+        ``Settings.quote_min_share`` of the question's terms, and, for a "how many" question,
+        a figure of what it counts (the check drops "225 jenazah" for the number detained;
+        quoting the passage would show the same figure)?"""
         quoted = " ".join(e.text for _, e in self._extractive.quotes(request))
+        if off_question(quoted, [quoted], q.standalone):
+            return False
         share = term_share(self.retriever.analyzer(q.standalone), quoted, self.retriever.analyzer)
         return share >= self.settings.quote_min_share
 

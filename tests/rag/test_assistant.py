@@ -331,3 +331,21 @@ def test_a_quote_about_something_else_is_a_refusal_not_an_answer(
     monkeypatch.setattr(assistant, "settings", anything)
     quoted = assistant.ask(question, generator="openai")
     assert not quoted.refused and quoted.generator == "extractive" and "Tokayev" in quoted.text
+
+
+def test_a_quote_whose_figures_count_something_else_is_a_refusal_not_an_answer(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _model_says(monkeypatch, "HACKED [1].")
+    question = "Berapa orang yang ditahan setelah kerusuhan?"  # no source says
+
+    answer = assistant.ask(question, generator="openai")
+
+    # the passages share the question's words, but their figures count bodies, officers
+    # and peacekeepers, not detainees: quoted, they would answer with the wrong figure
+    assert answer.refused and answer.refusal_reason == "unconfirmed"
+    assert answer.citations == ()
+    # without the figure rule the same question gets the quotation
+    monkeypatch.setattr(assistant_module, "off_question", lambda *args: False)
+    quoted = assistant.ask(question, generator="openai")
+    assert not quoted.refused and quoted.generator == "extractive" and "225" in quoted.text
