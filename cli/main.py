@@ -204,11 +204,13 @@ def stats(
 
 def _llama_runtime(settings: Any) -> str:
     """How the bundled model runs here (chosen at its first load), without loading it."""
-    from rag.generators.runtime import build_label, stored_choice, system_info
+    from dataclasses import replace
+
+    from rag.generators.runtime import build_label, compiled_here, stored_choice, system_info
     from rag.model_files import MODELS, model_file_path
 
     try:
-        build = build_label(system_info())
+        build = build_label(system_info(), compiled_here())
     except ImportError:
         return "not installed (pip install xllamacpp)"
     path = model_file_path(MODELS[settings.model], settings.data_dir, settings.models_dir)
@@ -217,7 +219,7 @@ def _llama_runtime(settings: Any) -> str:
     choice = stored_choice(path, settings.n_threads) if path.is_file() else None
     if choice is None:
         return f"{build}; configuration chosen at the model's first load"
-    return choice.describe()
+    return replace(choice, build=build).describe()
 
 
 @app.command()

@@ -26,12 +26,13 @@ import hashlib
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -129,16 +130,41 @@ def system_info() -> str:
     return str(xllamacpp.get_system_info()).strip()
 
 
-def build_label(info: str) -> str:
-    """'native (AVX512, AVX512_VNNI, AMX_INT8)' or 'prebuilt (AVX2)': what the build uses."""
+def compiled_here(distribution: str = "xllamacpp") -> bool | None:
+    """Was the installed llama.cpp binding compiled on a machine (``scripts/install_runtime.sh``)
+    rather than installed as PyPI's prebuilt wheel? None if pip's record does not say.
+
+    A wheel built locally carries the bare platform tag ``linux_x86_64``, which PyPI does not
+    accept; its own wheels are tagged ``manylinux_*`` (or ``musllinux_*``, ``macosx_*``,
+    ``win_*``). The CPU features alone cannot tell: a build compiled for an AVX2-only CPU
+    lists the same features as the prebuilt wheel.
+    """
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import distribution as find
+
+    try:
+        wheel = find(distribution).read_text("WHEEL") or ""
+    except PackageNotFoundError:
+        return None
+    tags = [line.split(":", 1)[1].strip() for line in wheel.splitlines() if line.startswith("Tag:")]
+    if not tags:
+        return None
+    return not any(re.search(r"-(manylinux|musllinux|macosx|win)", tag) for tag in tags)
+
+
+def build_label(info: str, compiled: bool | None = None) -> str:
+    """'native (AVX512, AVX512_VNNI, AMX_INT8)', 'native (AVX2)' or 'prebuilt (AVX2)': how the
+    build came (``compiled_here``; if unknown, only a build with AVX-512 or AMX is taken for
+    a native one) and the instruction sets it uses."""
     flags = [
         f
         for f in ("AVX2", "AVX512", "AVX512_VNNI", "AVX512_BF16", "AMX_INT8")
         if f"{f} = 1" in info
     ]
-    kind = "native" if "AVX512 = 1" in info or "AMX_INT8 = 1" in info else "prebuilt"
-    shown = [f for f in flags if f != "AVX2"] if kind == "native" else flags
-    return f"{kind} ({', '.join(shown) or 'no SIMD'})"
+    if compiled is None:
+        compiled = "AVX512 = 1" in info or "AMX_INT8 = 1" in info
+    shown = [f for f in flags if f != "AVX2"] if "AVX512" in flags else flags
+    return f"{'native' if compiled else 'prebuilt'} ({', '.join(shown) or 'no SIMD'})"
 
 
 def choice_path(model_path: Path, n_threads: int, info: str) -> Path:
@@ -168,13 +194,13 @@ def choose_runtime(
     """The configuration to load ``model_path`` with: forced by ``extra_buffers`` ("on",
     "off"), or, for "auto", the stored choice, or the fastest that survives its trial."""
     info = system_info()
-    build = build_label(info)
+    build = build_label(info, compiled_here())
     if extra_buffers != "auto":
         forced = RuntimeConfig(extra_buffers == "on")
         return RuntimeChoice(forced, build, info, reason="set by RAG_EXTRA_BUFFERS")
     stored = stored_choice(model_path, n_threads)
     if stored is not None:
-        return stored
+        return replace(stored, build=build)  # labelled now: older choices said "prebuilt"
     started = time.perf_counter()
     trials = tuple(run_trial(model_path, n_threads, c) for c in CANDIDATES)
     choice = pick(trials, build, info)

@@ -95,3 +95,34 @@ def test_the_real_model_gets_a_working_configuration_once(
     assert chosen.ok and chosen.prompt_tps > 0 and chosen.generation_tps > 0
     monkeypatch.setattr(runtime, "run_trial", pytest.fail)
     assert choose_runtime(model, 2) == choice
+
+
+def test_a_build_compiled_here_for_an_avx2_cpu_is_native() -> None:
+    """The wheel's platform tag tells how it came; AVX-512 is no sign of it on an AVX2 CPU."""
+    assert build_label(PREBUILT_INFO, compiled=True) == "native (AVX2)"
+    assert build_label(PREBUILT_INFO, compiled=False) == "prebuilt (AVX2)"
+    assert build_label(NATIVE_INFO, compiled=True) == "native (AVX512, AVX512_VNNI, AMX_INT8)"
+
+
+@pytest.mark.parametrize(
+    ("tag", "compiled"),
+    [
+        ("cp310-abi3-linux_x86_64", True),
+        ("cp310-abi3-manylinux_2_28_x86_64", False),
+        ("cp310-abi3-musllinux_1_2_x86_64", False),
+    ],
+)
+def test_the_wheel_tag_says_whether_llama_cpp_was_compiled_here(
+    monkeypatch: pytest.MonkeyPatch, tag: str, compiled: bool
+) -> None:
+    class Dist:
+        def read_text(self, name: str) -> str:
+            assert name == "WHEEL"
+            return f"Wheel-Version: 1.0\nRoot-Is-Purelib: false\nTag: {tag}\n"
+
+    monkeypatch.setattr("importlib.metadata.distribution", lambda _name: Dist())
+    assert runtime.compiled_here() is compiled
+
+
+def test_without_a_record_of_the_install_the_build_is_unknown() -> None:
+    assert runtime.compiled_here("no-such-distribution-here") is None
