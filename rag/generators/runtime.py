@@ -95,7 +95,7 @@ class RuntimeChoice:
     """The configuration the bundled model runs with, and why."""
 
     config: RuntimeConfig
-    build: str  # "native (AVX512 ...)" or "prebuilt (AVX2 ...)", from llama.cpp's system info
+    build: str  # "native (AVX512 ...)", "prebuilt (AVX2)": `build_label`, labelled at each load
     system_info: str
     trials: tuple[Trial, ...] = ()
     reason: str = ""
