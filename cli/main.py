@@ -204,8 +204,6 @@ def stats(
 
 def _llama_runtime(settings: Any) -> str:
     """How the bundled model runs here (chosen at its first load), without loading it."""
-    from dataclasses import replace
-
     from rag.generators.runtime import build_label, compiled_here, stored_choice, system_info
     from rag.model_files import MODELS, model_file_path
 
@@ -219,7 +217,7 @@ def _llama_runtime(settings: Any) -> str:
     choice = stored_choice(path, settings.n_threads) if path.is_file() else None
     if choice is None:
         return f"{build}; configuration chosen at the model's first load"
-    return replace(choice, build=build).describe()
+    return choice.describe()
 
 
 @app.command()

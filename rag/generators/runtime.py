@@ -180,12 +180,15 @@ def choice_path(model_path: Path, n_threads: int, info: str) -> Path:
 
 
 def stored_choice(model_path: Path, n_threads: int) -> RuntimeChoice | None:
-    """The choice made earlier on this machine, if any (no trial is run)."""
+    """The choice made earlier on this machine, if any (no trial is run), with the build
+    labelled as it is now (choices stored before stop 32 called every AVX2 build "prebuilt")."""
+    info = system_info()
     try:
-        path = choice_path(model_path, n_threads, system_info())
-        return RuntimeChoice.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        path = choice_path(model_path, n_threads, info)
+        stored = RuntimeChoice.from_dict(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    return replace(stored, build=build_label(info, compiled_here()))
 
 
 def choose_runtime(
@@ -200,7 +203,7 @@ def choose_runtime(
         return RuntimeChoice(forced, build, info, reason="set by RAG_EXTRA_BUFFERS")
     stored = stored_choice(model_path, n_threads)
     if stored is not None:
-        return replace(stored, build=build)  # labelled now: older choices said "prebuilt"
+        return stored
     started = time.perf_counter()
     trials = tuple(run_trial(model_path, n_threads, c) for c in CANDIDATES)
     choice = pick(trials, build, info)

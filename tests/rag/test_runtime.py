@@ -126,3 +126,20 @@ def test_the_wheel_tag_says_whether_llama_cpp_was_compiled_here(
 
 def test_without_a_record_of_the_install_the_build_is_unknown() -> None:
     assert runtime.compiled_here("no-such-distribution-here") is None
+
+
+def test_a_stored_choice_is_shown_with_the_build_as_labelled_now(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Choices stored before the wheel tag was read called a build compiled here "prebuilt"."""
+    monkeypatch.setattr(runtime, "system_info", lambda: PREBUILT_INFO)
+    monkeypatch.setattr(runtime, "compiled_here", lambda: True)
+    model = tmp_path / "m.gguf"
+    model.write_bytes(b"GGUF")
+    old = RuntimeChoice(PLAIN, "prebuilt (AVX2)", PREBUILT_INFO, reason="52 prompt tokens/s")
+    runtime.choice_path(model, 2, PREBUILT_INFO).write_text(json.dumps(old.to_dict()))
+
+    stored = runtime.stored_choice(model, 2)
+
+    assert stored is not None and stored.build == "native (AVX2)"
+    assert stored.config == PLAIN and stored.reason == old.reason
