@@ -223,15 +223,48 @@ _LOWER_WORD_RE = re.compile(r"(?<![\w'-])[a-z]{3,}(?![\w'-])")
 
 
 def indonesian_words(text: str, *, in_quotes: bool = True) -> list[str]:
-    """The Indonesian words of an English text, in order; names (capitalised) never count,
-    words inside quotation marks only with ``in_quotes``."""
-    from wordfreq import zipf_frequency
+    """The Indonesian words of an English text, in order; words inside quotation marks only
+    with ``in_quotes``.
 
+    Capitalised words are names and never count, except the Indonesian forms of the
+    gazetteer's offices, countries and bodies ("Presiden", "Rusia", "Kementerian
+    Kesehatan"): they have English forms an English reader expects, and the model copies
+    them from the sources ("Presiden Kazakh Kassym-Jomart Tokayev asked the CSTO ...").
+    """
     if not in_quotes:
         text = _QUOTED_RE.sub(" ", text)
-    return [
-        word
-        for word in _LOWER_WORD_RE.findall(text)
-        if zipf_frequency(word, "id") >= INDONESIAN_MIN_ZIPF
-        and zipf_frequency(word, "en") < ENGLISH_MAX_ZIPF
+    found = [
+        (match.start(), match.group(0))
+        for match in _LOWER_WORD_RE.finditer(text)
+        if _is_indonesian(match.group(0))
     ]
+    found += [
+        (match.start(), match.group(0))
+        for match in _gazetteer_forms_re().finditer(text)
+        if match.group(0)[0].isupper()  # lower-case ones are found word by word above
+    ]
+    return [word for _, word in sorted(found)]
+
+
+def _is_indonesian(word: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    return (
+        zipf_frequency(word, "id") >= INDONESIAN_MIN_ZIPF
+        and zipf_frequency(word, "en") < ENGLISH_MAX_ZIPF
+    )
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_forms_re() -> re.Pattern[str]:
+    """The gazetteer's forms made only of Indonesian words, longest first, any case."""
+    from rag.gazetteer import ENTITIES, ROLES
+
+    forms = {
+        form
+        for entry in (*ENTITIES, *ROLES)
+        for form in entry
+        if all(_is_indonesian(word) for word in re.findall(r"[a-z]+", form))
+    }
+    alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)

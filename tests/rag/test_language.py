@@ -1,6 +1,6 @@
 import pytest
 
-from rag.language import detect_language, other_language
+from rag.language import detect_language, indonesian_words, other_language
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,29 @@ def test_a_search_in_the_corpus_own_words_is_not_another_language() -> None:
     assert other_language("almaty", vocabulary) is None  # lingua alone: Polish, 0.49
     assert other_language("kazakhstan " * 90, vocabulary) is None
     assert other_language("Quelle est la capitale du Kazakhstan?", vocabulary) == "French"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Protesters took over the bandara internasional in Almaty [3].",
+            ["bandara", "internasional"],
+        ),
+        # a capitalised office, country or body the gazetteer knows in both languages
+        ("Presiden Kazakh Kassym-Jomart Tokayev asked the CSTO for help [1].", ["Presiden"]),
+        ("The Kementerian Kesehatan said 2,600 sought treatment [1].", ["Kementerian Kesehatan"]),
+        ("Rusia sent troops and bandara was taken [2].", ["Rusia", "bandara"]),
+        # names and English forms do not count
+        ("Kazakh President Kassym-Jomart Tokayev asked the CSTO for help [1].", []),
+        ("Asel Artakshinova spoke for the health ministry in Almaty [1].", []),
+    ],
+)
+def test_indonesian_words_of_an_english_text(text: str, expected: list[str]) -> None:
+    assert indonesian_words(text) == expected
+
+
+def test_indonesian_words_in_a_marked_quotation_count_only_when_asked() -> None:
+    text = 'Peskov said "Presiden Rusia tidak ikut campur" [1].'
+    assert indonesian_words(text) == ["Presiden Rusia", "tidak", "ikut", "campur"]
+    assert indonesian_words(text, in_quotes=False) == []
