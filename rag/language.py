@@ -266,5 +266,7 @@ def _gazetteer_forms_re() -> re.Pattern[str]:
         for form in entry
         if all(_is_indonesian(word) for word in re.findall(r"[a-z]+", form))
     }
+    if not forms:  # an empty alternation would match the empty string everywhere
+        return re.compile(r"(?!)")
     alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
