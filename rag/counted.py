@@ -80,15 +80,23 @@ def counts_in(text: str) -> dict[str, set[str]]:
     """Each figure of ``text`` (normalised: "2.600" and "2,600" are "2600") and the kinds of
     thing the words after it name, or else the words of its clause before it (empty: none of
     ``KINDS``)."""
-    tokens = _TOKEN_RE.findall(text)
     found: dict[str, set[str]] = {}
-    for i, token in enumerate(tokens):
-        if not token[0].isdigit() or _in_date(tokens, i):
-            continue
-        kinds = found.setdefault(normalize_number(token), set())
-        named = _kinds(_words_after(tokens, i)) or _kinds(_words_before(tokens, i))
-        kinds.update(named)
+    for figure, named in _occurrences(text):
+        found.setdefault(figure, set()).update(named)
     return found
+
+
+def _occurrences(text: str) -> list[tuple[str, set[str]]]:
+    """Each occurrence of a figure in ``text``, with the kinds its words name (``counts_in``)."""
+    tokens = _TOKEN_RE.findall(text)
+    return [
+        (
+            normalize_number(token),
+            _kinds(_words_after(tokens, i)) or _kinds(_words_before(tokens, i)),
+        )
+        for i, token in enumerate(tokens)
+        if token[0].isdigit() and not _in_date(tokens, i)
+    ]
 
 
 def miscounted(sentence: str, passages: Iterable[str]) -> list[str]:
@@ -171,10 +179,20 @@ def _passage_entities(passage: str) -> frozenset[tuple[str, ...]]:
 
 @lru_cache(maxsize=256)
 def _passage_counts(passage: str) -> tuple[dict[str, set[str]], set[str]]:
-    """``counts_in`` of a passage and the kinds it names anywhere, once per passage text: the
-    check runs again on the growing answer at each streamed sentence, over the same passages.
-    Read only."""
-    return counts_in(passage), _kinds(_TOKEN_RE.findall(passage.lower()))
+    """What each figure of a passage may count, and the kinds the passage names anywhere;
+    once per passage text: the check runs again on the growing answer at each streamed
+    sentence, over the same passages. Read only.
+
+    Each occurrence of a figure counts on its own. One that names no kind may count any kind
+    the passage names: "26 pengunjuk rasa telah kehilangan nyawa mereka, dan 18 lainnya
+    terluka. Setidaknya 18 petugas keamanan tewas" gives 18 injured protesters as well as 18
+    officers, where ``counts_in`` would keep only the officers its second 18 names.
+    """
+    named = _kinds(_TOKEN_RE.findall(passage.lower()))
+    counts: dict[str, set[str]] = {}
+    for figure, kinds in _occurrences(passage):
+        counts.setdefault(figure, set()).update(kinds or named)
+    return counts, named
 
 
 def _could_count(asked: set[str], counted: set[str], named: set[str]) -> bool:

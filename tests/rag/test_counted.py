@@ -114,3 +114,18 @@ def test_a_figure_must_stand_beside_the_countries_that_qualify_what_is_counted()
         assert not off_question("Sekitar 2.500 orang.", [force], question)
     # with no kind asked, a country is where it happened, not whose figure it is
     assert not off_question("26 orang tewas.", [PASSAGE], "Berapa orang yang tewas di Armenia?")
+
+
+def test_each_occurrence_of_a_figure_in_a_passage_counts_on_its_own() -> None:
+    # the interior ministry's 18 injured protesters and the 18 officers killed, one passage
+    passage = (
+        "Kementerian Dalam Negeri Kazakh mengumumkan bahwa 26 pengunjuk rasa telah kehilangan "
+        "nyawa mereka, dan 18 lainnya terluka. Setidaknya 18 petugas keamanan tewas."
+    )
+    question = "According to the Kazakh interior ministry, how many protesters were injured?"
+    assert not off_question("18 protesters were injured.", [passage], question)
+    assert miscounted("18 protesters were injured.", [passage]) == []
+    # an occurrence that names its kind still binds it: no children in this passage
+    assert miscounted("18 children were injured.", [passage]) == ["18"]
+    # the sentence's own figures are one set of kinds, as before
+    assert counts_in(passage)["18"] == {"forces"}
