@@ -15,9 +15,10 @@ After generation (a small model cites imperfectly):
 - a sentence whose figure counts another kind of thing than the same figure in the passages
   ("26 children were among the dead" where they give "26 kematian dari bandit bersenjata")
   is dropped (``rag.counted``);
-- in the answer to a "when" question, a date must be one the cited passage's text gives: the
-  model reads the publication date in the source's label as the date of the event ("Protes
-  pertama pecah pada 16 Januari 2022"), which it is not;
+- a date must be one the cited passage's text gives, whatever the question: the model reads
+  the publication date in the source's label as the date of the event ("Protes pertama pecah
+  pada 16 Januari 2022"; asked which airline flew the troops home, "The Russian troops flew
+  back home on January 16, 2022"), which it is not;
 - citations are renumbered 1..n in order of first use.
 Names in the answer that occur in no evidence at all (an English rendering of an Indonesian
 name, "Russia" for "Rusia") cannot be checked by string and are not held against the
@@ -234,7 +235,6 @@ def verify_citations(
         _Evidence(numbers_in(t), _words(t), _flat(t), days_in(b))
         for t, b in zip(evidence_texts, bodies, strict=True)
     ]
-    when = asks_when(question)
     asked_days = days_in(question)
     all_words = set().union(*(e.words for e in evidence)) if evidence else set()
     asked = set(_facts(question, all_words, evidence))
@@ -264,8 +264,7 @@ def verify_citations(
         ):
             dropped += 1
             continue
-        if when:
-            facts += [("day", day) for day in sorted(days_in(body) - asked_days)]
+        facts += [("day", day) for day in sorted(days_in(body) - asked_days)]
         if valid and facts and all(any(evidence[i].has(f) for i in valid) for f in facts):
             kept.append(
                 CheckedSentence(body, _supporting(_added(facts, asked, names), valid, evidence))

@@ -480,15 +480,20 @@ def test_a_when_answer_takes_its_date_from_the_text_not_the_publication_date(
     assert bool(result.sentences) is kept
 
 
-def test_the_publication_date_may_date_a_report_when_the_question_is_not_when() -> None:
+@pytest.mark.parametrize(
+    ("answer", "kept"),
+    [
+        ("Pada 16 Januari 2022, protes dimulai di Zhanaozen [1].", False),  # the label's
+        ("Pada 2 Januari 2022, protes dimulai di Zhanaozen [1].", True),  # the text's
+        ("The protests began in Zhanaozen [1].", True),  # no date to check
+    ],
+)
+def test_a_date_comes_from_the_text_whatever_the_question(answer: str, kept: bool) -> None:
+    # asked "where", the model still dates the event with the label's publication date
     result = verify_citations(
-        "Pada 16 Januari 2022, protes dimulai di Zhanaozen [1].",
-        LABELLED,
-        "id",
-        question="Di kota mana protes dimulai?",
-        bodies=DATED,
+        answer, LABELLED, "id", question="Di kota mana protes dimulai?", bodies=DATED
     )
-    assert result.sentences
+    assert bool(result.sentences) is kept
 
 
 def test_a_date_the_question_gives_needs_no_source() -> None:
