@@ -181,5 +181,17 @@ def has_answer_type(text: str, kind: AnswerType) -> bool:
 
 
 def numbers_in(text: str) -> set[str]:
-    """The figures of ``text``, normalised: '2.500' and '2,500' are both '2500'."""
+    """The numbers of ``text``, normalised: '2.500' and '2,500' are both '2500'."""
     return {normalize_number(n) for n in _NUMBER_RE.findall(text)}
+
+
+def figures_in(text: str) -> set[str]:
+    """The numbers of ``text`` that are not a date's day or month: "(2/1/2022)" and "6
+    Januari" give only their years. The check of an answer wants a figure in its passage as
+    a figure: "Protes itu terjadi pada jam 2 malam" is not backed by "Minggu (2/1/2022)"."""
+    return numbers_in(_DAY_MONTH_RE.sub(_year_of, text))
+
+
+def _year_of(date: re.Match[str]) -> str:
+    year = re.search(r"/(\d{2,4})$", date[0])
+    return f" {year[1]} " if year else " "

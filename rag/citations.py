@@ -2,9 +2,10 @@
 
 After generation (a small model cites imperfectly):
 - a marker pointing to no evidence is removed;
-- a sentence whose key facts (numbers; names that occur in the evidence; words it quotes
-  from a passage) are not in the passage(s) it cites is re-cited to passages that hold them
-  (those the facts it adds to the question need), or dropped when none does;
+- a sentence whose key facts (figures, where a date's day and month count as its date, not
+  as figures: "jam 2" is not backed by "(2/1/2022)"; names that occur in the evidence; words
+  it quotes from a passage) are not in the passage(s) it cites is re-cited to passages that
+  hold them (those the facts it adds to the question need), or dropped when none does;
   a cited passage that holds none of what the sentence needs loses its marker;
 - a sentence without markers is cited to the passage that holds its facts, or, when it
   states no checkable fact, to the passage it is most similar to; otherwise it is dropped;
@@ -40,7 +41,7 @@ from cachetools import LRUCache, cached
 from index.analyzer import default_analyzer
 from index.dates import MONTH_NAMES
 from rag.answer import Language
-from rag.answer_types import asks_when, days_in, numbers_in
+from rag.answer_types import asks_when, days_in, figures_in
 from rag.counted import miscounted, off_question
 from rag.gazetteer import ROLES, entities_in
 from rag.markers import MARKER_RE, markers
@@ -232,7 +233,7 @@ def verify_citations(
     answer = normalize_numbers(answer, language)
     bodies = evidence_texts if bodies is None else bodies
     evidence = [
-        _Evidence(numbers_in(t), _words(t), _flat(t), days_in(b))
+        _Evidence(figures_in(t), _words(t), _flat(t), days_in(b))
         for t, b in zip(evidence_texts, bodies, strict=True)
     ]
     asked_days = days_in(question)
@@ -408,7 +409,7 @@ def _facts(
     bodies from the gazetteer (in either language, so "Russia" is checked against "Rusia" and
     an invented "Bulgaria" is caught), and quotations of a passage's words. A quotation found
     in no passage (the model's translation of it) is not held against the sentence."""
-    facts: list[Fact] = [("number", n) for n in sorted(numbers_in(sentence))]
+    facts: list[Fact] = [("number", n) for n in sorted(figures_in(sentence))]
     for quoted in _QUOTE_RE.findall(sentence):
         flat = _flat(quoted)
         if len(flat.split()) >= MIN_QUOTE_WORDS and any(e.text.find(flat) >= 0 for e in evidence):

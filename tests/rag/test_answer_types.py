@@ -9,6 +9,7 @@ from rag.answer_types import (
     asks_when,
     days_in,
     expected_answer_type,
+    figures_in,
     has_amount,
     has_answer_type,
     is_quantity_question,
@@ -144,3 +145,17 @@ def test_which_countries_wants_a_list_of_them_how_many_a_number() -> None:
     assert expected_answer_type("How many countries sent troops?") == "number"
     assert has_answer_type("Pasukan dari Rusia, Belarus, Armenia dan Tajikistan", "countries")
     assert not has_answer_type("Pasukan dari Rusia dan Belarus", "countries")
+
+
+@pytest.mark.parametrize(
+    ("text", "figures"),
+    [
+        ("Protes dimulai pada Minggu (2/1/2022).", {"2022"}),  # a date's day and month
+        ("Pada 6 Januari 2022 sebanyak 2.500 orang", {"2022", "2500"}),
+        ("On January 5, 2022, 18 were killed.", {"2022", "18"}),
+        ("Protes itu terjadi pada jam 2 malam.", {"2"}),
+        ("Rabu (5/1)", set()),
+    ],
+)
+def test_figures_leave_out_the_day_and_month_of_a_date(text: str, figures: set[str]) -> None:
+    assert figures_in(text) == figures

@@ -496,6 +496,18 @@ def test_a_date_comes_from_the_text_whatever_the_question(answer: str, kept: boo
     assert bool(result.sentences) is kept
 
 
+def test_a_figure_is_not_backed_by_the_day_of_a_date() -> None:
+    # "Minggu (2/1/2022)" gives a date, not a 2 for the hour of a curfew
+    result = verify_citations(
+        "Protes itu terjadi pada jam 2 malam [1].",
+        LABELLED,
+        "id",
+        question="Mulai jam berapa jam malam berlaku?",
+        bodies=DATED,
+    )
+    assert not result.sentences
+
+
 def test_a_date_the_question_gives_needs_no_source() -> None:
     result = verify_citations(
         "Pada 16 Januari 2022 pasukan CSTO mulai dikerahkan [2].",
