@@ -47,6 +47,15 @@ _MONEY_RE = re.compile(
 )
 _PERCENT_RE = re.compile(r"\d\s?(%|persen\b|percent\b|per cent\b)", re.IGNORECASE)
 _DIGIT_RE = re.compile(r"\d")
+_YEAR_RE = re.compile(r"^(?:19|20)\d{2}$")
+# Figures written as words, in both languages ("lima negara", "three days", "ribuan warga").
+_NUMBER_WORD_RE = re.compile(
+    r"\b(?:dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|\w*belas(?:an)?"
+    r"|\w*puluh(?:an)?|\w*ratus(?:an)?|\w*ribu(?:an)?|\w*juta(?:an)?|miliar"
+    r"|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?"
+    r"|thousands?|millions?)\b",
+    re.IGNORECASE,
+)
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _DATE_RE = re.compile(
     r"\b(senin|selasa|rabu|kamis|jumat|sabtu|minggu|januari|februari|maret|april|mei|juni|juli"
@@ -190,6 +199,16 @@ def figures_in(text: str) -> set[str]:
     Januari" give only their years. The check of an answer wants a figure in its passage as
     a figure: "Protes itu terjadi pada jam 2 malam" is not backed by "Minggu (2/1/2022)"."""
     return numbers_in(_DAY_MONTH_RE.sub(_year_of, text))
+
+
+def has_figure(text: str) -> bool:
+    """Does ``text`` give a figure, in digits that are neither a date's day or month nor a
+    year ("225 jenazah", not "Kamis (6/1/2022)"), or in words ("lima bekas republik
+    Soviet", "ribuan warga sipil")? Stricter than ``has_answer_type(text, "number")``, which
+    the evidence ranking was tuned with and which takes the year of "(6/1/2022)"."""
+    if any(not _YEAR_RE.match(figure) for figure in figures_in(text)):
+        return True
+    return bool(_NUMBER_WORD_RE.search(text))
 
 
 def _year_of(date: re.Match[str]) -> str:

@@ -29,6 +29,7 @@ import numpy as np
 from index import DocumentRecord, IngestReport
 from index.ingest import ProgressFn, ingest
 from rag.answer import Answer, Passage, Progress
+from rag.answer_types import expected_answer_type, has_figure
 from rag.checked_stream import CheckedStream
 from rag.citations import CitationChecker, Verification, render_sentences
 from rag.compose import citations_for, compose, compose_stop, quote_answer
@@ -352,9 +353,12 @@ class Assistant:
     def _quote_answers(self, q: Question, request: GenerationRequest) -> bool:
         """Is the quotation ``_quote`` would give about the question: does it hold at least
         ``Settings.quote_min_share`` of the question's terms, and, for a "how many" question,
-        a figure of what it counts (the check drops "225 jenazah" for the number detained;
-        quoting the passage would show the same figure)?"""
+        a figure (a photo caption dated "Kamis (6/1/2022)" gives none), one of what it counts
+        (the check drops "225 jenazah" for the number detained; quoting the passage would
+        show the same figure)?"""
         quoted = " ".join(e.text for _, e in self._extractive.quotes(request))
+        if expected_answer_type(q.standalone) == "number" and not has_figure(quoted):
+            return False
         if off_question(quoted, [quoted], q.standalone):
             return False
         share = term_share(self.retriever.analyzer(q.standalone), quoted, self.retriever.analyzer)

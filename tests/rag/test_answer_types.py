@@ -12,6 +12,7 @@ from rag.answer_types import (
     figures_in,
     has_amount,
     has_answer_type,
+    has_figure,
     is_quantity_question,
 )
 
@@ -159,3 +160,16 @@ def test_which_countries_wants_a_list_of_them_how_many_a_number() -> None:
 )
 def test_figures_leave_out_the_day_and_month_of_a_date(text: str, figures: set[str]) -> None:
     assert figures_in(text) == figures
+
+
+def test_a_figure_is_neither_a_date_nor_a_year() -> None:
+    assert has_figure("Sebanyak 225 jenazah dikirim ke kamar mayat.")
+    assert not has_figure("Seorang pria berdiri di depan Balai Kota, Kamis (6/1/2022).")
+    assert not has_figure("Pada 16 Januari 2022, pasukan CSTO tetap berada di sana.")
+
+
+def test_a_figure_may_be_written_in_words() -> None:
+    assert has_figure("aliansi militer Eurasia dari lima bekas republik Soviet dan Rusia")
+    assert has_figure("ribuan warga sipil menjadi korban")
+    assert has_figure("about three days later") and has_figure("belasan orang")
+    assert not has_figure("salah satu negara bekas Soviet")

@@ -349,3 +349,19 @@ def test_a_quote_whose_figures_count_something_else_is_a_refusal_not_an_answer(
     monkeypatch.setattr(assistant_module, "off_question", lambda *args: False)
     quoted = assistant.ask(question, generator="openai")
     assert not quoted.refused and quoted.generator == "extractive" and "225" in quoted.text
+
+
+def test_a_quote_with_no_figure_does_not_answer_how_many(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _model_says(monkeypatch, "HACKED [1].")
+    question = "Berapa orang yang tewas saat bandara Almaty direbut kembali?"  # no source says
+
+    answer = assistant.ask(question, generator="openai")
+
+    # the passage that tells of the airport retaken gives a date, "(2/1/2022)", and no figure
+    assert answer.refused and answer.refusal_reason == "unconfirmed"
+    monkeypatch.setattr(assistant_module, "has_figure", lambda text: True)
+    quoted = assistant.ask(question, generator="openai")
+    assert not quoted.refused and quoted.generator == "extractive"
+    assert "direbut kembali" in quoted.text
