@@ -31,9 +31,13 @@ class Lexicon:
             flats.append(" ".join(found))
         return cls(frozenset(words), " " + " | ".join(flats) + " ")
 
+    def has_words(self, phrase: str) -> bool:
+        """Does the corpus use each word of ``phrase``, together or apart?"""
+        return all(w in self.words for w in WORD_RE.findall(phrase.lower()))
+
     def mentions(self, phrase: str) -> bool:
         """Does the corpus use ``phrase`` (a word, or words side by side)?"""
         words = WORD_RE.findall(phrase.lower())
-        if not words or not all(w in self.words for w in words):
+        if not words or not self.has_words(phrase):
             return False
         return len(words) == 1 or f" {' '.join(words)} " in self.flat

@@ -11,7 +11,6 @@ import threading
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -30,7 +29,7 @@ from rag.filters import Filters
 from rag.fusion import reciprocal_rank_fusion
 from rag.gazetteer import other_forms
 from rag.language import detect_language
-from rag.lexicon import WORD_RE, Lexicon
+from rag.lexicon import Lexicon
 from rag.settings import Settings
 
 _CALL: ContextVar[tuple[int | None, Filters | None]] = ContextVar("_CALL", default=(None, None))
@@ -338,7 +337,7 @@ class Retriever(BaseRetriever):
         ministry"): an English question otherwise shares only names and numbers with the
         Indonesian articles."""
         terms = self.analyzer(query)
-        in_corpus = partial(_all_words_in, vocabulary=self.vocabulary())
+        in_corpus = self.lexicon().has_words
         for form in (*expansions(query, self.acronyms()), *other_forms(query, in_corpus)):
             terms.extend(t for t in self.analyzer(form) if t not in terms)
         return terms
@@ -363,11 +362,6 @@ def _indexed_text(doc: DocumentRecord) -> str:
     metadata. Not the lines cleaning removed ("Baca Juga: ..." links to other stories)."""
     meta = (doc.publisher, doc.author, doc.editor, *doc.sources)
     return "\n".join([doc.title, *(b.text for b in doc.blocks), *(m for m in meta if m)])
-
-
-def _all_words_in(phrase: str, vocabulary: frozenset[str]) -> bool:
-    """Are all of ``phrase``'s words in ``vocabulary`` (split as ``vocabulary()`` splits)?"""
-    return all(w in vocabulary for w in WORD_RE.findall(phrase.lower()))
 
 
 def _ms(since: float) -> float:
