@@ -28,6 +28,7 @@ _QUANTITY_RE = re.compile(
     re.IGNORECASE,
 )
 _WHEN_RE = re.compile(r"\b(when|what (?:day|date)|kapan|tanggal|hari apa)\b", re.IGNORECASE)
+_YEAR_ASKED_RE = re.compile(r"\b(tahun|year)\b", re.IGNORECASE)
 _DATE_ASKED_RE = re.compile(r"\b(tanggal berapa|what date|what day|hari apa)\b", re.IGNORECASE)
 _WHO_RE = re.compile(r"\b(who|whom|siapa)\b", re.IGNORECASE)
 # "How much did it cost", "berapa kerugian ...": a quantity question about money. A money word
@@ -119,6 +120,11 @@ def days_in(text: str) -> set[tuple[int, int]]:
     return found
 
 
+def asks_year(question: str) -> bool:
+    """Does the question ask for a year ("tahun berapa", "since what year")?"""
+    return bool(_YEAR_ASKED_RE.search(question))
+
+
 def is_quantity_question(question: str) -> bool:
     return bool(_QUANTITY_RE.search(question))
 
@@ -201,12 +207,13 @@ def figures_in(text: str) -> set[str]:
     return numbers_in(_DAY_MONTH_RE.sub(_year_of, text))
 
 
-def has_figure(text: str) -> bool:
-    """Does ``text`` give a figure, in digits that are neither a date's day or month nor a
-    year ("225 jenazah", not "Kamis (6/1/2022)"), or in words ("lima bekas republik
-    Soviet", "ribuan warga sipil")? Stricter than ``has_answer_type(text, "number")``, which
-    the evidence ranking was tuned with and which takes the year of "(6/1/2022)"."""
-    if any(not _YEAR_RE.match(figure) for figure in figures_in(text)):
+def has_figure(text: str, years: bool = False) -> bool:
+    """Does ``text`` give a figure, in digits that are neither a date's day or month nor
+    (unless ``years``: the question asks for one) a year ("225 jenazah", not "Kamis
+    (6/1/2022)"), or in words ("lima bekas republik Soviet", "ribuan warga sipil")? Stricter
+    than ``has_answer_type(text, "number")``, which the evidence ranking was tuned with and
+    which takes the year of "(6/1/2022)"."""
+    if any(years or not _YEAR_RE.match(figure) for figure in figures_in(text)):
         return True
     return bool(_NUMBER_WORD_RE.search(text))
 

@@ -7,6 +7,7 @@ from rag.answer_types import (
     asks_for_countries,
     asks_for_several,
     asks_when,
+    asks_year,
     days_in,
     expected_answer_type,
     figures_in,
@@ -173,3 +174,10 @@ def test_a_figure_may_be_written_in_words() -> None:
     assert has_figure("ribuan warga sipil menjadi korban")
     assert has_figure("about three days later") and has_figure("belasan orang")
     assert not has_figure("salah satu negara bekas Soviet")
+
+
+def test_a_year_is_a_figure_when_the_question_asks_for_one() -> None:
+    assert asks_year("Sejak tahun berapa Tokayev menjabat?") and asks_year("Since what year?")
+    assert not asks_year("Berapa orang yang tewas?")
+    assert has_figure("Ia menjabat sejak 2019.", years=True)
+    assert not has_figure("Ia menjabat sejak 2019.")

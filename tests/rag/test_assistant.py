@@ -361,7 +361,7 @@ def test_a_quote_with_no_figure_does_not_answer_how_many(
 
     # the passage that tells of the airport retaken gives a date, "(2/1/2022)", and no figure
     assert answer.refused and answer.refusal_reason == "unconfirmed"
-    monkeypatch.setattr(assistant_module, "has_figure", lambda text: True)
+    monkeypatch.setattr(assistant_module, "has_figure", lambda text, years=False: True)
     quoted = assistant.ask(question, generator="openai")
     assert not quoted.refused and quoted.generator == "extractive"
     assert "direbut kembali" in quoted.text
