@@ -213,9 +213,15 @@ def has_figure(text: str, years: bool = False) -> bool:
     (6/1/2022)"), or in words ("lima bekas republik Soviet", "ribuan warga sipil")? Stricter
     than ``has_answer_type(text, "number")``, which the evidence ranking was tuned with and
     which takes the year of "(6/1/2022)"."""
-    if any(years or not _YEAR_RE.match(figure) for figure in figures_in(text)):
+    figures = figures_in(text)
+    if figures if years else any(not is_year(figure) for figure in figures):
         return True
     return bool(_NUMBER_WORD_RE.search(text))
+
+
+def is_year(figure: str) -> bool:
+    """Is ``figure`` (digits) a year of the last or this century ("2022")?"""
+    return bool(_YEAR_RE.match(figure))
 
 
 def _year_of(date: re.Match[str]) -> str:

@@ -30,7 +30,12 @@ from functools import lru_cache
 
 from index.analyzer import normalize_number
 from index.dates import MONTHS
-from rag.answer_types import after_quantity_cue, asks_for_countries, expected_answer_type
+from rag.answer_types import (
+    after_quantity_cue,
+    asks_for_countries,
+    expected_answer_type,
+    is_year,
+)
 from rag.gazetteer import COUNTRIES, entities_in
 
 
@@ -205,7 +210,7 @@ def _in_date(tokens: list[str], i: int) -> bool:
     """Is ``tokens[i]`` a year or a day beside its month ("16 Januari 2022", "January 5")?
     A date counts nothing: "Pada 16 Januari 2022 pasukan CSTO ..." gives no 2022 troops."""
     token = tokens[i]
-    if len(token) == 4 and token.isdigit() and 1900 <= int(token) < 2100:
+    if is_year(token):
         return True
     beside = tokens[max(i - 1, 0) : i] + tokens[i + 1 : i + 2]
     return any(word == "/" or word.lower().rstrip(".") in MONTHS for word in beside)
