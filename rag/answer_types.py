@@ -31,6 +31,8 @@ _WHEN_RE = re.compile(r"\b(when|what (?:day|date)|kapan|tanggal|hari apa)\b", re
 _YEAR_ASKED_RE = re.compile(r"\b(tahun|year)\b", re.IGNORECASE)
 _DATE_ASKED_RE = re.compile(r"\b(tanggal berapa|what date|what day|hari apa)\b", re.IGNORECASE)
 _WHO_RE = re.compile(r"\b(who|whom|siapa)\b", re.IGNORECASE)
+# "Berapa lama", "how long": a duration, often without a figure ("beberapa hari atau minggu").
+_DURATION_RE = re.compile(r"\b(berapa\s+lama|how\s+long)\b", re.IGNORECASE)
 # "How much did it cost", "berapa kerugian ...": a quantity question about money. A money word
 # alone is not enough ("why did fuel prices rise" asks for a reason, not an amount).
 _MONEY_WORD_RE = re.compile(
@@ -127,6 +129,12 @@ def asks_year(question: str) -> bool:
 
 def is_quantity_question(question: str) -> bool:
     return bool(_QUANTITY_RE.search(question))
+
+
+def wants_figure(question: str) -> bool:
+    """Must an answer to ``question`` give a figure (``has_figure``)? A "how many" question
+    must; a "how long" one need not ("beberapa hari"), nor one that asks for a date."""
+    return expected_answer_type(question) == "number" and not _DURATION_RE.search(question)
 
 
 def after_quantity_cue(question: str) -> str | None:

@@ -29,7 +29,7 @@ import numpy as np
 from index import DocumentRecord, IngestReport
 from index.ingest import ProgressFn, ingest
 from rag.answer import Answer, Passage, Progress
-from rag.answer_types import asks_year, expected_answer_type, has_figure
+from rag.answer_types import asks_year, has_figure, wants_figure
 from rag.checked_stream import CheckedStream
 from rag.citations import CitationChecker, Verification, render_sentences
 from rag.compose import citations_for, compose, compose_stop, quote_answer
@@ -357,8 +357,7 @@ class Assistant:
         (the check drops "225 jenazah" for the number detained; quoting the passage would
         show the same figure)?"""
         quoted = " ".join(e.text for _, e in self._extractive.quotes(request))
-        wants = expected_answer_type(q.standalone)
-        if wants == "number" and not has_figure(quoted, years=asks_year(q.standalone)):
+        if wants_figure(q.standalone) and not has_figure(quoted, years=asks_year(q.standalone)):
             return False
         if off_question(quoted, [quoted], q.standalone):
             return False

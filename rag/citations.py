@@ -41,7 +41,7 @@ from cachetools import LRUCache, cached
 from index.analyzer import default_analyzer
 from index.dates import MONTH_NAMES
 from rag.answer import Language
-from rag.answer_types import asks_when, days_in, figures_in
+from rag.answer_types import asks_when, asks_year, days_in, figures_in, has_figure, wants_figure
 from rag.counted import miscounted, off_question
 from rag.gazetteer import ROLES, entities_in
 from rag.markers import MARKER_RE, markers
@@ -241,6 +241,10 @@ def verify_citations(
     asked = set(_facts(question, all_words, evidence))
     question_words = _words(question)
     names = {n.lower() for t in evidence_texts for n in names_in(t)}
+    # A "how many" answer starts with its figure; a sentence before any figure answers
+    # something else ("Seorang pria berdiri di depan gedung ..." copied for a death toll).
+    figure_due = bool(question) and wants_figure(question)
+    years = asks_year(question)
     removed = recited = dropped = 0
     kept: list[CheckedSentence] = []
     said: set[str] = set()
@@ -252,6 +256,9 @@ def verify_citations(
         valid = [m - 1 for m in dict.fromkeys(cited) if 1 <= m <= len(evidence)]
         removed += len(cited) - len(valid)
         if question and _restates(body, question):
+            dropped += 1
+            continue
+        if figure_due and not kept and not has_figure(body, years=years):
             dropped += 1
             continue
         if unknown_names(body, all_words | question_words):

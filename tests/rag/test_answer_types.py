@@ -15,6 +15,7 @@ from rag.answer_types import (
     has_answer_type,
     has_figure,
     is_quantity_question,
+    wants_figure,
 )
 
 
@@ -181,3 +182,11 @@ def test_a_year_is_a_figure_when_the_question_asks_for_one() -> None:
     assert not asks_year("Berapa orang yang tewas?")
     assert has_figure("Ia menjabat sejak 2019.", years=True)
     assert not has_figure("Ia menjabat sejak 2019.")
+
+
+def test_a_how_many_question_wants_a_figure_and_a_how_long_one_need_not() -> None:
+    assert wants_figure("Berapa orang yang tewas?") and wants_figure("How many troops?")
+    assert not wants_figure("Misi itu berlangsung berapa lama?")
+    assert not wants_figure("How long was the mission meant to last?")
+    assert not wants_figure("Tanggal berapa protes dimulai?")  # a date
+    assert not wants_figure("Who asked the CSTO for help?")

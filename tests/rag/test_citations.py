@@ -517,3 +517,44 @@ def test_a_date_the_question_gives_needs_no_source() -> None:
         bodies=DATED,
     )
     assert result.sentences
+
+
+CAPTIONED = [
+    "Seorang pria berdiri di depan gedung Balai Kota Almaty yang terbakar, Kamis (6/1/2022).",
+    "Lebih dari 2.600 orang mencari perawatan dari rumah sakit sekitar.",
+    'Pasukan itu diharapkan menjadi misi singkat "beberapa hari atau minggu".',
+]
+
+
+@pytest.mark.parametrize(
+    ("answer", "question", "text"),
+    [
+        # a caption copied for a death toll the articles never give: no figure, no answer
+        (
+            "Seorang pria berdiri di depan gedung Balai Kota Almaty yang terbakar [1].",
+            "Berapa orang yang tewas saat bandara direbut kembali?",
+            "",
+        ),
+        # the figure comes first; a sentence after it needs none
+        (
+            "Lebih dari 2.600 orang dirawat [2]. Balai Kota Almaty terbakar [1].",
+            "Berapa orang yang dirawat di rumah sakit?",
+            "Lebih dari 2.600 orang dirawat [1]. Balai Kota Almaty terbakar [2].",
+        ),
+        # a sentence before the figure answers something else
+        (
+            "Balai Kota Almaty terbakar [1]. Lebih dari 2.600 orang dirawat [2].",
+            "Berapa orang yang dirawat di rumah sakit?",
+            "Lebih dari 2.600 orang dirawat [1].",
+        ),
+        # "how long" may be answered without a figure
+        (
+            "Misi itu diharapkan berlangsung beberapa hari atau minggu [3].",
+            "Misi pasukan itu rencananya berlangsung berapa lama?",
+            "Misi itu diharapkan berlangsung beberapa hari atau minggu [1].",
+        ),
+    ],
+)
+def test_a_how_many_answer_starts_with_a_figure(answer: str, question: str, text: str) -> None:
+    result = verify_citations(answer, CAPTIONED, "id", question=question)
+    assert result.text == text
