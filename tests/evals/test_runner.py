@@ -63,8 +63,8 @@ def test_load_gold_reads_every_file_in_order(tmp_path: Path) -> None:
 
 def test_load_gold_reads_the_shipped_file() -> None:
     questions = load_gold([GOLD])
-    assert len(questions) == 243
-    assert sum(not q.answerable for q in questions) == 73
+    assert len(questions) == 261
+    assert sum(not q.answerable for q in questions) == 85
     assert {q.split for q in questions} == {"dev", "test"}
     assert all(q.reason for q in questions if not q.answerable)
 
@@ -72,7 +72,7 @@ def test_load_gold_reads_the_shipped_file() -> None:
 def test_load_gold_keeps_only_the_split_asked_for() -> None:
     test = load_gold([GOLD], "test")
     assert len(test) == 70 and {q.split for q in test} == {"test"}
-    assert len(load_gold([GOLD], "dev")) == 173
+    assert len(load_gold([GOLD], "dev")) == 191
 
 
 def test_load_gold_rejects_an_unknown_split_or_reason(tmp_path: Path) -> None:
