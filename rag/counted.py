@@ -67,6 +67,14 @@ KINDS: dict[str, frozenset[str]] = {
     "vehicles": _forms("car cars vehicle vehicles mobil kendaraan"),
     "buildings": _forms("building buildings gedung bangunan"),
 }
+# A unit of time right after a figure makes it a span of time, whatever else its clause names:
+# "berlaku selama 225 hari" is not backed by "225 jenazah". Only right after it: "26 tewas pada
+# hari Kamis" still counts the dead.
+_TIME_UNITS = _forms(
+    """day days week weeks month months year years hour hours minute minutes
+    hari pekan minggu bulan tahun jam menit"""
+)
+TIME = "time"
 # How far after a figure its noun may stand: "19 di antaranya adalah petugas", "26 kematian
 # dari bandit", "19 of them were police officers".
 WINDOW = 4
@@ -95,13 +103,18 @@ def _occurrences(text: str) -> list[tuple[str, set[str]]]:
     """Each occurrence of a figure in ``text``, with the kinds its words name (``counts_in``)."""
     tokens = _TOKEN_RE.findall(text)
     return [
-        (
-            normalize_number(token),
-            _kinds(_words_after(tokens, i)) or _kinds(_words_before(tokens, i)),
-        )
+        (normalize_number(token), _named_by(tokens, i))
         for i, token in enumerate(tokens)
         if token[0].isdigit() and not _in_date(tokens, i)
     ]
+
+
+def _named_by(tokens: list[str], i: int) -> set[str]:
+    """The kinds the figure at ``tokens[i]`` counts: a span of time when a unit of time
+    follows it, else the kinds its words after it name, or else its clause before it."""
+    if tokens[i + 1 : i + 2] and tokens[i + 1].lower() in _TIME_UNITS:
+        return {TIME}
+    return _kinds(_words_after(tokens, i)) or _kinds(_words_before(tokens, i))
 
 
 def miscounted(sentence: str, passages: Iterable[str]) -> list[str]:

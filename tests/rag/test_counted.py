@@ -61,6 +61,16 @@ def test_a_figure_whose_passage_names_no_kind_needs_the_kind_named_in_the_passag
     assert miscounted("67 anak dirawat.", [hospital + " Di antaranya anak-anak."]) == []
 
 
+def test_a_figure_with_a_unit_of_time_after_it_is_a_span_of_time() -> None:
+    assert counts_in("Keadaan darurat berlaku selama 225 hari.")["225"] == {"time"}
+    assert counts_in("The mission lasted 3 weeks.")["3"] == {"time"}
+    # "225 hari" is not backed by "225 jenazah", nor "2 minggu" by "2 minggu" of something else
+    assert miscounted("Keadaan darurat berlaku selama 225 hari.", [PASSAGE]) == ["225"]
+    assert miscounted("Misi itu berlangsung 3 minggu.", ["Misi itu berlangsung 3 minggu."]) == []
+    # only right after the figure: "26 ... pada hari Kamis" still counts the dead
+    assert counts_in("26 bandit tewas pada hari Kamis.")["26"] == {"other_side"}
+
+
 def test_a_date_counts_nothing() -> None:
     assert counts_in("Pada 16 Januari 2022 pasukan CSTO mulai dikerahkan.") == {}
     assert counts_in("On January 6 troops arrived.") == {}
