@@ -423,8 +423,13 @@ def _facts(
             facts.append(("quote", flat))
     entries = entities_in(sentence)
     entity_forms = {form for entry in entries for form in entry}
+    # The capitalised words of an office or body ("Juru bicara Kementerian Dalam Negeri") are
+    # the entity, not names: taken as names, they would bind the office to itself.
+    entity_words = {word for form in entity_forms for word in form.split()}
     for name in dict.fromkeys(n.lower() for n in names_in(sentence)):
-        if name not in entity_forms and fuzzy_in(name, evidence_words):
+        if name in entity_forms or all(word in entity_words for word in name.split()):
+            continue
+        if fuzzy_in(name, evidence_words):
             facts.append(("name", name))
     facts.extend(("entity", entry) for entry in entries)
     return facts

@@ -250,6 +250,18 @@ def test_a_name_in_an_office_its_passage_does_not_give_is_dropped() -> None:
     assert verify_citations(
         "Blinken, the US Secretary of State, warned Kazakhstan [1].", evidence, "en"
     ).text.endswith("[1].")
+    # The office's own capitalised words are no name to bind it with: Ned Price is the
+    # State Department's spokesman, and the interior ministry is in another passage.
+    ministries = [
+        "kata juru bicara Departemen Luar Negeri AS, Ned Price.",
+        "Kementerian Dalam Negeri Kazakh mengumumkan bahwa 26 pengunjuk rasa tewas.",
+    ]
+    assert not verify_citations(
+        "Juru bicara Kementerian Dalam Negeri Kazakhstan adalah Ned Price [1].",
+        ministries,
+        "id",
+        question="Siapa juru bicara Kementerian Dalam Negeri Kazakhstan?",
+    ).sentences
     # An office of an institution binds to no person: the Kremlin is not a name.
     kremlin = ["Juru bicara Kremlin, Dmitry Peskov, mengatakan Kazakhstan mampu sendiri."]
     assert verify_citations(
