@@ -27,9 +27,13 @@ _QUANTITY_RE = re.compile(
     r"\b(how (?:many|much)|how large|number of|figures?|count|toll|berapa|jumlah|angka)\b",
     re.IGNORECASE,
 )
-_WHEN_RE = re.compile(r"\b(when|what (?:day|date)|kapan|tanggal|hari apa)\b", re.IGNORECASE)
+_WHEN_RE = re.compile(
+    r"\b(when|(?:what|which) (?:day|date)|kapan|tanggal|hari apa)\b", re.IGNORECASE
+)
 _YEAR_ASKED_RE = re.compile(r"\b(tahun|year)\b", re.IGNORECASE)
-_DATE_ASKED_RE = re.compile(r"\b(tanggal berapa|what date|what day|hari apa)\b", re.IGNORECASE)
+_DATE_ASKED_RE = re.compile(
+    r"\b(tanggal berapa|(?:what|which) (?:day|date)|hari apa)\b", re.IGNORECASE
+)
 _WHO_RE = re.compile(r"\b(who|whom|siapa)\b", re.IGNORECASE)
 # "Berapa lama", "how long": a duration, often without a figure ("beberapa hari atau minggu").
 _DURATION_RE = re.compile(r"\b(berapa\s+lama|how\s+long)\b", re.IGNORECASE)

@@ -85,6 +85,8 @@ def test_days_as_news_and_answers_write_them() -> None:
 def test_when_questions_in_both_languages() -> None:
     assert asks_when("Protes di Kazakhstan mulai tanggal berapa?")  # also a "berapa" question
     assert asks_when("what day did they start deploying")
+    assert asks_when("On which day did Psaki speak to reporters?")
+    assert expected_answer_type("Which date did the talks start on?") == "date"
     assert not asks_when("Berapa jumlah pasukan CSTO?")
 
 
