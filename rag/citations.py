@@ -46,6 +46,7 @@ from rag.counted import miscounted, off_question
 from rag.gazetteer import ROLES, entities_in
 from rag.markers import MARKER_RE, markers
 from rag.names import fuzzy_in, names_in, unknown_names
+from rag.weekdays import weekdays_in
 
 _SPLIT_RE = re.compile(r"(?<=[.!?])\s+|\n+")
 # A thousands separator the model split with a space ("2, 600"): one to three digits after
@@ -233,10 +234,11 @@ def verify_citations(
     answer = normalize_numbers(answer, language)
     bodies = evidence_texts if bodies is None else bodies
     evidence = [
-        _Evidence(figures_in(t), _words(t), _flat(t), days_in(b))
+        _Evidence(figures_in(t), _words(t), _flat(t), days_in(b), weekdays_in(b))
         for t, b in zip(evidence_texts, bodies, strict=True)
     ]
     asked_days = days_in(question)
+    asked_weekdays = weekdays_in(question)
     all_words = set().union(*(e.words for e in evidence)) if evidence else set()
     asked = set(_facts(question, all_words, evidence))
     question_words = _words(question)
@@ -273,6 +275,7 @@ def verify_citations(
             dropped += 1
             continue
         facts += [("day", day) for day in sorted(days_in(body) - asked_days)]
+        facts += [("weekday", d) for d in sorted(weekdays_in(body) - asked_weekdays)]
         if valid and facts and all(any(evidence[i].has(f) for i in valid) for f in facts):
             kept.append(
                 CheckedSentence(body, _supporting(_added(facts, asked, names), valid, evidence))
@@ -385,7 +388,7 @@ def _flat(text: str) -> str:
 
 Fact = tuple[str, object]
 """("number", "2500") | ("name", "tokayev") | ("entity", gazetteer entry)
-| ("quote", " flattened quoted words ") | ("day", (16, 1))."""
+| ("quote", " flattened quoted words ") | ("day", (16, 1)) | ("weekday", 3)."""
 
 
 @dataclass(frozen=True)
@@ -394,6 +397,7 @@ class _Evidence:
     words: set[str]
     text: str  # _flat()
     days: set[tuple[int, int]]  # dates the passage's text gives (not its label's)
+    weekdays: set[int]  # the weekdays its text names (Monday is 0)
 
     def has(self, fact: Fact) -> bool:
         kind, value = fact
@@ -401,6 +405,8 @@ class _Evidence:
             return value in self.numbers
         if kind == "day":
             return value in self.days
+        if kind == "weekday":
+            return value in self.weekdays
         if kind == "name":
             return fuzzy_in(str(value), self.words)
         if kind == "quote":

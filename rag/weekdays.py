@@ -63,6 +63,25 @@ _BEFORE_RE = re.compile(
 )
 
 
+def weekdays_in(text: str) -> set[int]:
+    """The weekdays ``text`` names, in either language (Monday is 0); "minggu" only where it
+    is the day, not the week."""
+    return {
+        _WEEKDAYS[match.group("name").lower()]
+        for match in _NAME_RE.finditer(text)
+        if not _is_week(text, match)
+    }
+
+
+def _is_week(text: str, match: re.Match[str]) -> bool:
+    """Is this "minggu" the week ("beberapa minggu", "Minggu ini"), not Sunday?"""
+    name = match.group("name")
+    return name.lower() == "minggu" and (
+        not (name[0].isupper() or match.group("hari"))
+        or bool(_WEEK_AFTER_RE.match(text, match.end()))
+    )
+
+
 def dated_weekdays(text: str, published: str | None, language: Language) -> str:
     """``text`` with the date after each weekday name that refers back from ``published``
     (ISO 8601): "pada hari Jumat" -> "pada hari Jumat (7 Januari 2022)" (the date in
@@ -74,10 +93,7 @@ def dated_weekdays(text: str, published: str | None, language: Language) -> str:
     last = 0
     for match in _NAME_RE.finditer(text):
         name = match.group("name")
-        if name.lower() == "minggu" and (
-            not (name[0].isupper() or match.group("hari"))
-            or _WEEK_AFTER_RE.match(text, match.end())
-        ):
+        if _is_week(text, match):
             continue
         after = text[match.end() :]
         before = text[max(0, match.start() - 20) : match.start()]

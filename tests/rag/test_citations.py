@@ -570,3 +570,17 @@ CAPTIONED = [
 def test_a_how_many_answer_starts_with_a_figure(answer: str, question: str, text: str) -> None:
     result = verify_citations(answer, CAPTIONED, "id", question=question)
     assert result.text == text
+
+
+def test_a_weekday_must_be_the_one_its_passage_names() -> None:
+    deployed = ["Pasukan dari Rusia dan Belarus mulai dikerahkan pada hari Kamis (6 Januari 2022)."]
+    question = "On which day of the week did the troops start deploying?"
+    wrong = "On Monday (6 January 2022) the troops started deploying [1]."
+    right = "On Thursday (6 January 2022) the troops started deploying [1]."
+    assert not verify_citations(wrong, deployed, "en", question=question).sentences
+    assert verify_citations(right, deployed, "en", question=question).text == right
+    # a weekday the question gives needs no source
+    asked = "What happened on Monday?"
+    assert verify_citations(
+        "On Monday the troops deployed [1].", deployed, "en", question=asked
+    ).sentences

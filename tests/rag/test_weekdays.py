@@ -11,7 +11,7 @@ import pytest
 from rag.citations import CitationChecker
 from rag.evidence import Evidence
 from rag.prompts import format_sources, user_prompt
-from rag.weekdays import dated_weekdays, spelled_dates
+from rag.weekdays import dated_weekdays, spelled_dates, weekdays_in
 
 SATURDAY = "2022-01-08T10:00:00+07:00"  # Saturday 8 January 2022
 
@@ -114,3 +114,10 @@ def test_a_when_question_reads_numeric_dates_written_out() -> None:
     prompt = user_prompt("When did Psaki speak?", [statement], "en", conflict=False)
     assert "Rabu (5 Januari 2022)" in prompt
     assert format_sources([statement], "en").endswith("Rabu (5/1/2022).")  # other questions
+
+
+def test_the_weekdays_a_text_names_in_either_language() -> None:
+    assert weekdays_in("Pada Rabu (5/1), Peskov berbicara; Blinken on Friday.") == {2, 4}
+    assert weekdays_in("Protes dimulai pada hari Minggu (2/1/2022).") == {6}
+    # "minggu" as a week is no Sunday
+    assert weekdays_in("misi singkat beberapa hari atau minggu. Minggu ini sepi.") == set()
