@@ -45,7 +45,7 @@ from rag.answer_types import asks_when, asks_year, days_in, figures_in, has_figu
 from rag.counted import miscounted, off_question
 from rag.gazetteer import ROLES, entities_in
 from rag.markers import MARKER_RE, markers
-from rag.names import fuzzy_in, names_in, unknown_names
+from rag.names import fuzzy_in, names_in, people_in, unknown_names
 from rag.weekdays import weekdays_in
 
 _SPLIT_RE = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -98,6 +98,13 @@ _ID_THOUSANDS_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![\d,]|\.\d)")
 _EN_THOUSANDS_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d.]|,\d)")
 _QUOTE_RE = re.compile(r'["\u201c\u201d\u201e]([^"\u201c\u201d\u201e]+)["\u201c\u201d\u201e]')
 _NON_WORD_RE = re.compile(r"[^\w]+")
+# A reporting verb: the names before it say what follows ("Ned Price said ...", "Peskov
+# mengatakan ...").
+_SAYS_RE = re.compile(
+    r"\b(said|says|told|stated|added|warned|claimed|urged|accused|mengatakan|menyatakan"
+    r"|berkata|menambahkan|memperingatkan|menyerukan|menuduh|kata|ujar)\b",
+    re.IGNORECASE,
+)
 # A quotation of at least this many words pins its source: "melepaskan tembakan untuk
 # membunuh teroris" occurs in one passage, however many passages name Tokayev.
 MIN_QUOTE_WORDS = 3
@@ -269,6 +276,7 @@ def verify_citations(
         facts = _facts(body, all_words, evidence)
         if (
             _unbound_office(facts, evidence)
+            or _unbound_speaker(body, facts, asked, evidence)
             or miscounted(body, bodies)
             or off_question(body, bodies, question)
         ):
@@ -456,6 +464,32 @@ def _unbound_office(facts: Sequence[Fact], evidence: Sequence[_Evidence]) -> boo
     return not all(
         any(e.has(office) and any(e.has(name) for name in names) for e in evidence)
         for office in offices
+    )
+
+
+def _unbound_speaker(
+    sentence: str, facts: Sequence[Fact], asked: set[Fact], evidence: Sequence[_Evidence]
+) -> bool:
+    """Does the sentence have someone say what no passage has them say?
+
+    Checked fact by fact, "Ned Price said the US would provide military aid to Ukraine [1]"
+    passed: the question named Price, and Ukraine is in a passage where Psaki says it. The
+    people named before a reporting verb are the speakers (not an institution: "Pemerintah
+    Kazakhstan menuduh ..."); some passage must hold one of them with everything the sentence
+    adds to the question.
+    """
+    verb = _SAYS_RE.search(sentence)
+    if verb is None:
+        return False
+    people = {
+        word.lower() for person in people_in(sentence[: verb.start()]) for word in person.split()
+    }
+    speakers = [f for f in facts if f[0] == "name" and str(f[1]) in people]
+    said = [f for f in facts if f not in asked and f not in speakers]
+    if not speakers or not said:
+        return False
+    return not any(
+        all(e.has(f) for f in said) and any(e.has(s) for s in speakers) for e in evidence
     )
 
 

@@ -584,3 +584,19 @@ def test_a_weekday_must_be_the_one_its_passage_names() -> None:
     assert verify_citations(
         "On Monday the troops deployed [1].", deployed, "en", question=asked
     ).sentences
+
+
+def test_a_speaker_must_say_it_in_some_passage() -> None:
+    passages = [
+        'kata juru bicara Departemen Luar Negeri AS, Ned Price: "Kami memiliki pertanyaan."',
+        "Psaki mengatakan AS akan terus memberikan bantuan pertahanan ke Ukraina.",
+    ]
+    question = "What did Ned Price say the US would do if the Russian troops stayed?"
+    # Ned Price is named by the question, Ukraine by Psaki's passage: both facts are held,
+    # but nowhere does Price say it
+    moved = "Ned Price said the US would provide military aid to Ukraine [2]."
+    assert not verify_citations(moved, passages, "en", question=question).sentences
+    psaki = "Psaki said the US would keep giving defence aid to Ukraine [2]."
+    assert verify_citations(psaki, passages, "en", question=question).text == (
+        "Psaki said the US would keep giving defence aid to Ukraine [1]."
+    )
