@@ -77,12 +77,14 @@ MESSAGES: dict[MessageKey, dict[Language, str]] = {
         "en": "According to {source} (quoted in Indonesian): ",
     },
     "unverified": {
-        "id": "Jawaban model tidak dapat diverifikasi terhadap sumber; berikut kutipan sumbernya.",
-        "en": "The model's answer could not be verified against the sources; quoting them instead.",
+        "id": "Jawaban model tidak dapat diverifikasi terhadap sumber; yang ditampilkan adalah "
+        "kutipan sumbernya, bukan jawaban yang terverifikasi.",
+        "en": "The model's answer could not be verified against the sources; what is shown is a "
+        "quotation of them, not a verified answer.",
     },
     "generator_failed": {
-        "id": "Model gagal menjawab ({error}); berikut kutipan sumbernya.",
-        "en": "The model failed ({error}); quoting the sources instead.",
+        "id": "Model gagal menjawab ({error}); yang ditampilkan adalah kutipan sumbernya.",
+        "en": "The model failed ({error}); what is shown is a quotation of the sources.",
     },
 }
 
