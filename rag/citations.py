@@ -41,9 +41,17 @@ from cachetools import LRUCache, cached
 from index.analyzer import default_analyzer
 from index.dates import MONTH_NAMES
 from rag.answer import Language
-from rag.answer_types import asks_when, asks_year, days_in, figures_in, has_figure, wants_figure
+from rag.answer_types import (
+    asks_for_countries,
+    asks_when,
+    asks_year,
+    days_in,
+    figures_in,
+    has_figure,
+    wants_figure,
+)
 from rag.counted import miscounted, off_question
-from rag.gazetteer import ROLES, entities_in
+from rag.gazetteer import ROLES, countries_in, entities_in
 from rag.markers import MARKER_RE, markers
 from rag.names import fuzzy_in, names_in, people_in, unknown_names
 from rag.weekdays import weekdays_in
@@ -267,7 +275,7 @@ def verify_citations(
         if question and _restates(body, question):
             dropped += 1
             continue
-        if figure_due and not kept and not has_figure(body, years=years):
+        if figure_due and not kept and not _counts(body, question, years):
             dropped += 1
             continue
         if unknown_names(body, all_words | question_words):
@@ -465,6 +473,14 @@ def _unbound_office(facts: Sequence[Fact], evidence: Sequence[_Evidence]) -> boo
         any(e.has(office) and any(e.has(name) for name in names) for e in evidence)
         for office in offices
     )
+
+
+def _counts(sentence: str, question: str, years: bool) -> bool:
+    """Does ``sentence`` give a count: a figure, or for "how many countries" a list of them
+    ("Russia, Belarus, Armenia, Tajikistan and Kyrgyzstan sent troops")?"""
+    if has_figure(sentence, years=years):
+        return True
+    return asks_for_countries(question) and countries_in(sentence) >= 3
 
 
 def _unbound_speaker(

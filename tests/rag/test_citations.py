@@ -535,6 +535,7 @@ CAPTIONED = [
     "Seorang pria berdiri di depan gedung Balai Kota Almaty yang terbakar, Kamis (6/1/2022).",
     "Lebih dari 2.600 orang mencari perawatan dari rumah sakit sekitar.",
     'Pasukan itu diharapkan menjadi misi singkat "beberapa hari atau minggu".',
+    "Pasukan dari Rusia, Belarus, Armenia, Tajikistan, dan Kirgistan mulai dikerahkan.",
 ]
 
 
@@ -558,6 +559,12 @@ CAPTIONED = [
             "Balai Kota Almaty terbakar [1]. Lebih dari 2.600 orang dirawat [2].",
             "Berapa orang yang dirawat di rumah sakit?",
             "Lebih dari 2.600 orang dirawat [1].",
+        ),
+        # a list of the countries counts them
+        (
+            "Rusia, Belarus, Armenia, Tajikistan, dan Kirgistan mengirim pasukan [4].",
+            "Berapa negara yang mengirim pasukan?",
+            "Rusia, Belarus, Armenia, Tajikistan, dan Kirgistan mengirim pasukan [1].",
         ),
         # "how long" may be answered without a figure
         (
