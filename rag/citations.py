@@ -260,8 +260,7 @@ def verify_citations(
     names = {n.lower() for t in evidence_texts for n in names_in(t)}
     # A "how many" answer starts with its figure; a sentence before any figure answers
     # something else ("Seorang pria berdiri di depan gedung ..." copied for a death toll).
-    figure_due = bool(question) and wants_figure(question)
-    years = asks_year(question)
+    figure_due = wants_figure(question)
     removed = recited = dropped = 0
     kept: list[CheckedSentence] = []
     said: set[str] = set()
@@ -275,7 +274,7 @@ def verify_citations(
         if question and _restates(body, question):
             dropped += 1
             continue
-        if figure_due and not kept and not _counts(body, question, years):
+        if figure_due and not kept and not _counts(body, question):
             dropped += 1
             continue
         if unknown_names(body, all_words | question_words):
@@ -444,12 +443,11 @@ def _facts(
         if len(flat.split()) >= MIN_QUOTE_WORDS and any(e.text.find(flat) >= 0 for e in evidence):
             facts.append(("quote", flat))
     entries = entities_in(sentence)
-    entity_forms = {form for entry in entries for form in entry}
     # The capitalised words of an office or body ("Juru bicara Kementerian Dalam Negeri") are
     # the entity, not names: taken as names, they would bind the office to itself.
-    entity_words = {word for form in entity_forms for word in form.split()}
+    entity_words = {word for entry in entries for form in entry for word in form.split()}
     for name in dict.fromkeys(n.lower() for n in names_in(sentence)):
-        if name in entity_forms or all(word in entity_words for word in name.split()):
+        if all(word in entity_words for word in name.split()):
             continue
         if fuzzy_in(name, evidence_words):
             facts.append(("name", name))
@@ -475,10 +473,10 @@ def _unbound_office(facts: Sequence[Fact], evidence: Sequence[_Evidence]) -> boo
     )
 
 
-def _counts(sentence: str, question: str, years: bool) -> bool:
+def _counts(sentence: str, question: str) -> bool:
     """Does ``sentence`` give a count: a figure, or for "how many countries" a list of them
     ("Russia, Belarus, Armenia, Tajikistan and Kyrgyzstan sent troops")?"""
-    if has_figure(sentence, years=years):
+    if has_figure(sentence, years=asks_year(question)):
         return True
     return asks_for_countries(question) and countries_in(sentence) >= 3
 
