@@ -72,6 +72,17 @@ def stem(word: str) -> tuple[str, ...]:
     return (stemmed,)
 
 
+@lru_cache(maxsize=1)
+def _root_words() -> frozenset[str]:
+    return frozenset(StemmerFactory().get_words())
+
+
+def is_indonesian_word(word: str) -> bool:
+    """Is ``word`` an ordinary Indonesian word: does it stem to roots of Sastrawi's dictionary
+    ("Keamanan" -> "aman", "Kota")? A name does not ("Tokayev", "Price", "Almaty")."""
+    return all(part in _root_words() for part in stem(word.lower()))
+
+
 class IndonesianAnalyzer:
     """Text -> BM25 tokens: lower-case, numbers normalised, stopwords out, Sastrawi stems."""
 

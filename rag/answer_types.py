@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from index.analyzer import normalize_number
+from index.analyzer import is_indonesian_word, normalize_number
 from index.dates import MONTH_NAMES, MONTHS
-from rag.gazetteer import countries_in
-from rag.names import names_inside
+from rag.gazetteer import ORGANISATIONS, countries_in, entities_in
+from rag.names import names_inside, proper_names
 
 AnswerType = Literal["countries", "number", "date", "name"]
 Amount = Literal["money", "percent"]
@@ -35,6 +35,15 @@ _DATE_ASKED_RE = re.compile(
     r"\b(tanggal berapa|(?:what|which) (?:day|date)|hari apa)\b", re.IGNORECASE
 )
 _WHO_RE = re.compile(r"\b(who|whom|siapa)\b", re.IGNORECASE)
+# A question that asks for a proper name: "Siapa nama ...", "Apa nama ...", "... namanya
+# siapa", "What is the name of ...". Not "Name the two things ..." (a list).
+_NAME_ASKED_RE = re.compile(
+    r"\b(?:siapa|apa)\s+nama(?:nya)?\b"
+    r"|\bnama(?:nya)?\b[^?]*\bsiapa\b|\bsiapa\b[^?]*\bnamanya\b"
+    r"|\bwhat(?:'s|\s+(?:is|was|are|were))\s+(?:the|his|her|its|their)\s+names?\b",
+    re.IGNORECASE,
+)
+_WORD_RE = re.compile(r"[^\W_]+")
 # "Berapa lama", "how long": a duration, often without a figure ("beberapa hari atau minggu").
 _DURATION_RE = re.compile(r"\b(berapa\s+lama|how\s+long)\b", re.IGNORECASE)
 # "How much did it cost", "berapa kerugian ...": a quantity question about money. A money word
@@ -162,6 +171,29 @@ def expected_answer_type(question: str) -> AnswerType | None:
     if _WHO_RE.search(question):
         return "name"
     return None
+
+
+def asks_name(question: str) -> bool:
+    """Does ``question`` ask for someone's or something's proper name?"""
+    return bool(_NAME_ASKED_RE.search(question))
+
+
+def gives_name(text: str, question: str) -> bool:
+    """Does ``text`` give a proper name that ``question`` does not: a person's
+    (``proper_names``) or a body's ("the CSTO")? Not a country, an office, a weekday, nor
+    ordinary words capitalised: "Sekretaris Jenderal aliansi bekas Soviet --Organisasi
+    Perjanjian Keamanan Bersama--" names nobody, and "Pria yang berdiri di depan Balai Kota
+    Almaty ... adalah pria yang berdiri di depan gedung Balai Kota Almaty ..., Kamis" gives
+    no name the question lacks."""
+    asked = {word.lower() for word in _WORD_RE.findall(question)}
+    for run in proper_names(text):
+        if any(
+            word.lower() not in asked and not is_indonesian_word(word)
+            for word in _WORD_RE.findall(run)
+        ):
+            return True
+    asked_entities = entities_in(question)
+    return any(e in ORGANISATIONS and e not in asked_entities for e in entities_in(text))
 
 
 def asks_for_several(question: str) -> bool:

@@ -29,7 +29,7 @@ import numpy as np
 from index import DocumentRecord, IngestReport
 from index.ingest import ProgressFn, ingest
 from rag.answer import Answer, Passage, Progress
-from rag.answer_types import asks_year, has_figure, wants_figure
+from rag.answer_types import asks_name, asks_year, gives_name, has_figure, wants_figure
 from rag.checked_stream import CheckedStream
 from rag.citations import CitationChecker, Verification, render_sentences
 from rag.compose import citations_for, compose, compose_stop, quote_answer
@@ -355,9 +355,11 @@ class Assistant:
         ``Settings.quote_min_share`` of the question's terms, and, for a "how many" question,
         a figure (a photo caption dated "Kamis (6/1/2022)" gives none), one of what it counts
         (the check drops "225 jenazah" for the number detained; quoting the passage would
-        show the same figure)?"""
+        show the same figure), and for a question that asks a name, a name it does not give?"""
         quoted = " ".join(e.text for _, e in self._extractive.quotes(request))
         if wants_figure(q.standalone) and not has_figure(quoted, years=asks_year(q.standalone)):
+            return False
+        if asks_name(q.standalone) and not gives_name(quoted, q.standalone):
             return False
         if off_question(quoted, [quoted], q.standalone):
             return False

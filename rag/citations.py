@@ -11,6 +11,9 @@ After generation (a small model cites imperfectly):
   states no checkable fact, to the passage it is most similar to; otherwise it is dropped;
 - a sentence repeating an earlier one is dropped, and so is one that only restates the
   question (it adds no word the question does not have: "Tokayev's approach changed [1]");
+- a "how many" answer starts with its figure, and an answer to a question that asks a name
+  with a name the question does not give (``rag.answer_types``): the sentences before it
+  answer something else;
 - a sentence naming a person or place that neither the evidence nor the question names
   (a rare word, capitalised: "Nazarbayev") is dropped: a small model invents them;
 - a sentence whose figure counts another kind of thing than the same figure in the passages
@@ -43,10 +46,12 @@ from index.dates import MONTH_NAMES
 from rag.answer import Language
 from rag.answer_types import (
     asks_for_countries,
+    asks_name,
     asks_when,
     asks_year,
     days_in,
     figures_in,
+    gives_name,
     has_figure,
     wants_figure,
 )
@@ -261,6 +266,9 @@ def verify_citations(
     # A "how many" answer starts with its figure; a sentence before any figure answers
     # something else ("Seorang pria berdiri di depan gedung ..." copied for a death toll).
     figure_due = wants_figure(question)
+    # So does a question that asks for a name, with a name it does not give: "Pria yang
+    # berdiri di depan Balai Kota ... adalah pria yang berdiri di depan gedung Balai Kota ...".
+    name_due = asks_name(question)
     removed = recited = dropped = 0
     kept: list[CheckedSentence] = []
     said: set[str] = set()
@@ -275,6 +283,9 @@ def verify_citations(
             dropped += 1
             continue
         if figure_due and not kept and not _counts(body, question):
+            dropped += 1
+            continue
+        if name_due and not kept and not gives_name(body, question):
             dropped += 1
             continue
         if unknown_names(body, all_words | question_words):

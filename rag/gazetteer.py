@@ -148,9 +148,17 @@ ENTITIES: tuple[tuple[str, ...], ...] = (
     ("kremlin", *_KREMLIN_STANDS_FOR),
     ("white house", "gedung putih"),
     ("pentagon",),
+    # -- a former state: a name, but not a country a list of them counts ("lima bekas
+    # republik Soviet dan Rusia" lists none), nor a body -----------------------------------
+    ("soviet union", "uni soviet", "ussr", "soviet"),
 )
 
 COUNTRIES: frozenset[tuple[str, ...]] = frozenset(ENTITIES[: ENTITIES.index(("nato",))])
+ORGANISATIONS: frozenset[tuple[str, ...]] = frozenset(
+    ENTITIES[
+        ENTITIES.index(("nato",)) : ENTITIES.index(("soviet union", "uni soviet", "ussr", "soviet"))
+    ]
+)
 
 # Offices, in both languages: a role is a fact like a country. "Who became prime minister?"
 # asks about an office no article names; "The State Department spokesman was Blinken [1]"

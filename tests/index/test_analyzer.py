@@ -152,3 +152,11 @@ def test_stem() -> None:
 
 def test_many(analyze: IndonesianAnalyzer) -> None:
     assert analyze.many(["kerusuhan", "", "the"]) == [["rusuh"], [], []]
+
+
+def test_ordinary_indonesian_words_are_not_names() -> None:
+    from index.analyzer import is_indonesian_word
+
+    # stemmed to a root of Sastrawi's dictionary: "keamanan" -> "aman"
+    assert all(map(is_indonesian_word, ["Keamanan", "Perjanjian", "Kota", "Sekretaris"]))
+    assert not any(map(is_indonesian_word, ["Tokayev", "Price", "Almaty", "Blinken"]))

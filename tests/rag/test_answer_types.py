@@ -6,11 +6,13 @@ from rag.answer_types import (
     asked_amount,
     asks_for_countries,
     asks_for_several,
+    asks_name,
     asks_when,
     asks_year,
     days_in,
     expected_answer_type,
     figures_in,
+    gives_name,
     has_amount,
     has_answer_type,
     has_figure,
@@ -192,3 +194,40 @@ def test_a_how_many_question_wants_a_figure_and_a_how_long_one_need_not() -> Non
     assert not wants_figure("How long was the mission meant to last?")
     assert not wants_figure("Tanggal berapa protes dimulai?")  # a date
     assert not wants_figure("Who asked the CSTO for help?")
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Siapa nama juru bicara Kremlin?", True),
+        ("Apa nama istana presiden yang dibakar?", True),
+        ("Juru bicara Kremlin namanya siapa?", True),
+        ("What is the name of the Russian general who led the troops?", True),
+        ("What's the name of the alliance?", True),
+        ("Who asked the CSTO for help?", False),  # a person, by name or by office
+        ("Name the two things the State Department would watch.", False),  # a list
+    ],
+)
+def test_a_question_may_ask_for_a_name(question: str, asks: bool) -> None:
+    assert asks_name(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "gives"),
+    [
+        ("Juru bicara Kremlin adalah Dmitry Peskov [1].", True),
+        ("The spokesman is Ned Price.", True),  # English words, but not Indonesian ones
+        ("Sekretaris Jenderal CSTO Stanislav Zas.", True),
+        ("The alliance is the CSTO.", True),  # a body's name
+        # an office, a former state and a body's name in ordinary words: nobody named
+        (
+            "Sekretaris Jenderal aliansi bekas Soviet --Organisasi Perjanjian Keamanan Bersama--.",
+            False,
+        ),
+        # the question's own name, a country and a weekday
+        ("Yang berdiri di depan Balai Kota Almaty di Kazakhstan, Kamis (6/1/2022).", False),
+    ],
+)
+def test_an_answer_gives_a_name_the_question_does_not(text: str, gives: bool) -> None:
+    question = "Siapa nama orang yang berdiri di depan Balai Kota Almaty?"
+    assert gives_name(text, question) is gives

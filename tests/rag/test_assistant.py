@@ -351,6 +351,21 @@ def test_a_quote_whose_figures_count_something_else_is_a_refusal_not_an_answer(
     assert not quoted.refused and quoted.generator == "extractive" and "225" in quoted.text
 
 
+def test_a_quote_with_no_name_does_not_answer_a_name_question(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _model_says(monkeypatch, "HACKED [1].")
+    question = "Siapa nama pria yang berdiri di depan Balai Kota Almaty yang terbakar?"
+
+    answer = assistant.ask(question, generator="openai")
+
+    # the photo caption names no one but the question's own building, city and a weekday
+    assert answer.refused and answer.refusal_reason == "unconfirmed"
+    monkeypatch.setattr(assistant_module, "gives_name", lambda text, question: True)
+    quoted = assistant.ask(question, generator="openai")
+    assert not quoted.refused and quoted.generator == "extractive"
+
+
 def test_a_quote_with_no_figure_does_not_answer_how_many(
     assistant: Assistant, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -579,6 +579,24 @@ def test_a_how_many_answer_starts_with_a_figure(answer: str, question: str, text
     assert result.text == text
 
 
+def test_an_answer_to_a_name_question_starts_with_a_name() -> None:
+    passages = [
+        "Seorang pria berdiri di depan gedung Balai Kota Almaty yang terbakar, Kamis (6/1/2022).",
+        "Juru bicara Kremlin Dmitry Peskov mengatakan Kazakhstan dapat menyelesaikan masalahnya.",
+    ]
+    question = "Siapa nama pria yang berdiri di depan Balai Kota Almaty?"
+    restated = "Pria itu adalah pria yang berdiri di depan gedung Balai Kota Almaty, Kamis [1]."
+    assert not verify_citations(restated, passages, "id", question=question).sentences
+    named = "Juru bicara Kremlin adalah Dmitry Peskov [2]."
+    asked = "Siapa nama juru bicara Kremlin?"
+    assert verify_citations(named, passages, "id", question=asked).text == (
+        "Juru bicara Kremlin adalah Dmitry Peskov [1]."
+    )
+    # without a name asked for, the same sentence stands
+    plain = "Siapa yang berdiri di depan Balai Kota Almaty?"
+    assert verify_citations(restated, passages, "id", question=plain).sentences
+
+
 def test_a_weekday_must_be_the_one_its_passage_names() -> None:
     deployed = ["Pasukan dari Rusia dan Belarus mulai dikerahkan pada hari Kamis (6 Januari 2022)."]
     question = "On which day of the week did the troops start deploying?"

@@ -49,6 +49,8 @@ def test_countries_in_counts_countries_not_bodies_or_offices() -> None:
     assert countries_in("Russia and Rusia, and the CSTO, NATO and the White House") == 1
     assert countries_in("Menteri Luar Negeri Amerika Serikat") == 1  # the office is no country
     assert countries_in("Russian, Belarusian and Tajik troops") == 3  # nationalities too
+    # a former state is named, but a passage of "lima bekas republik Soviet" lists no countries
+    assert countries_in("aliansi dari lima bekas republik Soviet dan Rusia di Kazakhstan") == 2
 
 
 def test_the_kremlin_stands_for_the_russian_president_but_is_not_named_by_him() -> None:
