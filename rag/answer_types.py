@@ -147,7 +147,12 @@ def is_quantity_question(question: str) -> bool:
 def wants_figure(question: str) -> bool:
     """Must an answer to ``question`` give a figure (``has_figure``)? A "how many" question
     must; a "how long" one need not ("beberapa hari"), nor one that asks for a date."""
-    return expected_answer_type(question) == "number" and not _DURATION_RE.search(question)
+    return expected_answer_type(question) == "number" and not asks_duration(question)
+
+
+def asks_duration(question: str) -> bool:
+    """Does ``question`` ask how long ("berapa lama", "how long")?"""
+    return bool(_DURATION_RE.search(question))
 
 
 def after_quantity_cue(question: str) -> str | None:

@@ -32,6 +32,7 @@ from index.analyzer import normalize_number
 from index.dates import MONTHS
 from rag.answer_types import (
     after_quantity_cue,
+    asks_duration,
     asks_for_countries,
     expected_answer_type,
     is_year,
@@ -162,10 +163,16 @@ def asked_kind(question: str) -> set[str]:
     """The kind of thing a "how many" question counts: the first of ``KINDS`` named after
     "how many" / "berapa" ("Berapa orang yang ditahan aparat" counts detainees, not the
     police who held them). Empty when it names none ("how many people died"), and for "how
-    many countries sent troops", which counts countries."""
+    many countries sent troops", which counts countries. A span of time for "how long" and
+    "berapa hari": "Misi itu akan berlangsung sekitar 2.500 orang" does not answer it."""
     if asks_for_countries(question):
         return set()
-    for word in _TOKEN_RE.findall((after_quantity_cue(question) or "").lower()):
+    if asks_duration(question):
+        return {TIME}
+    words = _TOKEN_RE.findall((after_quantity_cue(question) or "").lower())
+    if words[:1] and words[0] in _TIME_UNITS:  # "berapa hari", "how many days"
+        return {TIME}
+    for word in words:
         named = _kinds([word])
         if named:
             return named

@@ -87,6 +87,9 @@ def test_a_date_counts_nothing() -> None:
         ("How many people died?", set()),
         ("How many countries sent troops?", set()),  # it counts countries
         ("Who sent troops?", set()),  # no "how many"
+        ("Misi itu berlangsung berapa lama?", {"time"}),
+        ("How many days later did Tokayev ask for help?", {"time"}),
+        ("How many people died in the first days?", set()),  # a unit later is no kind
     ],
 )
 def test_a_quantity_question_counts_the_first_kind_named_after_its_cue(
@@ -105,6 +108,15 @@ def test_a_figure_that_counts_another_kind_does_not_answer_the_question() -> Non
     assert not off_question(copied, [PASSAGE], "Berapa orang yang tewas?")
     assert not off_question(copied, [PASSAGE], "Apa yang terjadi di kamar mayat?")
     assert not off_question("Mereka ditahan.", [PASSAGE], question)  # no figure to judge
+
+
+def test_a_how_long_question_is_answered_by_a_span_of_time() -> None:
+    force = "Misi itu diharapkan berlangsung beberapa hari, dengan sekitar 2.500 orang."
+    question = "Misi pasukan itu rencananya berlangsung berapa lama?"
+    assert off_question("Misi itu berlangsung sekitar 2.500 orang [1].", [force], question)
+    assert not off_question("Misi itu berlangsung beberapa hari [1].", [force], question)
+    spans = "Keadaan darurat berlaku selama 14 hari."
+    assert not off_question("Keadaan darurat berlaku 14 hari.", [spans], "Berapa lama?")
 
 
 def test_a_figure_must_stand_beside_the_countries_that_qualify_what_is_counted() -> None:
