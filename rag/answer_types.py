@@ -106,6 +106,15 @@ _COUNTRIES_ASKED_RE = re.compile(
     re.IGNORECASE,
 )
 
+# A question about the articles themselves, not the story: which outlets, which sources,
+# where it was published. Not "kantor berita" (a news agency in the story: RIA, Reuters).
+_SOURCES_ASKED_RE = re.compile(
+    r"\b(media|outlets?|publishers?|publications?|portals?|websites?|situs|sumber|sources?"
+    r"|artikel|articles?|memberitakan|diberitakan|menerbitkan|diterbitkan|terbit|memuat"
+    r"|dimuat|publish(?:ed|es)?)\b",
+    re.IGNORECASE,
+)
+
 # A day of a month as news and answers write it: "16 Januari", "January 16", "(16/1/2022)".
 _DAY_MONTH_RE = re.compile(
     rf"(?<!\d)(?P<d1>\d{{1,2}})\s+(?P<m1>{MONTH_NAMES})\b"
@@ -204,6 +213,12 @@ def gives_name(text: str, question: str) -> bool:
 def asks_for_several(question: str) -> bool:
     """Does ``question`` ask for a list, two things at once, or a change over time?"""
     return bool(_SEVERAL_RE.search(question))
+
+
+def asks_about_sources(question: str) -> bool:
+    """Does ``question`` ask about the articles themselves ("Media mana saja yang
+    memberitakan ...?", "Which outlet published ...?")?"""
+    return bool(_SOURCES_ASKED_RE.search(question))
 
 
 def asks_for_countries(question: str) -> bool:

@@ -45,6 +45,7 @@ from index.analyzer import default_analyzer
 from index.dates import MONTH_NAMES
 from rag.answer import Language
 from rag.answer_types import (
+    asks_about_sources,
     asks_for_countries,
     asks_name,
     asks_when,
@@ -263,6 +264,10 @@ def verify_citations(
     asked = set(_facts(question, all_words, evidence))
     question_words = _words(question)
     names = {n.lower() for t in evidence_texts for n in names_in(t)}
+    # The words only the labels give (the outlet: "Radartasik.com"), unless the question asks
+    # about the articles themselves.
+    told = set().union(*(_words(b) for b in bodies)) if bodies else set()
+    labels_only = set() if asks_about_sources(question) else all_words - told
     # A "how many" answer starts with its figure; a sentence before any figure answers
     # something else ("Seorang pria berdiri di depan gedung ..." copied for a death toll).
     figure_due = wants_figure(question)
@@ -293,7 +298,8 @@ def verify_citations(
             continue
         facts = _facts(body, all_words, evidence)
         if (
-            _unbound_office(facts, evidence)
+            _from_label(facts, labels_only, told)
+            or _unbound_office(facts, evidence)
             or _unbound_speaker(body, facts, asked, evidence)
             or miscounted(body, bodies)
             or off_question(body, bodies, question)
@@ -464,6 +470,17 @@ def _facts(
             facts.append(("name", name))
     facts.extend(("entity", entry) for entry in entries)
     return facts
+
+
+def _from_label(facts: Sequence[Fact], labels_only: set[str], told: set[str]) -> bool:
+    """Does the sentence name what only a source's label gives, its outlet? The label says
+    who published the passage, not what happened: asked which news agency interviewed Psaki
+    (no article says), the model answered "Radartasik.com", the outlet of the passage that
+    quotes her."""
+    return any(
+        kind == "name" and fuzzy_in(str(name), labels_only) and not fuzzy_in(str(name), told)
+        for kind, name in facts
+    )
 
 
 def _unbound_office(facts: Sequence[Fact], evidence: Sequence[_Evidence]) -> bool:

@@ -4,6 +4,7 @@ import pytest
 
 from rag.answer_types import (
     asked_amount,
+    asks_about_sources,
     asks_for_countries,
     asks_for_several,
     asks_name,
@@ -231,3 +232,10 @@ def test_a_question_may_ask_for_a_name(question: str, asks: bool) -> None:
 def test_an_answer_gives_a_name_the_question_does_not(text: str, gives: bool) -> None:
     question = "Siapa nama orang yang berdiri di depan Balai Kota Almaty?"
     assert gives_name(text, question) is gives
+
+
+def test_a_question_may_ask_about_the_articles_themselves() -> None:
+    assert asks_about_sources("Media mana saja yang memberitakan kerusuhan Kazakhstan?")
+    assert asks_about_sources("Which outlet published the photo?")
+    assert not asks_about_sources("Kantor berita apa yang mewawancarai Jen Psaki?")
+    assert not asks_about_sources("Which reporter asked Psaki about the talks?")

@@ -597,6 +597,19 @@ def test_an_answer_to_a_name_question_starts_with_a_name() -> None:
     assert verify_citations(restated, passages, "id", question=plain).sentences
 
 
+def test_the_outlet_in_a_label_is_no_fact_of_the_story() -> None:
+    body = "Psaki mengatakan kepada wartawan bahwa klaim Rusia itu salah."
+    labelled = [f"Radartasik.com, 8 Januari 2022 {body}"]
+    invented = "Kantor berita yang mewawancarai Psaki adalah Radartasik.com [1]."
+    question = "Kantor berita apa yang mewawancarai Jen Psaki?"
+    checked = verify_citations(invented, labelled, "id", question=question, bodies=[body])
+    assert not checked.sentences
+    # asked about the articles themselves, the outlet is the answer
+    outlets = "Media apa yang memberitakan pernyataan Psaki?"
+    answer = "Pernyataan Psaki diberitakan oleh Radartasik.com [1]."
+    assert verify_citations(answer, labelled, "id", question=outlets, bodies=[body]).sentences
+
+
 def test_a_weekday_must_be_the_one_its_passage_names() -> None:
     deployed = ["Pasukan dari Rusia dan Belarus mulai dikerahkan pada hari Kamis (6 Januari 2022)."]
     question = "On which day of the week did the troops start deploying?"
