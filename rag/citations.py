@@ -265,9 +265,9 @@ def verify_citations(
     question_words = _words(question)
     names = {n.lower() for t in evidence_texts for n in names_in(t)}
     # The words only the labels give (the outlet: "Radartasik.com"), unless the question asks
-    # about the articles themselves.
+    # about the articles themselves or names the outlet.
     told = set().union(*(_words(b) for b in bodies)) if bodies else set()
-    labels_only = set() if asks_about_sources(question) else all_words - told
+    labels_only = set() if asks_about_sources(question) else all_words - told - question_words
     # A "how many" answer starts with its figure; a sentence before any figure answers
     # something else ("Seorang pria berdiri di depan gedung ..." copied for a death toll).
     figure_due = wants_figure(question)
@@ -298,7 +298,7 @@ def verify_citations(
             continue
         facts = _facts(body, all_words, evidence)
         if (
-            _from_label(facts, labels_only, told)
+            _from_label(body, facts, labels_only, told)
             or _unbound_office(facts, evidence)
             or _unbound_speaker(body, facts, asked, evidence)
             or miscounted(body, bodies)
@@ -472,15 +472,26 @@ def _facts(
     return facts
 
 
-def _from_label(facts: Sequence[Fact], labels_only: set[str], told: set[str]) -> bool:
-    """Does the sentence name what only a source's label gives, its outlet? The label says
-    who published the passage, not what happened: asked which news agency interviewed Psaki
-    (no article says), the model answered "Radartasik.com", the outlet of the passage that
-    quotes her."""
+def _from_label(
+    sentence: str, facts: Sequence[Fact], labels_only: set[str], told: set[str]
+) -> bool:
+    """Does the sentence name what only a source's label gives, its outlet, other than as
+    its source ("Menurut Radartasik.com, ...")? The label says who published the passage,
+    not what happened: asked which news agency interviewed Psaki (no article says), the
+    model answered "Radartasik.com", the outlet of the passage that quotes her."""
     return any(
-        kind == "name" and fuzzy_in(str(name), labels_only) and not fuzzy_in(str(name), told)
+        kind == "name"
+        and fuzzy_in(str(name), labels_only)
+        and not fuzzy_in(str(name), told)
+        and not _attributed(str(name), sentence)
         for kind, name in facts
     )
+
+
+def _attributed(name: str, sentence: str) -> bool:
+    """Is ``name`` given as the sentence's source ("Menurut MEDIA PAKUAN, ...")?"""
+    source = rf"\b{_SOURCE_PHRASE}\s+(?:\S+\s+){{0,2}}?{re.escape(name)}"
+    return re.search(source, sentence, re.IGNORECASE) is not None
 
 
 def _unbound_office(facts: Sequence[Fact], evidence: Sequence[_Evidence]) -> bool:

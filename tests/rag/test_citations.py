@@ -608,6 +608,13 @@ def test_the_outlet_in_a_label_is_no_fact_of_the_story() -> None:
     outlets = "Media apa yang memberitakan pernyataan Psaki?"
     answer = "Pernyataan Psaki diberitakan oleh Radartasik.com [1]."
     assert verify_citations(answer, labelled, "id", question=outlets, bodies=[body]).sentences
+    # the outlet given as the source, or named by the question, is no invention
+    claim = "Apa kata Psaki soal klaim Rusia?"
+    attributed = "Menurut Radartasik.com, Psaki mengatakan klaim Rusia itu salah [1]."
+    assert verify_citations(attributed, labelled, "id", question=claim, bodies=[body]).sentences
+    named = "Apa kata Psaki kepada wartawan, menurut laporan Radartasik?"
+    said = "Radartasik melaporkan Psaki mengatakan klaim Rusia itu salah [1]."
+    assert verify_citations(said, labelled, "id", question=named, bodies=[body]).sentences
 
 
 def test_a_weekday_must_be_the_one_its_passage_names() -> None:
