@@ -3,10 +3,10 @@
 One definition for the whole answering path: evidence selection favours sentences of the
 expected type, retrieval ranks the passages that list countries for a "which countries"
 question, the conflict check looks for differing figures only in quantity questions, the
-gate refuses a question about money or a percentage that no passage gives an amount for, and
-the citation check wants the date that answers a "when" question in the cited passage's text,
-and a question that asks for several things (a list, two questions, a change over time) gets
-a larger evidence budget.
+gate refuses a question about money or a percentage that no passage gives an amount for, the
+citation check wants the date that answers a "when" question in the cited passage's text and
+a name for a question that asks one, and a question that asks for several things (a list,
+two questions, a change over time) gets a larger evidence budget.
 """
 
 from __future__ import annotations

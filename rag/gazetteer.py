@@ -18,6 +18,10 @@ from collections.abc import Callable
 # name it: "Presiden Rusia Vladimir Putin" names an office and a country (``STANDS_FOR``).
 _KREMLIN_STANDS_FOR = ("presiden rusia", "russian president", "president of russia")
 
+# Former states: names, but not countries a list of them counts ("lima bekas republik Soviet
+# dan Rusia" lists one country), nor bodies.
+_FORMER_STATES: tuple[tuple[str, ...], ...] = (("soviet union", "uni soviet", "ussr", "soviet"),)
+
 ENTITIES: tuple[tuple[str, ...], ...] = (
     ("afghanistan", "afghan"),
     ("albania",),
@@ -148,17 +152,11 @@ ENTITIES: tuple[tuple[str, ...], ...] = (
     ("kremlin", *_KREMLIN_STANDS_FOR),
     ("white house", "gedung putih"),
     ("pentagon",),
-    # -- a former state: a name, but not a country a list of them counts ("lima bekas
-    # republik Soviet dan Rusia" lists none), nor a body -----------------------------------
-    ("soviet union", "uni soviet", "ussr", "soviet"),
+    *_FORMER_STATES,
 )
 
 COUNTRIES: frozenset[tuple[str, ...]] = frozenset(ENTITIES[: ENTITIES.index(("nato",))])
-ORGANISATIONS: frozenset[tuple[str, ...]] = frozenset(
-    ENTITIES[
-        ENTITIES.index(("nato",)) : ENTITIES.index(("soviet union", "uni soviet", "ussr", "soviet"))
-    ]
-)
+ORGANISATIONS: frozenset[tuple[str, ...]] = frozenset(ENTITIES) - COUNTRIES - set(_FORMER_STATES)
 
 # Offices, in both languages: a role is a fact like a country. "Who became prime minister?"
 # asks about an office no article names; "The State Department spokesman was Blinken [1]"
