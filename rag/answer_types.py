@@ -17,7 +17,8 @@ from typing import Literal
 from index.analyzer import is_indonesian_word, normalize_number
 from index.dates import MONTH_NAMES, MONTHS
 from rag.gazetteer import ORGANISATIONS, countries_in, entities_in
-from rag.names import names_inside, proper_names
+from rag.lexicon import WORD_RE
+from rag.names import names_inside, people_in
 
 AnswerType = Literal["countries", "number", "date", "name"]
 Amount = Literal["money", "percent"]
@@ -43,7 +44,6 @@ _NAME_ASKED_RE = re.compile(
     r"|\bwhat(?:'s|\s+(?:is|was|are|were))\s+(?:the|his|her|its|their)\s+names?\b",
     re.IGNORECASE,
 )
-_WORD_RE = re.compile(r"[^\W_]+")
 # "Berapa lama", "how long": a duration, often without a figure ("beberapa hari atau minggu").
 _DURATION_RE = re.compile(r"\b(berapa\s+lama|how\s+long)\b", re.IGNORECASE)
 # "How much did it cost", "berapa kerugian ...": a quantity question about money. A money word
@@ -193,17 +193,18 @@ def asks_name(question: str) -> bool:
 
 
 def gives_name(text: str, question: str) -> bool:
-    """Does ``text`` give a proper name that ``question`` does not: a person's
-    (``proper_names``) or a body's ("the CSTO")? Not a country, an office, a weekday, nor
-    ordinary words capitalised: "Sekretaris Jenderal aliansi bekas Soviet --Organisasi
-    Perjanjian Keamanan Bersama--" names nobody, and "Pria yang berdiri di depan Balai Kota
-    Almaty ... adalah pria yang berdiri di depan gedung Balai Kota Almaty ..., Kamis" gives
-    no name the question lacks."""
-    asked = {word.lower() for word in _WORD_RE.findall(question)}
-    for run in proper_names(text):
+    """Does ``text`` give a proper name that ``question`` does not: a person's (a run of
+    ``people_in`` with a word the question lacks and Sastrawi's dictionary does not hold:
+    "Ned Price", not "Balai Kota") or a body's ("the CSTO")? Not a country, an office, a
+    weekday, nor ordinary words capitalised: "Sekretaris Jenderal aliansi bekas Soviet
+    --Organisasi Perjanjian Keamanan Bersama--" names nobody, and "Pria yang berdiri di depan
+    Balai Kota Almaty ... adalah pria yang berdiri di depan gedung Balai Kota Almaty ...,
+    Kamis" gives no name the question lacks."""
+    asked = {word.lower() for word in WORD_RE.findall(question)}
+    for run in people_in(text):
         if any(
             word.lower() not in asked and not is_indonesian_word(word)
-            for word in _WORD_RE.findall(run)
+            for word in WORD_RE.findall(run)
         ):
             return True
     asked_entities = entities_in(question)

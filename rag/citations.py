@@ -266,7 +266,7 @@ def verify_citations(
     names = {n.lower() for t in evidence_texts for n in names_in(t)}
     # The words only the labels give (the outlet: "Radartasik.com"), unless the question asks
     # about the articles themselves or names the outlet.
-    told = set().union(*(_words(b) for b in bodies)) if bodies else set()
+    told = set().union(*(_words(b) for b in bodies))
     labels_only = set() if asks_about_sources(question) else all_words - told - question_words
     # A "how many" answer starts with its figure; a sentence before any figure answers
     # something else ("Seorang pria berdiri di depan gedung ..." copied for a death toll).

@@ -9,7 +9,6 @@ from collections.abc import Sequence, Set
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from index.analyzer import is_indonesian_word
 from rag.gazetteer import entities_in
 
 _NAME_RE = re.compile(r"\b[A-Z][\w'-]*[A-Za-z]\b")
@@ -195,17 +194,6 @@ def people_in(text: str) -> list[str]:
         if words:
             people.append(" ".join(words))
     return list(dict.fromkeys(people))
-
-
-def proper_names(text: str) -> list[str]:
-    """``people_in``'s runs that hold a word no Indonesian dictionary has ("Ned Price",
-    "Serik Shalabayev"), not ordinary words capitalised: "Organisasi Perjanjian Keamanan
-    Bersama" (a body the gazetteer knows by another form), "Balai Kota"."""
-    return [
-        run
-        for run in people_in(text)
-        if not all(is_indonesian_word(word) for word in _WORD_RE.findall(run))
-    ]
 
 
 # A sentence that names its speaker only by pronoun, in either language: "Dia lebih lanjut

@@ -225,6 +225,9 @@ def test_a_question_may_ask_for_a_name(question: str, asks: bool) -> None:
             "Sekretaris Jenderal aliansi bekas Soviet --Organisasi Perjanjian Keamanan Bersama--.",
             False,
         ),
+        # capitalised ordinary words and an office beside a name ("Kata Sekjen ... Ned Price")
+        ("Kata Sekjen --Organisasi Perjanjian Keamanan Bersama-- di Balai Kota.", False),
+        ("Kata Sekjen --Organisasi Perjanjian Keamanan Bersama-- dan Ned Price.", True),
         # the question's own name, a country and a weekday
         ("Yang berdiri di depan Balai Kota Almaty di Kazakhstan, Kamis (6/1/2022).", False),
     ],

@@ -67,10 +67,3 @@ def test_a_sentence_means_the_full_name_it_gives_in_part_or_refers_back_to() -> 
     assert people_meant("Dia lebih lanjut meminta pasukan Kazakh.", before, people) == ["Blinken"]
     # no pronoun, no part of a full name: no one
     assert people_meant("Pasukan itu mulai dikerahkan.", before, people) == []
-
-
-def test_proper_names_leave_out_runs_of_ordinary_words() -> None:
-    from rag.names import proper_names
-
-    text = "Kata Sekjen --Organisasi Perjanjian Keamanan Bersama-- dan Ned Price di Balai Kota."
-    assert proper_names(text) == ["Ned Price"]
