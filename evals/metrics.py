@@ -195,10 +195,12 @@ def _f1(predicted: Counter[str], reference: Counter[str]) -> float:
 
 # -- language of the answer -----------------------------------------------------------------
 def indonesian_words(answer: str) -> list[str]:
-    """The untranslated Indonesian words of an English answer: common in Indonesian, rare in
-    English (wordfreq), lower-case (names do not count) and outside quotation marks (a marked
-    quotation is kept in the original on purpose). ``rag.language.indonesian_words`` with
-    quotations left out: the same check the assistant uses to decide to translate."""
+    """The untranslated Indonesian words of an English answer: words common in Indonesian
+    and rare in English (wordfreq), outside quotation marks (a marked quotation is kept in
+    the original on purpose); capitalised ones only as a gazetteer form ("Presiden") or two
+    or more in a row ("Dalam Negeri"), since one alone may be a name.
+    ``rag.language.indonesian_words`` with quotations left out: the same check the assistant
+    uses to decide to translate."""
     from rag.language import indonesian_words as found
 
     return found(strip_markers(answer), in_quotes=False)

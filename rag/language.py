@@ -11,6 +11,7 @@ import re
 from collections.abc import Collection
 from functools import lru_cache
 
+from index.analyzer import is_indonesian_word
 from rag.answer import Language
 
 _ID_WORDS = frozenset(
@@ -220,16 +221,22 @@ INDONESIAN_MIN_ZIPF = 3.0
 ENGLISH_MAX_ZIPF = 3.0
 _QUOTED_RE = re.compile(r'["\u201c\u201d\u201e][^"\u201c\u201d\u201e]*["\u201c\u201d\u201e]')
 _LOWER_WORD_RE = re.compile(r"(?<![\w'-])[a-z]{3,}(?![\w'-])")
+# Capitalised words in a row, one space apart ("Ministry of Dalam Negeri" holds "Dalam Negeri").
+_CAPITALISED_RUN_RE = re.compile(r"(?<![\w'-])[A-Z][a-z]{2,}(?: [A-Z][a-z]{2,})+(?![\w'-])")
 
 
 def indonesian_words(text: str, *, in_quotes: bool = True) -> list[str]:
     """The Indonesian words of an English text, in order; words inside quotation marks only
     with ``in_quotes``.
 
-    Capitalised words are names and never count, except the Indonesian forms of the
+    Capitalised words are names and do not count alone, except the Indonesian forms of the
     gazetteer's offices, countries and bodies ("Presiden", "Rusia", "Kementerian
     Kesehatan"): they have English forms an English reader expects, and the model copies
     them from the sources ("Presiden Kazakh Kassym-Jomart Tokayev asked the CSTO ...").
+    Nor does a run of two or more capitalised ordinary Indonesian words ("the Ministry of
+    Dalam Negeri", "Balai Kota Almaty"): one such word may be a name ("Antara", a news
+    agency), two together are a phrase left in Indonesian. A name made of two such words
+    ("Puan Maharani") is taken for one.
     """
     if not in_quotes:
         text = _QUOTED_RE.sub(" ", text)
@@ -238,12 +245,44 @@ def indonesian_words(text: str, *, in_quotes: bool = True) -> list[str]:
         for match in _LOWER_WORD_RE.finditer(text)
         if _is_indonesian(match.group(0))
     ]
-    found += [
+    forms = [
         (match.start(), match.group(0))
         for match in _gazetteer_forms_re().finditer(text)
         if match.group(0)[0].isupper()  # lower-case ones are found word by word above
     ]
+    taken = {i for start, form in forms for i in range(start, start + len(form))}
+    found += forms
+    found += [
+        (start, run)
+        for start, run in _capitalised_runs(text)
+        if taken.isdisjoint(range(start, start + len(run)))
+    ]
     return [word for _, word in sorted(found)]
+
+
+def _capitalised_runs(text: str) -> list[tuple[int, str]]:
+    """Runs of two or more capitalised Indonesian words, each with its position."""
+    runs: list[tuple[int, str]] = []
+    for phrase in _CAPITALISED_RUN_RE.finditer(text):
+        words = list(re.finditer(r"\S+", phrase.group(0)))
+        i = 0
+        while i < len(words):
+            j = i
+            while j < len(words) and _is_common_indonesian(words[j].group(0)):
+                j += 1
+            if j - i >= 2:
+                first, last = phrase.start() + words[i].start(), phrase.start() + words[j - 1].end()
+                runs.append((first, text[first:last]))
+            i = j + 1
+    return runs
+
+
+def _is_common_indonesian(word: str) -> bool:
+    """A capitalised word that is an ordinary Indonesian word, not a name: common in
+    Indonesian (wordfreq) and made of roots of Sastrawi's dictionary. wordfreq alone takes
+    Indonesian names for words ("Joko", "Widodo", "Prabowo" are frequent in its Indonesian
+    text); the dictionary does not hold them."""
+    return _is_indonesian(word.lower()) and is_indonesian_word(word)
 
 
 def _is_indonesian(word: str) -> bool:
