@@ -99,6 +99,17 @@ def points_at_conversation(rewritten: str) -> bool:
     return bool(_CONVERSATION_RE.search(rewritten))
 
 
+def still_points_back(rewritten: str, question: str) -> bool:
+    """Does a rewritten follow-up keep a pronoun for a person or a group ("he", "mereka")
+    while naming nothing the question did not? It points nowhere then, as the question did:
+    after a turn in another language the 1.5B model translated "Kenapa dia butuh bantuan
+    itu?" into "Why did he need help?" and the search found nothing."""
+    if not (_PERSON_RE.search(rewritten) or _PLURAL_RE.search(rewritten)):
+        return False
+    asked = {w.lower() for w in _WORD_RE.findall(question)}
+    return all(name.lower() in asked for name in names_in(rewritten))
+
+
 def rule_based_standalone(question: str, history: Sequence[Turn]) -> str:
     """The question with "he/she/dia" replaced by the one person the last turn names, or else
     the question plus the previous question and the names of the previous answer.

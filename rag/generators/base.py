@@ -18,7 +18,7 @@ from llama_index.core.llms import LLM
 
 from rag.answer import Language
 from rag.evidence import Evidence
-from rag.followups import Turn, history_text, points_at_conversation
+from rag.followups import Turn, history_text, points_at_conversation, still_points_back
 from rag.generators.errors import GenerationError
 from rag.prompts import CONDENSE_PROMPT, EXAMPLES, SYSTEM_PROMPT, user_prompt
 
@@ -112,6 +112,8 @@ class LLMGenerator:
         if not rewritten or len(rewritten) > 3 * len(question) + 200:
             return None
         if _words(rewritten) == _words(question) or points_at_conversation(rewritten):
+            return None
+        if still_points_back(rewritten, question):
             return None
         return rewritten
 

@@ -6,6 +6,7 @@ from rag.followups import (
     normalize_history,
     points_at_conversation,
     rule_based_standalone,
+    still_points_back,
 )
 
 HISTORY = [
@@ -80,3 +81,23 @@ def test_a_rewrite_that_points_at_the_conversation_is_not_standalone() -> None:
     assert points_at_conversation("Kapan negara yang disebutkan tadi mengirim pasukan?")
     assert not points_at_conversation("When did Russia and Belarus start deploying troops?")
     assert not points_at_conversation("Siapa yang membahas krisis itu di Dewan Keamanan?")
+
+
+@pytest.mark.parametrize(
+    ("rewritten", "question", "expected"),
+    [
+        # a translation, not a rewrite: "he" is as unresolved as "dia" was
+        ("Why did he need help?", "Kenapa dia butuh bantuan itu?", True),
+        ("Kenapa dia butuh bantuan?", "kenapa dia butuh itu", True),  # "Kenapa" is no name
+        ("What did they say?", "What did they say?", True),
+        # a name the question lacks: the pronoun has something to point at
+        ("Why did Tokayev say he needed the CSTO?", "Why did he need them?", False),
+        ("How many troops did they send to Kazakhstan?", "How many troops did they send?", False),
+        # no pronoun for a person or a group
+        ("When did the protests start?", "When did that start?", False),
+    ],
+)
+def test_a_rewrite_that_keeps_a_pronoun_and_names_nothing_new_still_points_back(
+    rewritten: str, question: str, expected: bool
+) -> None:
+    assert still_points_back(rewritten, question) is expected

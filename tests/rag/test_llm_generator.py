@@ -46,6 +46,20 @@ def test_an_unchanged_empty_runaway_or_unresolved_rewrite_is_refused(reply: str)
     assert condensed(reply) is None
 
 
+def test_a_rewrite_whose_pronoun_still_points_nowhere_is_refused() -> None:
+    """After an English turn the 1.5B model translated the Indonesian follow-up instead of
+    resolving it; the rule-based form puts the last answer's one person in its place."""
+    history = [
+        ("user", "Siapa yang meminta bantuan CSTO?"),
+        ("assistant", "Presiden Kazakhstan, Kassym-Jomart Tokayev meminta bantuan CSTO [1]."),
+    ]
+    question = "Kenapa dia butuh bantuan itu?"
+    generator = LLMGenerator(ScriptedLLM(reply="Why did he need help?"), "scripted")
+    assert generator.condense(question, history) is None
+    resolved = LLMGenerator(ScriptedLLM(reply="Why did Tokayev need the CSTO?"), "scripted")
+    assert resolved.condense(question, history) == "Why did Tokayev need the CSTO?"
+
+
 def test_a_rewrite_of_a_question_that_needs_nothing_from_the_conversation_is_kept() -> None:
     """ "its" made this a follow-up; the model's rewrite rightly borrows nothing, and the
     rule-based form would have added the hospital turn's names to the search."""
