@@ -45,8 +45,9 @@ def running_app(
         except RuntimeError:
             # Gradio sets an asyncio.Event from this thread while the server's loop may be
             # adding a waiter ("deque mutated during iteration", seen once in CI). The flag
-            # is set by then, so a second close skips that step and shuts the server down.
-            app.close()
+            # is set by then; what close() had left to do is to stop the server.
+            if app.server:
+                app.server.close()
 
 
 # -- handlers --------------------------------------------------------------------------------
