@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from rag.lexicon import WORD_RE
 from rag.markers import MARKER_RE
 from rag.names import names_in, people_in
 
@@ -48,7 +49,6 @@ _ANAPHORA = frozenset(
     ]
 )
 _NYA_RE = re.compile(r"\b\w{3,}nya\b", re.IGNORECASE)
-_WORD_RE = re.compile(r"[^\W_]+")
 _FIGURE_RE = re.compile(r"\b\d[\d.,]*\d\b|\b\d\b")
 _INTRO_RE = re.compile(r"^(?:According to|Menurut) [^:\n]*:", re.MULTILINE)
 # A pronoun that stands for one person ("her" is left out: object or possessive?).
@@ -77,7 +77,7 @@ def is_followup(question: str, history: Sequence[Turn]) -> bool:
     """Does ``question`` lean on earlier turns (a pronoun, '-nya', or too few words)?"""
     if not any(role == "user" for role, _ in history):
         return False
-    words = [w.lower() for w in _WORD_RE.findall(question)]
+    words = [w.lower() for w in WORD_RE.findall(question)]
     if any(w in _ANAPHORA for w in words) or _NYA_RE.search(question):
         return True
     return len(words) <= 4
@@ -106,7 +106,7 @@ def still_points_back(rewritten: str, question: str) -> bool:
     itu?" into "Why did he need help?" and the search found nothing."""
     if not (_PERSON_RE.search(rewritten) or _PLURAL_RE.search(rewritten)):
         return False
-    asked = {w.lower() for w in _WORD_RE.findall(question)}
+    asked = {w.lower() for w in WORD_RE.findall(question)}
     return all(name.lower() in asked for name in names_in(rewritten))
 
 

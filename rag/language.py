@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from functools import lru_cache
+from itertools import groupby
 
 from index.analyzer import is_indonesian_word
 from rag.answer import Language
@@ -264,16 +265,12 @@ def _capitalised_runs(text: str) -> list[tuple[int, str]]:
     """Runs of two or more capitalised Indonesian words, each with its position."""
     runs: list[tuple[int, str]] = []
     for phrase in _CAPITALISED_RUN_RE.finditer(text):
-        words = list(re.finditer(r"\S+", phrase.group(0)))
-        i = 0
-        while i < len(words):
-            j = i
-            while j < len(words) and _is_common_indonesian(words[j].group(0)):
-                j += 1
-            if j - i >= 2:
-                first, last = phrase.start() + words[i].start(), phrase.start() + words[j - 1].end()
+        words = re.finditer(r"\S+", phrase.group(0))
+        for common, group in groupby(words, key=lambda w: _is_common_indonesian(w.group(0))):
+            run = list(group)
+            if common and len(run) >= 2:
+                first, last = phrase.start() + run[0].start(), phrase.start() + run[-1].end()
                 runs.append((first, text[first:last]))
-            i = j + 1
     return runs
 
 
