@@ -56,7 +56,11 @@ ENTITIES: tuple[tuple[str, ...], ...] = (
     ("greece", "yunani", "greek"),
     ("hungary", "hungaria", "hungarian"),
     ("india", "indian"),
-    ("indonesia", "indonesian"),
+    # The home country of the articles' readers, also by what its press calls it and its
+    # citizens: "Ada WNI yang jadi korban?", "tanggapan Kemlu RI", "KBRI di Astana". (Not
+    # "warga negara Indonesia": the search adds a name's other forms to the query, and
+    # "warga negara" would match any passage about citizens.)
+    ("indonesia", "indonesian", "ri", "wni", "kbri"),
     ("iran", "iranian"),
     ("iraq", "irak", "iraqi"),
     ("ireland", "irlandia"),
@@ -215,12 +219,25 @@ ROLES: tuple[tuple[str, ...], ...] = (
 
 # Entity forms that are also common words (or English question words) are only taken as a
 # mention when capitalised in the question: "who", "uk", "georgia"…; acronyms that are
-# words in one of the languages ("who", "un", "eu": Indonesian for "this") only when written
-# in capitals.
+# words in one of the languages ("who", "un", "eu": Indonesian for "this"), or too short to
+# stand alone ("RI"), only when written in capitals.
 _CASE_SENSITIVE = frozenset(
-    {"who", "uk", "georgia", "jordan", "chile", "turkey", "china", "india", "peru", "un", "eu"}
+    {
+        "who",
+        "uk",
+        "georgia",
+        "jordan",
+        "chile",
+        "turkey",
+        "china",
+        "india",
+        "peru",
+        "un",
+        "eu",
+        "ri",
+    }
 )
-_ALL_CAPITALS = frozenset({"who", "un", "eu"})
+_ALL_CAPITALS = frozenset({"who", "un", "eu", "ri"})
 
 STANDS_FOR: frozenset[str] = frozenset(_KREMLIN_STANDS_FOR)
 """Forms an entry may be found by in a passage or the corpus, not read as naming it."""

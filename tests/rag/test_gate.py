@@ -61,6 +61,9 @@ def test_a_country_the_corpus_never_names_is_refused_first() -> None:
     decision = _run(_gate(0.5), "How did China react?", 0.9)
     assert decision.reason == "absent_entity" and decision.absent == ("china",)
     assert absent_entities("Bagaimana sikap Rusia?", Lexicon.of(["Rusia"])) == []
+    # Indonesia by its citizens: articles about Kazakhstan that never name it hold no answer
+    corpus = Lexicon.of(["Warga Kazakhstan dievakuasi"])
+    assert absent_entities("Berapa WNI yang dievakuasi?", corpus) == ["indonesia"]
 
 
 def test_an_office_the_corpus_never_names_is_refused() -> None:

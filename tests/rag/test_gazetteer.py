@@ -25,6 +25,11 @@ def _names(text: str) -> list[str]:
         # The longer form is the office named: a vice president is not a president.
         ("Who became vice president?", ["vice president"]),
         ("the health ministry's spokeswoman", ["health ministry", "spokesman"]),
+        # Indonesia by what its press calls it and its citizens, "RI" only in capitals
+        ("Ada wni yang jadi korban?", ["indonesia"]),
+        ("tanggapan Kementerian Luar Negeri RI", ["foreign ministry", "indonesia"]),
+        ("kata KBRI di Astana", ["indonesia"]),
+        ("seperti dikutip RIA, kata ri", []),
     ],
 )
 def test_entities_and_offices_in_either_language(text: str, expected: list[str]) -> None:
