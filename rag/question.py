@@ -121,23 +121,26 @@ class QuestionPreparer:
         if not isinstance(asked, str):
             raise TypeError(f"question must be a string, got {type(asked).__name__}")
         text, was_cut = self.clean(asked)
+        turns = normalize_history(history, self.history_turns)
         words = _URL_RE.sub(" ", text)  # a link says nothing about the asker's language
         language = detect_language(words)
         notices = (message("cut", language, n=self.max_chars),) if was_cut else ()
+        # Nothing, a bare link or nonsense tells no language (lingua takes "asdfgh qwerty"
+        # for English); in a conversation, the asker's last question does.
+        spoken = conversation_language(turns) or language
         if not _has_words(text):
-            return Stop("empty", message("empty", language), language, text, notices)
+            return Stop("empty", message("empty", spoken), spoken, text, notices)
         if not _has_words(words):
-            return Stop("link_only", message("link_only", language), language, text, notices)
+            return Stop("link_only", message("link_only", spoken), spoken, text, notices)
         vocabulary = self.vocabulary()
         foreign = other_language(words, vocabulary)
         if foreign is not None:
             said = message("other_language", "en", name=foreign)
             return Stop("other_language", said, "en", text, notices)
         if is_nonsense(words, vocabulary):
-            return Stop("nonsense", message("nonsense", language), language, text, notices)
+            return Stop("nonsense", message("nonsense", spoken), spoken, text, notices)
         if _TASK_RE.search(words.strip()):
             return Stop("task", message("task", language), language, text, notices)
-        turns = normalize_history(history, self.history_turns)
         # What is searched for: links say nothing about what the question asks.
         standalone = re.sub(r"\s+", " ", words).strip()
         if turns and is_followup(standalone, turns):
@@ -157,6 +160,12 @@ class QuestionPreparer:
         if " " in cut[limit // 2 :]:
             cut = cut[: cut.rfind(" ")]
         return cut, True
+
+
+def conversation_language(turns: Sequence[Turn]) -> Language | None:
+    """The language of the asker's last question in ``turns`` (None: no question yet)."""
+    asked = [text for role, text in turns if role == "user"]
+    return detect_language(asked[-1]) if asked else None
 
 
 def is_nonsense(text: str, vocabulary: Collection[str]) -> bool:

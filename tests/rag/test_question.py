@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from rag.messages import message
 from rag.question import Question, QuestionPreparer, Stop, is_nonsense
 
 VOCABULARY = frozenset({"csto", "tokayev", "almaty", "pasukan", "kazakhstan"})
@@ -78,6 +79,20 @@ def test_nonsense_after_a_question_is_not_taken_for_a_followup() -> None:
     history = [("user", "Berapa pasukan CSTO?"), ("assistant", "Sekitar 2.500 orang [1].")]
     stopped = _prepare("asdfgh qwerty", history, lambda q, turns: "Berapa pasukan CSTO?")
     assert isinstance(stopped, Stop) and stopped.reason == "nonsense"
+
+
+def test_nonsense_is_answered_in_the_language_of_the_conversation() -> None:
+    # lingua takes "asdfgh qwerty" for English; the asker has been writing Indonesian
+    indonesian = [("user", "Berapa pasukan CSTO?"), ("assistant", "Sekitar 2.500 orang [1].")]
+    stopped = _prepare("asdfgh qwerty", indonesian)
+    assert isinstance(stopped, Stop) and stopped.language == "id"
+    assert stopped.message == message("nonsense", "id")
+    english = [("user", "How many CSTO troops?"), ("assistant", "About 2,500 [1].")]
+    stopped = _prepare("wkwkwk jdksla", english)
+    assert isinstance(stopped, Stop) and stopped.language == "en"
+    # a real question keeps its own language
+    question = _prepare("What did Tokayev order?", indonesian)
+    assert isinstance(question, Question) and question.language == "en"
 
 
 @pytest.mark.parametrize("text", ["almaty", "Almaty?", "kazakhstan " * 50])
