@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from index.dates import publication_day
+from index.dates import MONTH_NAMES, MONTHS, publication_day
 from rag.answer import Language
 from rag.messages import format_day
 
@@ -129,3 +129,46 @@ def spelled_dates(text: str) -> str:
         return f"({written if year else written.rsplit(' ', 1)[0]})"
 
     return _NUMERIC_DATE_RE.sub(spell, text)
+
+
+_NAMES: dict[Language, tuple[str, ...]] = {
+    "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+_ENGLISH_NAMES = frozenset(name.lower() for name in _NAMES["en"])
+# A weekday name with a whole date beside it: "Monday (6 January 2022)", "Kamis, 6 Januari
+# 2022", "Thursday, January 6, 2022".
+_NAMED_DATE_RE = re.compile(
+    r"(?<![\w'])(?P<name>" + "|".join(_WEEKDAYS) + r")(?![\w'])\s*[(,]?\s*"
+    rf"(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{MONTH_NAMES})\.?,?\s+(?P<y1>\d{{4}})"
+    rf"|(?P<m2>{MONTH_NAMES})\.?\s+(?P<d2>\d{{1,2}}),?\s+(?P<y2>\d{{4}}))(?!\d)",
+    re.IGNORECASE,
+)
+
+
+def calendar_weekdays(text: str) -> str:
+    """``text`` with each weekday name that stands beside a whole date made that date's
+    weekday, in the name's language and case: the model copies "Kamis (6 Januari 2022)" as
+    "Monday (6 January 2022)", and the check then refuses a sentence whose date is right. A
+    date that does not exist leaves its name alone."""
+
+    def fix(match: re.Match[str]) -> str:
+        name = match["name"]
+        try:
+            weekday = date(
+                int(match["y1"] or match["y2"]),
+                MONTHS[(match["m1"] or match["m2"]).lower()],
+                int(match["d1"] or match["d2"]),
+            ).weekday()
+        except ValueError:
+            return match[0]
+        if _WEEKDAYS[name.lower()] == weekday:
+            return match[0]
+        right = _NAMES["en" if name.lower() in _ENGLISH_NAMES else "id"][weekday]
+        if name.islower():
+            right = right.lower()
+        elif name.isupper():
+            right = right.upper()
+        return right + match[0][len(name) :]
+
+    return _NAMED_DATE_RE.sub(fix, text)

@@ -620,10 +620,13 @@ def test_the_outlet_in_a_label_is_no_fact_of_the_story() -> None:
 def test_a_weekday_must_be_the_one_its_passage_names() -> None:
     deployed = ["Pasukan dari Rusia dan Belarus mulai dikerahkan pada hari Kamis (6 Januari 2022)."]
     question = "On which day of the week did the troops start deploying?"
-    wrong = "On Monday (6 January 2022) the troops started deploying [1]."
+    wrong = "On Monday the troops started deploying [1]."
     right = "On Thursday (6 January 2022) the troops started deploying [1]."
     assert not verify_citations(wrong, deployed, "en", question=question).sentences
     assert verify_citations(right, deployed, "en", question=question).text == right
+    # beside a whole date, the weekday is the calendar's: repaired, not held against it
+    misnamed = "On Monday (6 January 2022) the troops started deploying [1]."
+    assert verify_citations(misnamed, deployed, "en", question=question).text == right
     # a weekday the question gives needs no source
     asked = "What happened on Monday?"
     assert verify_citations(

@@ -11,7 +11,7 @@ import pytest
 from rag.citations import CitationChecker
 from rag.evidence import Evidence
 from rag.prompts import format_sources, user_prompt
-from rag.weekdays import dated_weekdays, spelled_dates, weekdays_in
+from rag.weekdays import calendar_weekdays, dated_weekdays, spelled_dates, weekdays_in
 
 SATURDAY = "2022-01-08T10:00:00+07:00"  # Saturday 8 January 2022
 
@@ -121,3 +121,19 @@ def test_the_weekdays_a_text_names_in_either_language() -> None:
     assert weekdays_in("Protes dimulai pada hari Minggu (2/1/2022).") == {6}
     # "minggu" as a week is no Sunday
     assert weekdays_in("misi singkat beberapa hari atau minggu. Minggu ini sepi.") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("On Monday (6 January 2022) they left", "On Thursday (6 January 2022) they left"),
+        ("pada hari senin, 6 Januari 2022", "pada hari kamis, 6 Januari 2022"),
+        ("SABTU, January 6, 2022", "KAMIS, January 6, 2022"),  # the name's language and case
+        ("Kamis (6 Januari 2022)", "Kamis (6 Januari 2022)"),  # already right
+        ("Monday (31 February 2022)", "Monday (31 February 2022)"),  # no such day
+        ("Monday, 6 January", "Monday, 6 January"),  # no year: not a whole date
+        ("on Monday the 6th", "on Monday the 6th"),
+    ],
+)
+def test_a_weekday_beside_a_whole_date_is_that_dates(text: str, expected: str) -> None:
+    assert calendar_weekdays(text) == expected
