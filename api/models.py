@@ -116,6 +116,11 @@ class AnswerOut(BaseModel):
         description="Why a refusal: the corpus does not hold the answer, nothing the model "
         "wrote held up, or the question could not be asked (null when answered).",
     )
+    draft: str = Field(
+        default="",
+        description="What the model wrote before the citation check kept, repaired or dropped "
+        "its sentences (empty without a model); for debugging, not for display.",
+    )
 
     @classmethod
     def from_answer(cls, answer: Answer) -> AnswerOut:

@@ -77,6 +77,9 @@ class Answer:
     generator: str = ""
     notices: tuple[str, ...] = ()
     refusal_reason: RefusalReason | None = None
+    # What the model wrote before the citation check kept, repaired or dropped its sentences
+    # ("" without a model): for the eval's records and debugging, not shown to the asker.
+    draft: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -91,6 +94,7 @@ class Answer:
             "generator": self.generator,
             "notices": list(self.notices),
             "refusal_reason": self.refusal_reason,
+            "draft": self.draft,
         }
 
     @classmethod
@@ -108,6 +112,7 @@ class Answer:
             generator=data.get("generator", ""),
             notices=tuple(data.get("notices", [])),
             refusal_reason=data.get("refusal_reason"),
+            draft=data.get("draft", ""),
         )
 
 

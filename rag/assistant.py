@@ -292,10 +292,24 @@ class Assistant:
         passages: tuple[Passage, ...],
         trace: Trace,
     ) -> Iterator[Event]:
-        """Stream the model's answer a checked sentence at a time, then the final Answer."""
+        """Stream the model's answer a checked sentence at a time, then the final Answer, with
+        what the model wrote before the check as its ``draft``."""
         check = self.verify.for_evidence(request.evidence, q.language, q.standalone, trace)
         english = q.language == "en" and chosen.uses_llm
         held = CheckedStream(check, _until_untranslated if english else None)
+        for event in self._checked(chosen, q, request, passages, trace, held):
+            yield replace(event, draft=held.raw) if isinstance(event, Answer) else event
+
+    def _checked(
+        self,
+        chosen: Generator,
+        q: Question,
+        request: GenerationRequest,
+        passages: tuple[Passage, ...],
+        trace: Trace,
+        held: CheckedStream,
+    ) -> Iterator[Event]:
+        english = q.language == "en" and chosen.uses_llm
         try:
             with trace.stage("generate"):
                 for delta in chosen.stream(request):
@@ -314,7 +328,7 @@ class Assistant:
         verification = held.close()
         if english and first_untranslated(verification) is not None:
             with trace.stage("translate"):
-                verification = Translator(chosen.complete).run(verification, check)
+                verification = Translator(chosen.complete).run(verification, held.check)
         if not verification.sentences:
             # Nothing the model wrote holds up against the sources. An Indonesian asker gets
             # the best evidence quoted (often the answer, in their language) when it is about

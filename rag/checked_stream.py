@@ -30,7 +30,7 @@ class CheckedStream:
     """
 
     def __init__(self, check: Check, showable: Showable | None = None) -> None:
-        self._check = check
+        self.check = check
         self._showable: Showable = showable or (lambda verification: verification.text)
         self._raw = ""
         self._settled = ""
@@ -54,11 +54,11 @@ class CheckedStream:
         if len(settled) <= len(self._settled):
             return ""
         self._settled = settled
-        return self._advance(self._showable(self._check(settled)))
+        return self._advance(self._showable(self.check(settled)))
 
     def close(self) -> Verification:
         """The check of the whole answer (nothing more is handed out: see ``finish``)."""
-        return self._check(self._raw)
+        return self.check(self._raw)
 
     def finish(self, text: str) -> str:
         """The rest of the final ``text`` not yet handed out ("" if it does not continue what

@@ -79,6 +79,7 @@ def joined(
             generator=first.generator,
             notices=_notices(notices, parts),
             refusal_reason=first.refusal_reason,
+            draft=_drafts(parts),
         )
     texts: list[str] = []
     citations: list[Citation] = []
@@ -97,6 +98,7 @@ def joined(
         standalone_question=standalone,
         generator=answered[0].generator,
         notices=_notices(notices, parts),
+        draft=_drafts(parts),
     )
 
 
@@ -117,6 +119,11 @@ def _passages(parts: Sequence[Answer]) -> tuple[Passage, ...]:
         for passage in answer.retrieved:
             seen.setdefault(passage.chunk_id, passage)
     return tuple(seen.values())
+
+
+def _drafts(parts: Sequence[Answer]) -> str:
+    """The model's drafts of the parts, a paragraph each."""
+    return "\n\n".join(a.draft for a in parts if a.draft)
 
 
 def _notices(whole: tuple[str, ...], parts: Sequence[Answer]) -> tuple[str, ...]:

@@ -86,6 +86,7 @@ def test_to_dict_is_the_json_contract(assistant: Assistant) -> None:
         "generator",
         "notices",
         "refusal_reason",
+        "draft",
     }
     assert set(data["citations"][0]) == {
         "n",
@@ -326,6 +327,8 @@ def test_a_quote_about_something_else_is_a_refusal_not_an_answer(
 
     assert answer.refused and answer.refusal_reason == "unconfirmed"
     assert answer.citations == ()
+    assert answer.draft == "HACKED [1]. HACKED [2]."  # what the model wrote, kept for the record
+    assert Answer.from_dict(answer.to_dict()) == answer
     # what it would have quoted: a passage about Tokayev that shares few of the question's words
     anything = assistant.settings.model_copy(update={"quote_min_share": 0.0})
     monkeypatch.setattr(assistant, "settings", anything)
