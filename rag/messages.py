@@ -94,7 +94,7 @@ def message(key: MessageKey, language: Language, **values: object) -> str:
     return MESSAGES[key][language].format(**values)
 
 
-_MONTHS: dict[Language, tuple[str, ...]] = {
+MONTHS_IN: dict[Language, tuple[str, ...]] = {
     "id": (
         "Januari", "Februari", "Maret", "April", "Mei", "Juni",
         "Juli", "Agustus", "September", "Oktober", "November", "Desember",
@@ -115,4 +115,4 @@ def format_date(published: str | None, language: Language) -> str | None:
 
 def format_day(day: date, language: Language) -> str:
     """A calendar day as news writes it: '7 Januari 2022' / '7 January 2022'."""
-    return f"{day.day} {_MONTHS[language][day.month - 1]} {day.year}"
+    return f"{day.day} {MONTHS_IN[language][day.month - 1]} {day.year}"

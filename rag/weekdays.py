@@ -31,7 +31,7 @@ from datetime import date, timedelta
 
 from index.dates import MONTH_NAMES, MONTHS, publication_day
 from rag.answer import Language
-from rag.messages import format_day
+from rag.messages import MONTHS_IN, format_day
 
 _WEEKDAYS: dict[str, int] = {
     "senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at": 4, "sabtu": 5,
@@ -172,3 +172,25 @@ def calendar_weekdays(text: str) -> str:
         return right + match[0][len(name) :]
 
     return _NAMED_DATE_RE.sub(fix, text)
+
+
+# A day and a month name as the answer's other language writes it: "2 Januari 2022" in an
+# English answer (the model copies the sources' dates), "6 January" in an Indonesian one.
+_MONTH_NUMBER = {
+    name.lower(): month for names in MONTHS_IN.values() for month, name in enumerate(names, start=1)
+}
+_DAY_MONTH_RE = re.compile(
+    r"(?<![\w.])(?P<day>\d{1,2})\s+(?P<month>" + "|".join(_MONTH_NUMBER) + r")(?![\w'])",
+    re.IGNORECASE,
+)
+
+
+def localized_months(text: str, language: Language) -> str:
+    """``text`` with the month name after each day written in ``language``: "2 Januari 2022"
+    -> "2 January 2022" in English. The date itself is left as it is."""
+
+    def localize(match: re.Match[str]) -> str:
+        name = MONTHS_IN[language][_MONTH_NUMBER[match["month"].lower()] - 1]
+        return f"{match['day']} {name}"
+
+    return _DAY_MONTH_RE.sub(localize, text)

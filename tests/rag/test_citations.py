@@ -627,6 +627,9 @@ def test_a_weekday_must_be_the_one_its_passage_names() -> None:
     # beside a whole date, the weekday is the calendar's: repaired, not held against it
     misnamed = "On Monday (6 January 2022) the troops started deploying [1]."
     assert verify_citations(misnamed, deployed, "en", question=question).text == right
+    # and an English answer's month is English, as the sources' dates are checked either way
+    copied = "On Thursday (6 Januari 2022) the troops started deploying [1]."
+    assert verify_citations(copied, deployed, "en", question=question).text == right
     # a weekday the question gives needs no source
     asked = "What happened on Monday?"
     assert verify_citations(

@@ -8,10 +8,17 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from rag.answer import Language
 from rag.citations import CitationChecker
 from rag.evidence import Evidence
 from rag.prompts import format_sources, user_prompt
-from rag.weekdays import calendar_weekdays, dated_weekdays, spelled_dates, weekdays_in
+from rag.weekdays import (
+    calendar_weekdays,
+    dated_weekdays,
+    localized_months,
+    spelled_dates,
+    weekdays_in,
+)
 
 SATURDAY = "2022-01-08T10:00:00+07:00"  # Saturday 8 January 2022
 
@@ -137,3 +144,19 @@ def test_the_weekdays_a_text_names_in_either_language() -> None:
 )
 def test_a_weekday_beside_a_whole_date_is_that_dates(text: str, expected: str) -> None:
     assert calendar_weekdays(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("on Sunday (2 Januari 2022) [1]", "en", "on Sunday (2 January 2022) [1]"),
+        ("on 6 Mei and 8 Agustus", "en", "on 6 May and 8 August"),
+        ("pada 6 January 2022", "id", "pada 6 Januari 2022"),
+        ("pada 2 Maret", "id", "pada 2 Maret"),  # already the answer's language
+        ("about 2.500 Januari", "en", "about 2.500 Januari"),  # not a day
+    ],
+)
+def test_a_month_after_a_day_is_written_in_the_answers_language(
+    text: str, language: Language, expected: str
+) -> None:
+    assert localized_months(text, language) == expected
