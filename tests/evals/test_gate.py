@@ -36,14 +36,15 @@ GOLD = Path(__file__).resolve().parents[2] / "evals" / "gold" / "kazakhstan.json
 # turn (dev follow-ups' MRR@10 0.853 -> 0.872), which moved three test follow-ups' evidence
 # down a rank or two (MRR@10 0.674 -> 0.666), so that floor went down to 0.65 on purpose.
 # Stop 30's Kremlin form ("presiden rusia", searched for a question about the Kremlin) moved
-# one test question's evidence a rank (MRR@10 0.663). Each bound leaves about one question
-# of slack.
+# one test question's evidence a rank (MRR@10 0.663). Stop 38's gazetteer forms of Indonesia
+# ("WNI", "RI", "KBRI", chosen on dev) raised refusal accuracy to 16/22 (0.727). Each bound
+# leaves about one question of slack.
 FLOORS: dict[str, tuple[float, float]] = {
     "hit@5": (0.77, 0.792),
     "mrr@10": (0.65, 0.663),
     "str_em": (0.31, 0.333),
     "citation_precision": (0.45, 0.473),
-    "refusal_accuracy": (0.59, 0.636),
+    "refusal_accuracy": (0.68, 0.727),
 }
 # A rate where lower is better has a ceiling instead: metric -> (ceiling, measured).
 CEILINGS: dict[str, tuple[float, float]] = {
