@@ -204,7 +204,7 @@ class Assistant:
             yield answer.text
             yield answer
             return
-        parts = split_compound(prepared.standalone) if whole else None
+        parts = split_compound(prepared.answered) if whole else None
         if parts is not None:
             yield from self._in_parts(
                 trace, question, prepared, parts, history, generator, top_k, filters
@@ -223,7 +223,7 @@ class Assistant:
             yield from self._refuse(q, passages, trace, chosen.name)
             return
         request = GenerationRequest(
-            question=q.standalone,  # for a follow-up it names what the pronouns refer to
+            question=q.answered,  # a follow-up made whole, or as written (``Question``)
             language=q.language,
             evidence=tuple(selection.evidence),
             conflict=selection.conflict,
@@ -294,7 +294,7 @@ class Assistant:
     ) -> Iterator[Event]:
         """Stream the model's answer a checked sentence at a time, then the final Answer, with
         what the model wrote before the check as its ``draft``."""
-        check = self.verify.for_evidence(request.evidence, q.language, q.standalone, trace)
+        check = self.verify.for_evidence(request.evidence, q.language, q.answered, trace)
         english = q.language == "en" and chosen.uses_llm
         held = CheckedStream(check, _until_untranslated if english else None)
         for event in self._checked(chosen, q, request, passages, trace, held):
@@ -371,13 +371,14 @@ class Assistant:
         (the check drops "225 jenazah" for the number detained; quoting the passage would
         show the same figure), and for a question that asks a name, a name it does not give?"""
         quoted = " ".join(e.text for _, e in self._extractive.quotes(request))
-        if wants_figure(q.standalone) and not has_figure(quoted, years=asks_year(q.standalone)):
+        asked = q.answered
+        if wants_figure(asked) and not has_figure(quoted, years=asks_year(asked)):
             return False
-        if asks_name(q.standalone) and not gives_name(quoted, q.standalone):
+        if asks_name(asked) and not gives_name(quoted, asked):
             return False
-        if off_question(quoted, [quoted], q.standalone):
+        if off_question(quoted, [quoted], asked):
             return False
-        share = term_share(self.retriever.analyzer(q.standalone), quoted, self.retriever.analyzer)
+        share = term_share(self.retriever.analyzer(asked), quoted, self.retriever.analyzer)
         return share >= self.settings.quote_min_share
 
     def _refuse(

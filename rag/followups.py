@@ -110,29 +110,41 @@ def still_points_back(rewritten: str, question: str) -> bool:
     return all(name.lower() in asked for name in names_in(rewritten))
 
 
-def rule_based_standalone(question: str, history: Sequence[Turn]) -> str:
-    """The question with "he/she/dia" replaced by the one person the last turn names, or else
-    the question plus the previous question and the names of the previous answer.
-
-    The second is not a grammatical rewrite, but what retrieval needs: the entities the
-    pronoun stands for. It also pulls the search (and the model) towards the last turn's
-    subject: "What did she say about Ukraine? (Psaki, Russia, Kazakhstan; What did Psaki
-    deny?)" was answered with what Psaki denied.
-    """
+def named_person(question: str, history: Sequence[Turn]) -> str | None:
+    """The question with its one "he/she/dia" replaced by the one person the last turn names
+    (None: no such pronoun, or no one person to put in its place)."""
     last_user = next((text for role, text in reversed(history) if role == "user"), "")
-    last_answer = next((text for role, text in reversed(history) if role == "assistant"), "")
-    # Quoted answers open with their source ("According to MEDIA PAKUAN, 16 January 2022:");
-    # the outlet is not what a pronoun refers to.
-    answer = _INTRO_RE.sub("", MARKER_RE.sub("", last_answer))
+    answer = _last_answer(history)
     person = _one_person(answer) or (None if people_in(answer) else _one_person(last_user))
     if person and len(_PERSON_RE.findall(question)) == 1 and not _PLURAL_RE.search(question):
         return _PERSON_RE.sub(
             lambda m: f"{person}'s" if m[0].lower() == "his" else person, question, count=1
         )
+    return None
+
+
+def with_context(question: str, history: Sequence[Turn]) -> str:
+    """The question plus the names and figures of the last answer and the last question.
+
+    Not a question, but what retrieval needs: the entities a pronoun or a short question
+    leans on. It is for the search only. Read by the model, it pulls the answer towards
+    the last turn's subject: "Which countries sent troops? (Kazakhstan, Russia; What set off
+    the protests in Kazakhstan?)" was answered with what set off the protests.
+    """
+    last_user = next((text for role, text in reversed(history) if role == "user"), "")
+    answer = _last_answer(history)
     names = names_in(answer)[:6]
     figures = list(dict.fromkeys(_FIGURE_RE.findall(answer)))[:4]
     context = "; ".join(p for p in [", ".join(names + figures), last_user] if p)
     return f"{question} ({context})" if context else question
+
+
+def _last_answer(history: Sequence[Turn]) -> str:
+    """The last answer without its markers and the source line a quotation opens with
+    ("According to MEDIA PAKUAN, 16 January 2022:"): the outlet is not what a pronoun
+    refers to."""
+    last = next((text for role, text in reversed(history) if role == "assistant"), "")
+    return _INTRO_RE.sub("", MARKER_RE.sub("", last))
 
 
 def _one_person(text: str) -> str | None:

@@ -17,7 +17,7 @@ from typing import Literal
 
 from index.analyzer import stem
 from rag.answer import Language
-from rag.followups import Turn, is_followup, normalize_history, rule_based_standalone
+from rag.followups import Turn, is_followup, named_person, normalize_history, with_context
 from rag.language import detect_language, other_language
 from rag.messages import message
 
@@ -69,16 +69,25 @@ class Question:
     asked: str  # as it came in
     text: str  # cleaned (and cut to the length limit)
     language: Language
-    standalone: str  # what is answered: ``text`` without links; a follow-up made whole
+    # what is looked up: ``text`` without links; a follow-up made whole, or given the last
+    # turn's names and question when it could not be (``rag.followups.with_context``)
+    standalone: str
     history: tuple[Turn, ...] = ()
     notices: tuple[str, ...] = ()
     # what is searched for, when it differs: without the words that name an outlet or a
     # report's date (``rag.scope``), as those restrict the search instead
     search_text: str | None = None
+    # what the model is asked and its answer checked against, when it differs: a follow-up
+    # given context is asked as written, as the model reads the context as the question
+    model_text: str | None = None
 
     @property
     def searched(self) -> str:
         return self.search_text or self.standalone
+
+    @property
+    def answered(self) -> str:
+        return self.model_text or self.standalone
 
     @property
     def is_followup(self) -> bool:
@@ -143,10 +152,17 @@ class QuestionPreparer:
             return Stop("task", message("task", language), language, text, notices)
         # What is searched for: links say nothing about what the question asks.
         standalone = re.sub(r"\s+", " ", words).strip()
+        model_text = None
         if turns and is_followup(standalone, turns):
             rewritten = condense(standalone, turns) if condense is not None else None
-            standalone = rewritten or rule_based_standalone(standalone, turns)
-        return Question(asked, text, language, standalone, tuple(turns), notices)
+            rewritten = rewritten or named_person(standalone, turns)
+            if rewritten is None:
+                model_text, standalone = standalone, with_context(standalone, turns)
+            else:
+                standalone = rewritten
+        return Question(
+            asked, text, language, standalone, tuple(turns), notices, model_text=model_text
+        )
 
     def clean(self, question: str) -> tuple[str, bool]:
         """Normalised question text, and whether it had to be cut to the length limit."""

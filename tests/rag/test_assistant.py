@@ -124,6 +124,29 @@ def test_followup_is_made_standalone_from_history(assistant: Assistant) -> None:
     assert any("Tokayev" in c.text for c in answer.citations)
 
 
+def test_a_followup_given_context_is_asked_of_the_model_as_written(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A short follow-up the model's rewrite left as it was: the search gets the last turn's
+    question with it, the model only the question (read together, the 1.5B model answered
+    the last question again)."""
+    llm = ScriptedLLM(
+        first=["Negara mana kirim pasukan?"],  # the rewrite, unchanged: not used
+        reply="Pasukan dari Rusia dan Belarus mulai dikerahkan [1].",
+        prompts=[],
+    )
+    model = LLMGenerator(llm, "openai")
+    monkeypatch.setattr(assistant_module, "make_generator", lambda settings, name=None: model)
+    history = [
+        ("user", "Apa yang memicu kerusuhan di Kazakhstan?"),
+        ("assistant", "Kenaikan harga LPG memicu kerusuhan [1]."),
+    ]
+    answer = assistant.ask("Negara mana kirim pasukan?", history, generator="openai")
+    assert "memicu kerusuhan" in answer.standalone_question  # what was searched
+    assert "Question: Negara mana kirim pasukan?\n" in llm.prompts[-1]
+    assert not answer.refused and "Belarus" in answer.text
+
+
 @pytest.mark.parametrize("question", ["", "   ", "\x00\x07", "🙂🙂🙂"])
 def test_empty_questions_get_a_prompt_not_an_error(assistant: Assistant, question: str) -> None:
     answer = assistant.ask(question)

@@ -3,10 +3,11 @@ import pytest
 from rag.followups import (
     history_text,
     is_followup,
+    named_person,
     normalize_history,
     points_at_conversation,
-    rule_based_standalone,
     still_points_back,
+    with_context,
 )
 
 HISTORY = [
@@ -27,37 +28,37 @@ def test_standalone_questions_and_empty_history_are_not_followups() -> None:
     assert not is_followup("What did he order the security forces to do?", [])
 
 
-def test_rule_based_standalone_names_the_one_person_a_pronoun_stands_for() -> None:
-    rewritten = rule_based_standalone("What did he order the security forces to do?", HISTORY)
+def test_named_person_puts_the_one_person_in_place_of_the_pronoun() -> None:
+    rewritten = named_person("What did he order the security forces to do?", HISTORY)
     assert rewritten == "What did Kassym-Jomart Tokayev order the security forces to do?"
     history = [
         ("user", "What did Psaki deny?"),
         ("assistant", "Psaki denied that Russia was behind the protests in Kazakhstan [1]."),
     ]
-    assert rule_based_standalone("What did she say about Ukraine?", history) == (
+    assert named_person("What did she say about Ukraine?", history) == (
         "What did Psaki say about Ukraine?"
     )
     history = [("user", "Siapa yang meminta bantuan?"), ("assistant", "Presiden Kazakh, Tokayev.")]
-    assert rule_based_standalone("Kenapa dia minta bantuan?", history) == (
-        "Kenapa Tokayev minta bantuan?"
-    )
-    assert rule_based_standalone("What was his reasoning?", HISTORY) == (
+    assert named_person("Kenapa dia minta bantuan?", history) == ("Kenapa Tokayev minta bantuan?")
+    assert named_person("What was his reasoning?", HISTORY) == (
         "What was Kassym-Jomart Tokayev's reasoning?"
     )
 
 
-def test_rule_based_standalone_adds_previous_names_and_question() -> None:
+def test_with_context_adds_previous_names_and_question() -> None:
     """Without one person to name (a body, two people, "they"), the last turn's names and
-    question go with the question."""
+    question go with the question, for the search."""
     history = [
         ("user", "Siapa yang mendukung seruan untuk tenang?"),
         ("assistant", "Gedung Putih mendukung seruan itu [1]."),
     ]
-    assert rule_based_standalone("Kapan dia ngomong begitu?", history) == (
+    assert named_person("Kapan dia ngomong begitu?", history) is None
+    assert with_context("Kapan dia ngomong begitu?", history) == (
         "Kapan dia ngomong begitu? (Gedung, Putih; Siapa yang mendukung seruan untuk tenang?)"
     )
     history = [("user", "Who spoke?"), ("assistant", "Ned Price and Jen Psaki spoke [1, 2].")]
-    assert rule_based_standalone("What did he say?", history) == (
+    assert named_person("What did he say?", history) is None
+    assert with_context("What did he say?", history) == (
         "What did he say? (Ned, Price, Jen, Psaki; Who spoke?)"
     )
     assert "[" not in history_text(history)

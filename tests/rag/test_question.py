@@ -67,6 +67,21 @@ def test_a_followup_is_condensed_by_the_model_or_by_rule() -> None:
     by_rule = _prepare("Apa perintahnya?", history, lambda q, turns: None)
     assert isinstance(by_rule, Question) and "Tokayev" in by_rule.standalone
     assert by_rule.is_followup
+    assert by_model.answered == by_model.standalone  # the model is asked the rewrite
+
+
+def test_a_followup_given_context_is_searched_with_it_and_asked_as_written() -> None:
+    """No rewrite and no one person to name: the search gets the last turn's names and
+    question; the model gets the question, which it would otherwise answer the last one."""
+    history = [
+        ("user", "Apa yang memicu kerusuhan di Kazakhstan?"),
+        ("assistant", "Kenaikan harga LPG di Kazakhstan [1]."),
+    ]
+    question = _prepare("Negara mana kirim pasukan?", history, lambda q, turns: None)
+    assert isinstance(question, Question)
+    assert question.searched.startswith("Negara mana kirim pasukan? (")
+    assert "memicu kerusuhan" in question.searched
+    assert question.answered == "Negara mana kirim pasukan?"
 
 
 def test_an_overlong_question_is_cut_with_a_notice() -> None:
