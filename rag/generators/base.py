@@ -20,6 +20,7 @@ from rag.answer import Language
 from rag.evidence import Evidence
 from rag.followups import Turn, history_text, points_at_conversation, still_points_back
 from rag.generators.errors import GenerationError
+from rag.language import detect_language
 from rag.prompts import CONDENSE_PROMPT, EXAMPLES, SYSTEM_PROMPT, user_prompt
 
 
@@ -114,6 +115,11 @@ class LLMGenerator:
         if _words(rewritten) == _words(question) or points_at_conversation(rewritten):
             return None
         if still_points_back(rewritten, question):
+            return None
+        # The 1.5B model sometimes translates instead of rewriting ("Negara mana kirim
+        # pasukan?" after an English turn became "Which country sent troops?", then refused):
+        # the asker's words are worth more than a translation of them.
+        if detect_language(rewritten) != detect_language(question):
             return None
         return rewritten
 

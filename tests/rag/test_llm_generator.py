@@ -41,8 +41,8 @@ def test_a_rewrite_that_resolves_the_question_is_kept() -> None:
     ],
 )
 def test_an_unchanged_empty_runaway_or_unresolved_rewrite_is_refused(reply: str) -> None:
-    # None: the assistant then falls back to rule_based_standalone, which adds the last
-    # turn's names to the question.
+    # None: the assistant then falls back to rag.followups (the one person named, or the
+    # last turn's names and question added for the search).
     assert condensed(reply) is None
 
 
@@ -56,8 +56,23 @@ def test_a_rewrite_whose_pronoun_still_points_nowhere_is_refused() -> None:
     question = "Kenapa dia butuh bantuan itu?"
     generator = LLMGenerator(ScriptedLLM(reply="Why did he need help?"), "scripted")
     assert generator.condense(question, history) is None
-    resolved = LLMGenerator(ScriptedLLM(reply="Why did Tokayev need the CSTO?"), "scripted")
-    assert resolved.condense(question, history) == "Why did Tokayev need the CSTO?"
+    resolved = LLMGenerator(ScriptedLLM(reply="Kenapa Tokayev butuh bantuan CSTO?"), "scripted")
+    assert resolved.condense(question, history) == "Kenapa Tokayev butuh bantuan CSTO?"
+
+
+@pytest.mark.parametrize(
+    ("question", "reply"),
+    [
+        ("Kenapa dia butuh bantuan itu?", "Why did Tokayev need the CSTO?"),
+        ("Negara mana kirim pasukan?", "Which country sent troops?"),
+        ("How many troops did they send?", "Berapa pasukan yang dikirim CSTO?"),
+    ],
+)
+def test_a_rewrite_in_the_other_language_is_refused(question: str, reply: str) -> None:
+    """The model translated instead of rewriting: the asker's own words are kept (the
+    caller names the person or adds the last turn's context for the search)."""
+    generator = LLMGenerator(ScriptedLLM(reply=reply), "scripted")
+    assert generator.condense(question, HISTORY) is None
 
 
 def test_a_rewrite_of_a_question_that_needs_nothing_from_the_conversation_is_kept() -> None:
