@@ -67,6 +67,10 @@ LABELS: dict[str, dict[Language, str]] = {
         "once it is done.",
     },
     "refusal_badge": {"id": "Tidak ditemukan di korpus", "en": "Not found in the corpus"},
+    "unconfirmed_badge": {
+        "id": "Tidak dipastikan oleh sumber",
+        "en": "Not confirmed by the sources",
+    },
     "declined_badge": {"id": "Tidak dapat dijawab", "en": "Cannot be answered"},
     "error_badge": {"id": "Terjadi kesalahan", "en": "Something went wrong"},
     "error_hint": {
@@ -90,6 +94,12 @@ LABELS: dict[str, dict[Language, str]] = {
     "no_sources_refused": {
         "id": "Tidak ada sumber: informasinya tidak ditemukan di korpus.",
         "en": "No sources: the information was not found in the corpus.",
+    },
+    "no_sources_unconfirmed": {
+        "id": "Tidak ada kutipan yang memastikan jawaban. Ini kutipan terbaik yang ditemukan "
+        "pencarian, untuk dibaca sendiri:",
+        "en": "No passage confirmed an answer. These are the best passages the search found, "
+        "to read for yourself:",
     },
     "no_sources_declined": {
         "id": "Tidak ada sumber: pertanyaan ini tidak dicari di korpus.",

@@ -155,7 +155,7 @@ def answer_html(answer: Answer, turn: int, language: Language, show_timings: boo
     kind = "kr-refusal" if answer.refused else "kr-answered"
     parts = [f'<div class="kr-answer {kind}" lang="{escape(answer.language)}">']
     if answer.refused:
-        badge = "declined_badge" if _declined(answer) else "refusal_badge"
+        badge = _badge(answer)
         parts.append(f'<div class="kr-badge">{escape(t(badge, language))}</div>')
     parts.append(f'<div class="kr-answer-text">{body}</div>')
     if answer.citations:  # copied along with the text, so a pasted answer stays checkable
@@ -274,17 +274,21 @@ def found_sources_html(question: str, passages: Sequence[Passage], language: Lan
         f"“{escape(_short(question))}”</h3>"
         f'<p class="kr-empty">{escape(t("found_hint", language))}</p>'
     ]
-    for passage in passages:
-        published = format_date(passage.published, language) or t("date_unknown", language)
-        publisher = passage.publisher or t("outlet_unknown", language)
-        parts.append(
-            f'<article class="kr-doc"><header><div class="kr-doc-title">{escape(passage.title)}'
-            f'</div><div class="kr-meta"><span class="kr-outlet">{escape(publisher)}</span> · '
-            f'<span class="kr-date">{escape(published)}</span></div></header>'
-            f"<p>{escape(_short(passage.text, 240))}</p></article>"
-        )
+    parts.extend(_passage_html(passage, language) for passage in passages)
     parts.append("</section></div>")
     return "".join(parts)
+
+
+def _passage_html(passage: Passage, language: Language) -> str:
+    """A passage the search found, not cited: its article and its opening words."""
+    published = format_date(passage.published, language) or t("date_unknown", language)
+    publisher = passage.publisher or t("outlet_unknown", language)
+    return (
+        f'<article class="kr-doc"><header><div class="kr-doc-title">{escape(passage.title)}'
+        f'</div><div class="kr-meta"><span class="kr-outlet">{escape(publisher)}</span> · '
+        f'<span class="kr-date">{escape(published)}</span></div></header>'
+        f"<p>{escape(_short(passage.text, 240))}</p></article>"
+    )
 
 
 def _short(text: str, limit: int = 90) -> str:
@@ -298,7 +302,19 @@ def _declined(answer: Answer) -> bool:
     return answer.refused and answer.refusal_reason not in (None, "not_found", "unconfirmed")
 
 
+def _badge(answer: Answer) -> str:
+    """A refusal's label: declined, not confirmed by the passages found, or not found."""
+    if _declined(answer):
+        return "declined_badge"
+    return "unconfirmed_badge" if answer.refusal_reason == "unconfirmed" else "refusal_badge"
+
+
 def _turn_sources(answer: Answer, turn: int, lookup: DocumentLookup, language: Language) -> str:
+    if answer.refused and answer.refusal_reason == "unconfirmed" and answer.retrieved:
+        # Passages were found; the model's answer from them did not hold up. The asker may
+        # still find what they need in them.
+        hint = f'<p class="kr-empty">{escape(t("no_sources_unconfirmed", language))}</p>'
+        return hint + "".join(_passage_html(p, language) for p in answer.retrieved[:4])
     if not answer.citations:
         if _declined(answer):
             key = "no_sources_declined"

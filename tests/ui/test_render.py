@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from rag import Answer, Citation
+from rag import Answer, Citation, Passage
 from rag.messages import format_date
 from ui.render import (
     Turn,
@@ -147,6 +147,35 @@ def test_a_declined_question_says_it_was_not_looked_up() -> None:
     assert "Cannot be answered" in answer_html(declined, 1, "en", show_timings=False)
     html = sources_html([Turn("berapa?", answer=not_found)], _lookup, "en")
     assert "not found in the corpus" in html
+
+
+def test_an_unconfirmed_answer_says_so_and_lists_the_passages_found() -> None:
+    """The search found passages, but the model's answer from them did not hold up: the
+    label says that (not "not found"), and the panel offers the passages to read."""
+    found = Passage(
+        doc_id="doc1",
+        title=DOC.title,
+        published=DOC.published,
+        publisher=DOC.publisher,
+        text="Kalimat pertama <b>dikutip</b>.",
+        start=0,
+        end=10,
+        chunk_id="doc1:0",
+        score=0.8,
+    )
+    unconfirmed = replace(
+        _answer("Sumber tidak memastikan.", refused=True),
+        refusal_reason="unconfirmed",
+        retrieved=(found,),
+    )
+    html = answer_html(unconfirmed, 1, "en", show_timings=False)
+    assert "Not confirmed by the sources" in html and "Not found in the corpus" not in html
+    panel = sources_html([Turn("berapa?", answer=unconfirmed)], _lookup, "en")
+    assert "No passage confirmed an answer" in panel and "not found in the corpus" not in panel
+    assert "Kalimat pertama &lt;b&gt;dikutip&lt;/b&gt;." in panel and "<b>" not in panel
+    # nothing retrieved to show: the plain refusal text
+    bare = replace(unconfirmed, retrieved=())
+    assert "not found in the corpus" in sources_html([Turn("x?", answer=bare)], _lookup, "en")
 
 
 def test_error_message_is_escaped() -> None:
