@@ -39,6 +39,7 @@ from rag.evidence import EvidenceSelector, Selection, SentenceVectors, term_shar
 from rag.filters import Filters
 from rag.followups import Turn
 from rag.gate import Background, GateDecision, RelevanceGate
+from rag.gazetteer import unnamed_in
 from rag.generators.base import GenerationRequest, Generator
 from rag.generators.errors import GenerationError
 from rag.generators.extractive import ExtractiveGenerator
@@ -369,12 +370,15 @@ class Assistant:
         ``Settings.quote_min_share`` of the question's terms, and, for a "how many" question,
         a figure (a photo caption dated "Kamis (6/1/2022)" gives none), one of what it counts
         (the check drops "225 jenazah" for the number detained; quoting the passage would
-        show the same figure), and for a question that asks a name, a name it does not give?"""
+        show the same figure), for a question that asks a name, a name it does not give, and
+        every country, body and office the question names?"""
         quoted = " ".join(e.text for _, e in self._extractive.quotes(request))
         asked = q.answered
         if wants_figure(asked) and not has_figure(quoted, years=asks_year(asked)):
             return False
         if asks_name(asked) and not gives_name(quoted, asked):
+            return False
+        if unnamed_in(quoted, asked):
             return False
         if off_question(quoted, [quoted], asked):
             return False

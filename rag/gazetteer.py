@@ -277,6 +277,14 @@ def entities_in(text: str) -> list[tuple[str, ...]]:
     return found
 
 
+def unnamed_in(text: str, question: str) -> list[tuple[str, ...]]:
+    """The countries, bodies and offices ``question`` names that ``text`` does not (by any
+    form): a passage about the US State Department does not answer "Siapa juru bicara
+    Kementerian Dalam Negeri Kazakhstan?"."""
+    named = entities_in(text)
+    return [entry for entry in entities_in(question) if entry not in named]
+
+
 def countries_in(text: str) -> int:
     """How many different countries ``text`` names (a list of them answers "which
     countries")."""

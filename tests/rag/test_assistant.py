@@ -392,6 +392,21 @@ def test_a_quote_with_no_name_does_not_answer_a_name_question(
     assert not quoted.refused and quoted.generator == "extractive"
 
 
+def test_a_quote_that_leaves_out_the_body_asked_about_does_not_answer(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _model_says(monkeypatch, "HACKED [1].")
+    question = "Siapa juru bicara Kementerian Dalam Negeri Kazakhstan?"  # no source says
+
+    answer = assistant.ask(question, generator="openai")
+
+    # the best passage names spokespeople, none of Kazakhstan's interior ministry
+    assert answer.refused and answer.refusal_reason == "unconfirmed"
+    monkeypatch.setattr(assistant_module, "unnamed_in", lambda text, question: [])
+    quoted = assistant.ask(question, generator="openai")
+    assert not quoted.refused and quoted.generator == "extractive"
+
+
 def test_a_quote_with_no_figure_does_not_answer_how_many(
     assistant: Assistant, monkeypatch: pytest.MonkeyPatch
 ) -> None:

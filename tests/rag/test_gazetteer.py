@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.gazetteer import countries_in, entities_in, other_forms
+from rag.gazetteer import countries_in, entities_in, other_forms, unnamed_in
 
 
 def _names(text: str) -> list[str]:
@@ -67,3 +67,11 @@ def test_the_kremlin_stands_for_the_russian_president_but_is_not_named_by_him() 
     assert kremlin not in entities_in("Presiden Rusia Vladimir Putin berbicara.")
     # the search also looks for the articles' form
     assert "presiden rusia" in other_forms("Who is the Kremlin spokesman?", lambda f: True)
+
+
+def test_unnamed_in_is_what_the_question_names_and_the_text_does_not() -> None:
+    question = "Siapa juru bicara Kementerian Dalam Negeri Kazakhstan?"
+    text = "Juru bicara Departemen Luar Negeri AS, Ned Price, mengatakan Kazakhstan ..."
+    assert [entry[0] for entry in unnamed_in(text, question)] == ["interior ministry"]
+    # any form counts: the English office for the Indonesian one
+    assert unnamed_in("The Kazakh interior ministry spokesman said ...", question) == []
