@@ -277,12 +277,24 @@ def entities_in(text: str) -> list[tuple[str, ...]]:
     return found
 
 
+# The roles that are bodies (ministries, courts), not offices a person holds.
+_INSTITUTIONS = frozenset(
+    role
+    for role in ROLES
+    if role[0]
+    in {"foreign ministry", "defence ministry", "interior ministry", "health ministry", "court"}
+)
+
+
 def unnamed_in(text: str, question: str) -> list[tuple[str, ...]]:
-    """The countries, bodies and offices ``question`` names that ``text`` does not (by any
-    form): a passage about the US State Department does not answer "Siapa juru bicara
-    Kementerian Dalam Negeri Kazakhstan?"."""
+    """The countries, organisations and ministries ``question`` names that ``text`` does not
+    (by any form): a passage about the US State Department does not answer "Siapa juru
+    bicara Kementerian Dalam Negeri Kazakhstan?". An office a person holds is not required:
+    a passage that names Jen Psaki and the White House answers about its spokeswoman
+    without the word "juru bicara"."""
     named = entities_in(text)
-    return [entry for entry in entities_in(question) if entry not in named]
+    bodies = COUNTRIES | ORGANISATIONS | _INSTITUTIONS
+    return [entry for entry in entities_in(question) if entry in bodies and entry not in named]
 
 
 def countries_in(text: str) -> int:

@@ -75,3 +75,6 @@ def test_unnamed_in_is_what_the_question_names_and_the_text_does_not() -> None:
     assert [entry[0] for entry in unnamed_in(text, question)] == ["interior ministry"]
     # any form counts: the English office for the Indonesian one
     assert unnamed_in("The Kazakh interior ministry spokesman said ...", question) == []
+    # an office a person holds may go unsaid where the passage names the person
+    spokeswoman = "Kapan juru bicara Gedung Putih mengatakan itu?"
+    assert unnamed_in("Jen Psaki dari Gedung Putih mengatakan ...", spokeswoman) == []
