@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Protocol
 
-from rag.answer_types import is_quantity_question, numbers_in
+from rag.answer_types import figures_in, is_quantity_question, is_year
 
 
 class Scored(Protocol):
@@ -20,9 +19,6 @@ class Scored(Protocol):
     def score(self) -> float: ...
 
 
-_DATE_NUMBER_RE = re.compile(r"\(\d{1,2}/\d{1,2}(?:/\d{2,4})?\)|\b(?:19|20)\d{2}\b")
-
-
 def figures_conflict(question: str, evidence: Sequence[Scored], margin: float = 0.05) -> bool:
     """A quantity question whose top evidence, from two or more articles, gives other figures."""
     if not evidence or not is_quantity_question(question):
@@ -32,7 +28,8 @@ def figures_conflict(question: str, evidence: Sequence[Scored], margin: float = 
     for item in evidence:
         if item.score < best - margin:
             continue
-        numbers = numbers_in(_DATE_NUMBER_RE.sub(" ", item.text))
+        # a date's day, month and year are not figures ("Kamis (6/1/2022)", "6 Januari")
+        numbers = {f for f in figures_in(item.text) if not is_year(f)}
         if numbers:
             figures.setdefault(item.doc_id, set()).update(numbers)
     distinct = {frozenset(v) for v in figures.values()}

@@ -63,6 +63,10 @@ def test_figures_conflict_needs_a_quantity_question_and_two_articles() -> None:
     assert not figures_conflict("Berapa korban tewas?", [early, same_doc])
     far = _evidence("004", "Selama keadaan darurat, 225 jenazah dikirim.", 0.70)
     assert not figures_conflict("How many died?", [early, far])  # too weak to count
+    # dates are not figures, however written: only the reports' days differ here
+    dated = _evidence("002", "Pada Kamis (6/1/2022), 26 orang tewas.", 0.90)
+    later = _evidence("004", "Hingga 8 Januari 2022, 26 orang tewas.", 0.89)
+    assert not figures_conflict("Berapa korban tewas?", [dated, later])
 
 
 class _FixedVectors(SentenceVectors):
