@@ -369,6 +369,8 @@ def _restates(sentence: str, question: str) -> bool:
     polarity = _POLARITY_RE.findall(sentence.lower())
     if set(polarity) - set(_POLARITY_RE.findall(question.lower())):
         return False
+    if _answering_stopwords(sentence) - _answering_stopwords(question):
+        return False
     terms = {_english_lemma(t) for t in default_analyzer()(sentence)}
     asked = {_english_lemma(t) for t in default_analyzer()(question)}
     return bool(terms) and all(_inflection_of(t, asked) for t in terms)
@@ -380,6 +382,23 @@ def _english_lemma(term: str) -> str:
     import simplemma
 
     return str(simplemma.lemmatize(term, lang="en"))
+
+
+# Sastrawi's stopword list, which the analyzer drops, holds words that answer questions: a
+# number ("Ada lima negara ..." for "Berapa negara ...?"), a span ("beberapa hari"), what
+# became of something ("... sudah kembali ke Rusia" for "bagaimana nasib pesawat-pesawat
+# itu?"). A sentence that adds one of these says something the question did not.
+_ANSWERING_WORDS = """
+    satu dua tiga empat lima pertama kedua kelima terakhir banyak sedikit beberapa sebagian
+    sejumlah semua semuanya seluruh seluruhnya sebanyak berjumlah
+    hari bulan lama awal awalnya akhir akhirnya berakhir dahulu dulu sekarang kini nanti
+    mendatang belakangan sebelumnya mulai bermula berawal usai
+    kembali keluar masuk naik datang tiba besar kecil jauh dekat tinggi panjang"""
+_ANSWERING_STOPWORDS = frozenset(_ANSWERING_WORDS.split())
+
+
+def _answering_stopwords(text: str) -> set[str]:
+    return {w for w in re.findall(r"[\w-]+", text.lower()) if w in _ANSWERING_STOPWORDS}
 
 
 _POLARITY_RE = re.compile(

@@ -467,6 +467,28 @@ def test_an_irregular_verb_form_is_no_answer_either(sentence: str, restates: boo
     assert _restates(sentence, question) is restates
 
 
+@pytest.mark.parametrize(
+    ("sentence", "question", "restates"),
+    [
+        # words Sastrawi lists as stopwords can be the whole answer
+        (
+            "Menurut Kemhan Rusia, pesawat-pesawat yang mengangkut tentaranya akan kembali.",
+            "Menurut Kemhan Rusia, bagaimana nasib pesawat-pesawat yang mengangkut tentaranya?",
+            False,
+        ),
+        ("Ada lima negara yang mengirim pasukan.", "Berapa negara yang mengirim pasukan?", False),
+        ("Misi itu berlangsung beberapa hari.", "Berapa lama misi itu berlangsung?", False),
+        ("Misi itu berlangsung lama.", "Berapa lama misi itu berlangsung?", True),
+    ],
+)
+def test_an_indonesian_answer_in_stopwords_is_not_a_restatement(
+    sentence: str, question: str, restates: bool
+) -> None:
+    from rag.citations import _restates
+
+    assert _restates(sentence, question) is restates
+
+
 DATED = [
     "Protes dimulai pada Minggu (2/1/2022) di kota Zhanaozen.",
     "Pasukan CSTO mulai dikerahkan pada hari Kamis.",
