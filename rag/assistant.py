@@ -371,7 +371,7 @@ class Assistant:
         a figure (a photo caption dated "Kamis (6/1/2022)" gives none), one of what it counts
         (the check drops "225 jenazah" for the number detained; quoting the passage would
         show the same figure), for a question that asks a name, a name it does not give, and
-        every country, body and office the question names?"""
+        every country, organisation and ministry the question names?"""
         quoted = " ".join(e.text for _, e in self._extractive.quotes(request))
         asked = q.answered
         if wants_figure(asked) and not has_figure(quoted, years=asks_year(asked)):
