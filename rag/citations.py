@@ -24,10 +24,12 @@ After generation (a small model cites imperfectly):
   pada 16 Januari 2022"; asked which airline flew the troops home, "The Russian troops flew
   back home on January 16, 2022"), which it is not;
 - citations are renumbered 1..n in order of first use.
-Before any of that, three repairs: a number split by a space ("2, 600") is joined and
+Before any of that, four repairs: a number split by a space ("2, 600") is joined and
 written in the answer's language, a weekday beside a whole date is made that date's weekday
-("Monday (6 January 2022)" -> "Thursday (...)", ``rag.weekdays.calendar_weekdays``), and a
-month name after a day is written in the answer's language ("2 Januari" -> "2 January").
+("Monday (6 January 2022)" -> "Thursday (...)", ``rag.weekdays.calendar_weekdays``), a
+month name after a day is written in the answer's language ("2 Januari" -> "2 January"), and
+in English a title before a nationality is put the English way round ("President Kazakh
+Kassym-Jomart Tokayev" -> "Kazakh President ...", ``rag.titles``).
 Names in the answer that occur in no evidence at all (an English rendering of an Indonesian
 name, "Russia" for "Rusia") cannot be checked by string and are not held against the
 sentence; numbers always are.
@@ -64,6 +66,7 @@ from rag.counted import miscounted, off_question
 from rag.gazetteer import ROLES, countries_in, entities_in
 from rag.markers import MARKER_RE, markers
 from rag.names import fuzzy_in, names_in, people_in, unknown_names
+from rag.titles import english_title_order
 from rag.weekdays import calendar_weekdays, localized_months, weekdays_in
 
 _SPLIT_RE = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -257,6 +260,7 @@ def verify_citations(
     publication); the dates that answer a "when" question are looked for there.
     """
     answer = localized_months(calendar_weekdays(normalize_numbers(answer, language)), language)
+    answer = english_title_order(answer, language)
     bodies = evidence_texts if bodies is None else bodies
     evidence = [
         _Evidence(figures_in(t), _words(t), _flat(t), days_in(b), weekdays_in(b))
