@@ -113,9 +113,10 @@ def still_points_back(rewritten: str, question: str) -> bool:
 def named_person(question: str, history: Sequence[Turn]) -> str | None:
     """The question with its one "he/she/dia" replaced by the one person the last turn names
     (None: no such pronoun, or no one person to put in its place)."""
-    last_user = next((text for role, text in reversed(history) if role == "user"), "")
     answer = _last_answer(history)
-    person = _one_person(answer) or (None if people_in(answer) else _one_person(last_user))
+    person = _one_person(answer) or (
+        None if people_in(answer) else _one_person(_last_question(history))
+    )
     if person and len(_PERSON_RE.findall(question)) == 1 and not _PLURAL_RE.search(question):
         return _PERSON_RE.sub(
             lambda m: f"{person}'s" if m[0].lower() == "his" else person, question, count=1
@@ -131,12 +132,15 @@ def with_context(question: str, history: Sequence[Turn]) -> str:
     the last turn's subject: "Which countries sent troops? (Kazakhstan, Russia; What set off
     the protests in Kazakhstan?)" was answered with what set off the protests.
     """
-    last_user = next((text for role, text in reversed(history) if role == "user"), "")
     answer = _last_answer(history)
     names = names_in(answer)[:6]
     figures = list(dict.fromkeys(_FIGURE_RE.findall(answer)))[:4]
-    context = "; ".join(p for p in [", ".join(names + figures), last_user] if p)
+    context = "; ".join(p for p in [", ".join(names + figures), _last_question(history)] if p)
     return f"{question} ({context})" if context else question
+
+
+def _last_question(history: Sequence[Turn]) -> str:
+    return next((text for role, text in reversed(history) if role == "user"), "")
 
 
 def _last_answer(history: Sequence[Turn]) -> str:

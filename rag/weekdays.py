@@ -176,11 +176,9 @@ def calendar_weekdays(text: str) -> str:
 
 # A day and a month name as the answer's other language writes it: "2 Januari 2022" in an
 # English answer (the model copies the sources' dates), "6 January" in an Indonesian one.
-_MONTH_NUMBER = {
-    name.lower(): month for names in MONTHS_IN.values() for month, name in enumerate(names, start=1)
-}
+_FULL_MONTH_NAMES = "|".join(name for names in MONTHS_IN.values() for name in names)
 _DAY_MONTH_RE = re.compile(
-    r"(?<![\w.])(?P<day>\d{1,2})\s+(?P<month>" + "|".join(_MONTH_NUMBER) + r")(?![\w'])",
+    r"(?<![\w.])(?P<day>\d{1,2})\s+(?P<month>" + _FULL_MONTH_NAMES + r")(?![\w'])",
     re.IGNORECASE,
 )
 
@@ -190,7 +188,7 @@ def localized_months(text: str, language: Language) -> str:
     -> "2 January 2022" in English. The date itself is left as it is."""
 
     def localize(match: re.Match[str]) -> str:
-        name = MONTHS_IN[language][_MONTH_NUMBER[match["month"].lower()] - 1]
+        name = MONTHS_IN[language][MONTHS[match["month"].lower()] - 1]
         return f"{match['day']} {name}"
 
     return _DAY_MONTH_RE.sub(localize, text)
