@@ -13,11 +13,19 @@ from typing import Any, Literal
 
 Language = Literal["id", "en"]
 RefusalReason = Literal[
-    "not_found", "unconfirmed", "nonsense", "other_language", "empty", "link_only", "task"
+    "not_found",
+    "unconfirmed",
+    "nonsense",
+    "other_language",
+    "empty",
+    "link_only",
+    "task",
+    "small_talk",
 ]
 """Why an answer is a refusal: the corpus does not hold it (``not_found``), nothing the model
 wrote held up against the sources (``unconfirmed``), or the question could not be asked
-(``task``: a request to write a poem, a song or a joke, which no article answers)."""
+(``task``: a request to write a poem, a song or a joke, which no article answers), or
+nothing was asked (``small_talk``: a greeting, thanks, a goodbye, answered in kind)."""
 Stage = Literal["searching", "reading", "loading_model", "writing"]
 
 

@@ -1,6 +1,7 @@
 """The assistant: a question goes through the answering stages, one after the other.
 
-    prepare   rag.question.QuestionPreparer   clean, language, nonsense, follow-up -> Question
+    prepare   rag.question.QuestionPreparer   clean, language, nonsense, small talk,
+                                              follow-up                            -> Question
     retrieve  rag.retrieval.Retriever         dense + BM25, fused                  -> Retrieval
     select    rag.evidence.EvidenceSelector   what the model reads                 -> Selection
     gate      rag.gate.RelevanceGate          refuse now, or go on                 -> GateDecision

@@ -20,6 +20,9 @@ MessageKey = Literal[
     "nonsense",
     "other_language",
     "task",
+    "greeting",
+    "thanks",
+    "goodbye",
     "cut",
     "quote_intro",
     "scoped",
@@ -62,6 +65,25 @@ MESSAGES: dict[MessageKey, dict[Language, str]] = {
         "puisi, lagu, atau lelucon.",
         "en": "The assistant answers questions about the news in the corpus; it does not write "
         "poems, songs or jokes.",
+    },
+    # small talk (rag.small_talk): a greeting or a request for help is told what the
+    # assistant does; the words are the corpus's, whatever articles it holds
+    "greeting": {
+        "id": "Halo! Saya menjawab pertanyaan tentang artikel berita di korpus, dalam bahasa "
+        "Indonesia atau Inggris, dan menunjuk kalimat sumbernya dengan [n]. Silakan tulis "
+        "pertanyaan: siapa, apa, kapan, berapa.",
+        "en": "Hello! I answer questions about the news articles in the corpus, in Indonesian "
+        "or English, and point to the source sentences with [n]. Ask away: who, what, when, "
+        "how many.",
+    },
+    "thanks": {
+        "id": "Sama-sama. Silakan tanyakan hal lain tentang berita di korpus.",
+        "en": "You're welcome. Ask anything else about the news in the corpus.",
+    },
+    "goodbye": {
+        "id": "Sampai jumpa. Silakan kembali kapan saja dengan pertanyaan tentang berita di "
+        "korpus.",
+        "en": "Goodbye. Come back any time with a question about the news in the corpus.",
     },
     "cut": {
         "id": "Pertanyaan dipotong menjadi {n} karakter pertama.",

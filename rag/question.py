@@ -1,10 +1,10 @@
 """The first stage of answering: a question cleaned, its language told, checked that it can be
 asked of this corpus at all, and made standalone when it leans on earlier turns.
 
-What stops here never reaches retrieval or a model: an empty question, a bare link, a
-question in a language the assistant does not answer, nonsense (most of its words are
-words of neither Indonesian nor English nor the corpus: "asdfgh qwerty", "lorem ipsum"), and
-a request for verse, a song or a joke.
+What stops here never reaches retrieval or a model: an empty question, a bare link, small
+talk (a greeting, thanks: ``rag.small_talk``), a question in a language the assistant does
+not answer, nonsense (most of its words are words of neither Indonesian nor English nor the
+corpus: "asdfgh qwerty", "lorem ipsum"), and a request for verse, a song or a joke.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from rag.answer import Language
 from rag.followups import Turn, is_followup, named_person, normalize_history, with_context
 from rag.language import detect_language, other_language
 from rag.messages import message
+from rag.small_talk import small_talk
 
 # C0 and C1 control characters, and lone surrogates (they cannot even be encoded as UTF-8):
 # each becomes a space.
@@ -59,7 +60,7 @@ _TASK_RE = re.compile(
     re.IGNORECASE,
 )
 
-StopReason = Literal["empty", "link_only", "other_language", "nonsense", "task"]
+StopReason = Literal["empty", "link_only", "small_talk", "other_language", "nonsense", "task"]
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,10 @@ class QuestionPreparer:
             return Stop("empty", message("empty", spoken), spoken, text, notices)
         if not _has_words(words):
             return Stop("link_only", message("link_only", spoken), spoken, text, notices)
+        chat = small_talk(words)
+        if chat is not None:  # a greeting or thanks, not a question (nor a follow-up)
+            said_in = chat.language or spoken
+            return Stop("small_talk", message(chat.kind, said_in), said_in, text, notices)
         vocabulary = self.vocabulary()
         foreign = other_language(words, vocabulary)
         if foreign is not None:

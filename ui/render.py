@@ -152,9 +152,11 @@ def streaming_html(partial: str, language: Language, status: str | None = None) 
 def answer_html(answer: Answer, turn: int, language: Language, show_timings: bool) -> str:
     """A finished answer: linked ``[n]`` markers, refusal badge, notices, timings, copy."""
     body = link_markers(text_html(answer.text), turn, (c.n for c in answer.citations), language)
-    kind = "kr-refusal" if answer.refused else "kr-answered"
+    # small talk ("halo", "thanks") is answered in kind: no refusal look, no badge
+    labelled = answer.refused and answer.refusal_reason != "small_talk"
+    kind = "kr-refusal" if labelled else "kr-answered"
     parts = [f'<div class="kr-answer {kind}" lang="{escape(answer.language)}">']
-    if answer.refused:
+    if labelled:
         badge = _badge(answer)
         parts.append(f'<div class="kr-badge">{escape(t(badge, language))}</div>')
     parts.append(f'<div class="kr-answer-text">{body}</div>')

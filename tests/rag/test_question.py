@@ -145,3 +145,25 @@ def test_a_request_for_verse_a_song_or_a_joke_is_declined(text: str, language: s
 )
 def test_a_request_about_the_news_goes_on(text: str) -> None:
     assert isinstance(_prepare(text), Question)
+
+
+def test_a_greeting_is_answered_in_kind_in_its_own_language() -> None:
+    stopped = _prepare("halo")
+    assert isinstance(stopped, Stop) and stopped.reason == "small_talk"
+    assert (stopped.language, stopped.message) == ("id", message("greeting", "id"))
+    stopped = _prepare("Hi there!")
+    assert isinstance(stopped, Stop) and stopped.message == message("greeting", "en")
+
+
+def test_thanks_after_an_answer_is_not_taken_for_a_followup() -> None:
+    """A short message after an answer reads as a follow-up by its length; thanks asks
+    nothing, so nothing is searched or asked of the model."""
+    turns = [("user", "Berapa pasukan CSTO?"), ("assistant", "Sekitar 2.500 orang [1].")]
+    asked: list[str] = []
+    stopped = _prepare("makasih!", turns, condense=lambda q, t: asked.append(q) or None)
+    assert isinstance(stopped, Stop) and stopped.message == message("thanks", "id")
+    assert asked == []
+    # words of no language ("ok") are answered in the conversation's
+    english = [("user", "How many CSTO troops?"), ("assistant", "About 2,500 [1].")]
+    stopped = _prepare("ok", english)
+    assert isinstance(stopped, Stop) and stopped.message == message("thanks", "en")

@@ -246,3 +246,10 @@ def test_dates_are_written_out_in_both_languages() -> None:
     assert format_date("2022-01-16T08:47:00+07:00", "en") == "16 January 2022"
     assert format_date("kemarin", "en") is None  # not a date: the caller says "unknown"
     assert format_date(None, "en") is None
+
+
+def test_small_talk_is_answered_without_a_refusal_label() -> None:
+    greeting = replace(_answer("Halo! ...", refused=True), refusal_reason="small_talk")
+    html = answer_html(greeting, 1, "en", show_timings=False)
+    assert 'class="kr-answer kr-answered"' in html
+    assert "Cannot be answered" not in html and "Not found in the corpus" not in html

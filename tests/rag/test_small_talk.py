@@ -1,0 +1,54 @@
+import pytest
+
+from rag.small_talk import small_talk
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "language"),
+    [
+        ("halo", "greeting", "id"),
+        ("Halo kak!", "greeting", "id"),
+        ("Selamat pagi, apa kabar?", "greeting", "id"),
+        ("assalamualaikum", "greeting", "id"),
+        ("Siapa kamu?", "greeting", "id"),
+        ("Hi there 👋", "greeting", "en"),
+        ("good morning!", "greeting", "en"),
+        ("What can you do?", "greeting", "en"),
+        ("help", "greeting", "en"),
+        ("terima kasih!", "thanks", "id"),
+        ("makasih banyak kak 🙏", "thanks", "id"),
+        ("Terima kasih atas jawabannya.", "thanks", "id"),
+        ("Thank you so much!!", "thanks", "en"),
+        ("thanks for the help", "thanks", "en"),
+        ("thanks, bye", "goodbye", "en"),
+        ("sampai jumpa", "goodbye", "id"),
+    ],
+)
+def test_a_message_that_is_only_small_talk_is_told_by_kind_and_language(
+    text: str, kind: str, language: str
+) -> None:
+    said = small_talk(text)
+    assert said is not None and (said.kind, said.language) == (kind, language)
+
+
+def test_words_of_no_language_leave_the_language_open() -> None:
+    for text in ("ok", "Hey!", "oke sip"):
+        said = small_talk(text)
+        assert said is not None and said.language is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Halo, siapa presiden Kazakhstan?",
+        "Thanks, and how many troops were sent?",
+        "thanks for the answer about the CSTO",
+        "Who helped Kazakhstan?",  # "help" inside a question
+        "hiking",  # a phrase at the start of a longer word
+        "Apa kabar terbaru soal CSTO?",
+        "CSTO",
+        "",
+    ],
+)
+def test_a_question_is_not_small_talk(text: str) -> None:
+    assert small_talk(text) is None
