@@ -60,6 +60,12 @@ _TASK_RE = re.compile(
     re.IGNORECASE,
 )
 
+# Question words: in a message with one, a capitalised word counts as a name (``is_nonsense``).
+_QUESTION_WORDS = frozenset(
+    ("siapa", "apa", "apakah", "kapan", "mana", "dimana", "berapa", "bagaimana", "mengapa",
+     "kenapa", "who", "whom", "whose", "what", "when", "where", "which", "why", "how")
+)  # fmt: skip
+
 StopReason = Literal["empty", "link_only", "small_talk", "other_language", "nonsense", "task"]
 
 
@@ -198,11 +204,17 @@ def is_nonsense(text: str, vocabulary: Collection[str]) -> bool:
     """
     from wordfreq import zipf_frequency
 
-    words = [w.lower() for w in _WORD_RE.findall(text)]
-    if not words:
+    written = _WORD_RE.findall(text)
+    if not written:
         return True
+    # A capitalised word in a question ("Siapa Stanislav Zas?") is a name the corpus may not
+    # hold: not found, rather than not understood.
+    asks = any(word.lower() in _QUESTION_WORDS for word in written)
 
     def known(word: str) -> bool:
+        if asks and word[0].isupper() and word.lower() not in _QUESTION_WORDS:
+            return True
+        word = word.lower()
         forms = (word, *stem(word))
         return any(
             form in vocabulary
@@ -211,7 +223,7 @@ def is_nonsense(text: str, vocabulary: Collection[str]) -> bool:
             for form in forms
         )
 
-    return sum(known(w) for w in words) < MIN_KNOWN_SHARE * len(words)
+    return sum(known(w) for w in written) < MIN_KNOWN_SHARE * len(written)
 
 
 def _has_words(text: str) -> bool:

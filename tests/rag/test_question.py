@@ -22,6 +22,7 @@ def _prepare(text: str, history: list[tuple[str, str]] | None = None, condense=N
         "xkcd qqq",
         "brrrr zzzt",
         "asdfgh qwerty",
+        "Asdfgh Qwerty",  # capitals make no names without a question
         "12345",
         "2.600?",
     ],
@@ -40,6 +41,7 @@ def test_nonsense_stops_before_retrieval(text: str) -> None:
         "Tokayev?",
         "kerusuhannya di mana",  # known by its stem
         "How many people sought hospital treatment?",
+        "Siapa Stanislav Zas?",  # a name the corpus lacks: looked up, and not found
     ],
 )
 def test_real_questions_are_not_nonsense(text: str) -> None:
