@@ -53,6 +53,7 @@ from rag.answer import Language
 from rag.answer_types import (
     asks_about_sources,
     asks_for_countries,
+    asks_identity,
     asks_name,
     asks_when,
     asks_year,
@@ -282,6 +283,10 @@ def verify_citations(
     # So does a question that asks for a name, with a name it does not give: "Pria yang
     # berdiri di depan Balai Kota ... adalah pria yang berdiri di depan gedung Balai Kota ...".
     name_due = asks_name(question)
+    # "Who is Jen Psaki?" is answered by the office the passages give her; without one, the
+    # 1.5B model answers from its own knowledge ("Psaki is a Russian politician [1]") in
+    # words that pass as facts. The office's binding to the person is ``_unbound_office``'s.
+    role_due = asks_identity(question)
     removed = recited = dropped = 0
     kept: list[CheckedSentence] = []
     said: set[str] = set()
@@ -305,6 +310,9 @@ def verify_citations(
             dropped += 1
             continue
         facts = _facts(body, all_words, evidence)
+        if role_due and not kept and not any(f[0] == "entity" and f[1] in ROLES for f in facts):
+            dropped += 1
+            continue
         if (
             _from_label(body, facts, labels_only, told)
             or _unbound_office(facts, evidence)

@@ -7,6 +7,7 @@ from rag.answer_types import (
     asks_about_sources,
     asks_for_countries,
     asks_for_several,
+    asks_identity,
     asks_name,
     asks_when,
     asks_year,
@@ -211,6 +212,22 @@ def test_a_how_many_question_wants_a_figure_and_a_how_long_one_need_not() -> Non
 )
 def test_a_question_may_ask_for_a_name(question: str, asks: bool) -> None:
     assert asks_name(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Who is Dmitry Peskov?", True),
+        ("Siapa Jen Psaki?", True),
+        ("Ned Price itu siapa?", True),
+        ("Siapa itu Stanislav Zas?", True),
+        ("Who is the president of Kazakhstan?", False),  # a name, not who someone is
+        ("Siapa yang meminta bantuan CSTO?", False),
+        ("Who is Psaki talking to?", False),
+    ],
+)
+def test_a_question_may_ask_who_a_named_person_is(question: str, asks: bool) -> None:
+    assert asks_identity(question) is asks
 
 
 @pytest.mark.parametrize(

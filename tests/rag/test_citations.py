@@ -619,6 +619,28 @@ def test_an_answer_to_a_name_question_starts_with_a_name() -> None:
     assert verify_citations(restated, passages, "id", question=plain).sentences
 
 
+def test_who_someone_is_is_answered_by_an_office_the_passages_give() -> None:
+    """Without an office, the 1.5B model told who Psaki is from its own knowledge, in words
+    that pass as facts ("Jen Psaki is a journalist [1]")."""
+    passages = [
+        "Gedung Putih sedang memantau protes, kata Jen Psaki kepada wartawan, Rabu (5/1/2022).",
+        "Menteri Luar Negeri AS Antony Blinken mengkritik perintah tembak di tempat.",
+    ]
+    question = "Who is Jen Psaki?"
+    assert not verify_citations(
+        "Jen Psaki is a journalist [1].", passages, "en", question=question
+    ).sentences
+    office = "Antony Blinken is the US Secretary of State [2]."
+    assert verify_citations(office, passages, "en", question="Who is Antony Blinken?").sentences
+    # an office the passages do not give him is dropped as before
+    wrong = "Antony Blinken is the President of the United States [2]."
+    assert not verify_citations(wrong, passages, "en", question="Who is Antony Blinken?").sentences
+    # asked something else about him, no office is due
+    asked = "What did Antony Blinken criticise?"
+    said = "Antony Blinken criticised the order to shoot [2]."
+    assert verify_citations(said, passages, "en", question=asked).sentences
+
+
 def test_the_outlet_in_a_label_is_no_fact_of_the_story() -> None:
     body = "Psaki mengatakan kepada wartawan bahwa klaim Rusia itu salah."
     labelled = [f"Radartasik.com, 8 Januari 2022 {body}"]
