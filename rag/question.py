@@ -20,7 +20,7 @@ from rag.answer import Language
 from rag.followups import Turn, is_followup, named_person, normalize_history, with_context
 from rag.language import detect_language, other_language
 from rag.messages import message
-from rag.small_talk import small_talk
+from rag.small_talk import small_talk, without_small_talk
 
 # C0 and C1 control characters, and lone surrogates (they cannot even be encoded as UTF-8):
 # each becomes a space.
@@ -137,7 +137,7 @@ class QuestionPreparer:
         if not isinstance(asked, str):
             raise TypeError(f"question must be a string, got {type(asked).__name__}")
         text, was_cut = self.clean(asked)
-        turns = normalize_history(history, self.history_turns)
+        turns = without_small_talk(normalize_history(history, self.history_turns))
         words = _URL_RE.sub(" ", text)  # a link says nothing about the asker's language
         language = detect_language(words)
         notices = (message("cut", language, n=self.max_chars),) if was_cut else ()

@@ -13,6 +13,7 @@ troops were sent?" are questions and go on.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -102,4 +103,24 @@ def _match_at(text: str, position: int) -> tuple[int, SmallTalkKind, Language | 
     return best
 
 
-__all__ = ["SmallTalk", "SmallTalkKind", "small_talk"]
+def without_small_talk(turns: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The (role, text) turns without small talk: the asker's "makasih" and the reply to it.
+
+    A follow-up after thanks leans on the question before: "Berapa pasukan yang dikirim?"
+    after "makasih" had been searched with "(Sama-sama, Silakan; makasih)".
+    """
+    kept: list[tuple[str, str]] = []
+    reply_due = False
+    for role, text in turns:
+        if role == "user":
+            reply_due = small_talk(text) is not None
+            if reply_due:
+                continue
+        elif reply_due:
+            reply_due = False
+            continue
+        kept.append((role, text))
+    return kept
+
+
+__all__ = ["SmallTalk", "SmallTalkKind", "small_talk", "without_small_talk"]

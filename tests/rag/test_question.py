@@ -169,3 +169,19 @@ def test_thanks_after_an_answer_is_not_taken_for_a_followup() -> None:
     english = [("user", "How many CSTO troops?"), ("assistant", "About 2,500 [1].")]
     stopped = _prepare("ok", english)
     assert isinstance(stopped, Stop) and stopped.message == message("thanks", "en")
+
+
+def test_a_followup_after_thanks_leans_on_the_question_before() -> None:
+    turns = [
+        ("user", "Siapa yang meminta bantuan CSTO?"),
+        ("assistant", "Presiden Kazakhstan, Kassym-Jomart Tokayev meminta bantuan CSTO [1]."),
+        ("user", "makasih"),
+        ("assistant", message("thanks", "id")),
+    ]
+    question = _prepare("Berapa pasukan yang dikirim?", turns)
+    assert isinstance(question, Question)
+    assert "Tokayev" in question.searched and "makasih" not in question.searched
+    # after small talk alone there is nothing to follow up on
+    greeted = [("user", "halo"), ("assistant", message("greeting", "id"))]
+    question = _prepare("Berapa pasukan yang dikirim?", greeted)
+    assert isinstance(question, Question) and not question.is_followup

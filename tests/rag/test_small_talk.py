@@ -1,6 +1,6 @@
 import pytest
 
-from rag.small_talk import small_talk
+from rag.small_talk import small_talk, without_small_talk
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,15 @@ def test_words_of_no_language_leave_the_language_open() -> None:
 )
 def test_a_question_is_not_small_talk(text: str) -> None:
     assert small_talk(text) is None
+
+
+def test_small_talk_and_its_reply_leave_the_conversation() -> None:
+    turns = [
+        ("user", "halo"),
+        ("assistant", "Halo! ..."),
+        ("user", "Siapa yang meminta bantuan CSTO?"),
+        ("assistant", "Tokayev [1]."),
+        ("user", "thanks!"),
+        ("assistant", "You're welcome."),
+    ]
+    assert without_small_talk(turns) == turns[2:4]
