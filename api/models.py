@@ -114,7 +114,8 @@ class AnswerOut(BaseModel):
     refusal_reason: RefusalReason | None = Field(
         default=None,
         description="Why a refusal: the corpus does not hold the answer, nothing the model "
-        "wrote held up, or the question could not be asked (null when answered).",
+        "wrote held up, the question could not be asked, or nothing was asked (small talk, "
+        "answered in kind); null when answered.",
     )
     draft: str = Field(
         default="",
