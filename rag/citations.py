@@ -284,9 +284,9 @@ def verify_citations(
     # berdiri di depan Balai Kota ... adalah pria yang berdiri di depan gedung Balai Kota ...".
     name_due = asks_name(question)
     # "Who is Jen Psaki?" is answered by the office the passages give her; without one, the
-    # 1.5B model answers from its own knowledge ("Psaki is a Russian politician [1]") in
-    # words that pass as facts. The office's binding to the person is ``_unbound_office``'s.
-    role_due = asks_identity(question)
+    # 1.5B model answers from its own knowledge ("Jen Psaki is a journalist [1]") in words
+    # that pass as facts. The office's binding to the person is ``_unbound_office``'s.
+    role_due = asks_identity(question) and _office_beside(question, evidence)
     removed = recited = dropped = 0
     kept: list[CheckedSentence] = []
     said: set[str] = set()
@@ -544,6 +544,18 @@ def _unbound_office(facts: Sequence[Fact], evidence: Sequence[_Evidence]) -> boo
     return not all(
         any(e.has(office) and any(e.has(name) for name in names) for e in evidence)
         for office in offices
+    )
+
+
+def _office_beside(question: str, evidence: Sequence[_Evidence]) -> bool:
+    """Does a passage that names the person ``question`` names also name an office
+    (``ROLES``)? Only then is an office due: for someone whose passages give none (a coach,
+    in articles about football), the gazetteer knows no office to ask for."""
+    people = [person.lower().split() for person in people_in(question)]
+    return any(
+        any(all(fuzzy_in(word, e.words) for word in person) for person in people)
+        and any(e.has(("entity", role)) for role in ROLES)
+        for e in evidence
     )
 
 

@@ -623,7 +623,8 @@ def test_who_someone_is_is_answered_by_an_office_the_passages_give() -> None:
     """Without an office, the 1.5B model told who Psaki is from its own knowledge, in words
     that pass as facts ("Jen Psaki is a journalist [1]")."""
     passages = [
-        "Gedung Putih sedang memantau protes, kata Jen Psaki kepada wartawan, Rabu (5/1/2022).",
+        "Juru bicara Presiden Joe Biden membantah. Gedung Putih sedang memantau protes, kata "
+        "Jen Psaki kepada wartawan, Rabu (5/1/2022).",
         "Menteri Luar Negeri AS Antony Blinken mengkritik perintah tembak di tempat.",
     ]
     question = "Who is Jen Psaki?"
@@ -635,6 +636,10 @@ def test_who_someone_is_is_answered_by_an_office_the_passages_give() -> None:
     # an office the passages do not give him is dropped as before
     wrong = "Antony Blinken is the President of the United States [2]."
     assert not verify_citations(wrong, passages, "en", question="Who is Antony Blinken?").sentences
+    # of someone whose passages give no office, the gazetteer knows none to ask for
+    coach = ["Pelatih Shin Tae-yong memanggil 30 pemain ke pemusatan latihan."]
+    answer = "Shin Tae-yong adalah pelatih yang memanggil 30 pemain [1]."
+    assert verify_citations(answer, coach, "id", question="Siapa Shin Tae-yong?").sentences
     # asked something else about him, no office is due
     asked = "What did Antony Blinken criticise?"
     said = "Antony Blinken criticised the order to shoot [2]."
