@@ -283,9 +283,10 @@ def verify_citations(
     # So does a question that asks for a name, with a name it does not give: "Pria yang
     # berdiri di depan Balai Kota ... adalah pria yang berdiri di depan gedung Balai Kota ...".
     name_due = asks_name(question)
-    # "Who is Jen Psaki?" is answered by the office the passages give her; without one, the
-    # 1.5B model answers from its own knowledge ("Jen Psaki is a journalist [1]") in words
-    # that pass as facts. The office's binding to the person is ``_unbound_office``'s.
+    # "Who is Ned Price?" is answered by the office the passages give him, where they give
+    # one: the model's own knowledge ("... is a Russian politician") and the translation pass
+    # ("a foreign affairs minister" for "juru bicara Departemen Luar Negeri AS") otherwise pass
+    # as facts. The office's binding to the person is ``_unbound_office``'s.
     role_due = asks_identity(question) and _office_beside(question, evidence)
     removed = recited = dropped = 0
     kept: list[CheckedSentence] = []

@@ -620,8 +620,8 @@ def test_an_answer_to_a_name_question_starts_with_a_name() -> None:
 
 
 def test_who_someone_is_is_answered_by_an_office_the_passages_give() -> None:
-    """Without an office, the 1.5B model told who Psaki is from its own knowledge, in words
-    that pass as facts ("Jen Psaki is a journalist [1]")."""
+    """Where a passage gives the person an office, the answer must give one: the 1.5B model
+    otherwise tells who someone is from its own knowledge, in words that pass as facts."""
     passages = [
         "Juru bicara Presiden Joe Biden membantah. Gedung Putih sedang memantau protes, kata "
         "Jen Psaki kepada wartawan, Rabu (5/1/2022).",
