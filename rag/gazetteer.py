@@ -165,7 +165,8 @@ ORGANISATIONS: frozenset[tuple[str, ...]] = frozenset(ENTITIES) - COUNTRIES - se
 # Offices, in both languages: a role is a fact like a country. "Who became prime minister?"
 # asks about an office no article names; "The State Department spokesman was Blinken [1]"
 # binds a name to a role its passage does not give (the passage says "Menteri Luar Negeri
-# AS Antony Blinken"). Plurals and "-s" forms are matched too ("spokesmen" is not).
+# AS Antony Blinken"). Plurals and "-s" forms are matched too ("spokesmen" is not). Each
+# entry starts with the English form the translation pass is told (``rag.translation``).
 ROLES: tuple[tuple[str, ...], ...] = (
     ("president", "presiden"),
     ("vice president", "wakil presiden"),
@@ -194,9 +195,9 @@ ROLES: tuple[tuple[str, ...], ...] = (
     ("health minister", "menteri kesehatan", "menkes"),
     ("health ministry", "ministry of health", "kementerian kesehatan", "kemenkes"),
     (
+        "spokesperson",
         "spokesman",
         "spokeswoman",
-        "spokesperson",
         "press secretary",
         "juru bicara",
         "jubir",

@@ -69,8 +69,13 @@ Rewritten question:"""
 
 TRANSLATE_PROMPT = """Translate this sentence into English. Translate every Indonesian word, quotations too; keep names and numbers as they are. Reply with the English sentence only.
 
-Sentence: {sentence}
+{glossary}Sentence: {sentence}
 English:"""
+
+# The offices and bodies of the sentence, as a line before it (``rag.translation``): asked
+# alone, the model turned "juru bicara Departemen Luar Negeri AS" into "a foreign affairs
+# minister".
+GLOSSARY_LINE = "Words: {pairs}\n"
 
 
 LANGUAGE_NAMES = {"id": "Indonesian", "en": "English"}

@@ -13,11 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from functools import lru_cache
 
 from rag.answer_types import numbers_in
 from rag.citations import CheckedSentence, Verification
+from rag.gazetteer import ROLES
 from rag.language import indonesian_words
-from rag.prompts import TRANSLATE_PROMPT
+from rag.prompts import GLOSSARY_LINE, TRANSLATE_PROMPT
 
 Complete = Callable[[str], str]
 """Runs a prompt through the model; returns its reply."""
@@ -58,13 +60,35 @@ class Translator:
         return translated
 
     def _translate(self, sentence: str) -> str:
-        reply = self.complete(TRANSLATE_PROMPT.format(sentence=sentence)).strip()
+        prompt = TRANSLATE_PROMPT.format(sentence=sentence, glossary=glossary_line(sentence))
+        reply = self.complete(prompt).strip()
         first = reply.splitlines()[0].strip() if reply else ""
         if not first or len(first) > 2 * len(sentence) + 40:
             return sentence  # no reply, or one that ran on
         if not numbers_in(sentence) <= numbers_in(first):
             return sentence  # a figure lost in translation
         return first
+
+
+def glossary_line(sentence: str) -> str:
+    """The gazetteer's English for the Indonesian offices and bodies ``sentence`` names
+    ("Words: juru bicara = spokesman; departemen luar negeri = foreign ministry"), or ""."""
+    lowered = sentence.lower()
+    pairs = [
+        f"{form} = {english}"
+        for form, english in _role_translations()
+        if re.search(rf"\b{re.escape(form)}\b", lowered)
+    ]
+    return GLOSSARY_LINE.format(pairs="; ".join(pairs)) if pairs else ""
+
+
+@lru_cache(maxsize=1)
+def _role_translations() -> tuple[tuple[str, str], ...]:
+    """(Indonesian form, English form) for each office and body of ``gazetteer.ROLES``,
+    whose entries list their English forms first."""
+    return tuple(
+        (form, entry[0]) for entry in ROLES for form in entry[1:] if indonesian_words(form)
+    )
 
 
 def _marked_with_evidence(sentences: list[CheckedSentence]) -> str:

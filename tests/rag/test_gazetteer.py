@@ -19,12 +19,12 @@ def _names(text: str) -> list[str]:
         ("What did the Americans say?", ["united states"]),  # a plural form
         ("who said it?", []),  # the question word is not the WHO
         # Offices are entities too, in either language.
-        ("The State Department spokesman said so", ["foreign ministry", "spokesman"]),
-        ("kata juru bicara Kementerian Luar Negeri", ["foreign ministry", "spokesman"]),
+        ("The State Department spokesman said so", ["foreign ministry", "spokesperson"]),
+        ("kata juru bicara Kementerian Luar Negeri", ["foreign ministry", "spokesperson"]),
         ("Presiden Kazakhstan Tokayev", ["kazakhstan", "president"]),
         # The longer form is the office named: a vice president is not a president.
         ("Who became vice president?", ["vice president"]),
-        ("the health ministry's spokeswoman", ["health ministry", "spokesman"]),
+        ("the health ministry's spokeswoman", ["health ministry", "spokesperson"]),
         # Indonesia by what its press calls it and its citizens, "RI" only in capitals
         ("Ada wni yang jadi korban?", ["indonesia"]),
         ("tanggapan Kementerian Luar Negeri RI", ["foreign ministry", "indonesia"]),
