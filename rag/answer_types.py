@@ -192,6 +192,26 @@ def asks_name(question: str) -> bool:
     return bool(_NAME_ASKED_RE.search(question))
 
 
+# "Who is Dmitry Peskov?", "Siapa Jen Psaki?", "Ned Price itu siapa?": who someone named is.
+_IDENTITY_RE = re.compile(
+    r"^\s*(?:who(?:'s|\s+(?:is|was))|siapa(?:kah)?(?:\s+(?:itu|sih|sebenarnya))?)"
+    r"\s+(?P<who>[^?]+?)\s*\??\s*$"
+    r"|^\s*(?P<who_first>[^?]+?)\s+(?:itu\s+)?siapa(?:\s+sih)?\s*\??\s*$",
+    re.IGNORECASE,
+)
+
+
+def asks_identity(question: str) -> bool:
+    """Does ``question`` ask only who a named person is ("Who is Dmitry Peskov?", "Siapa Jen
+    Psaki?")? Not "Who is the president of Kazakhstan?", which asks for a name."""
+    match = _IDENTITY_RE.match(question)
+    if match is None:
+        return False
+    who = match["who"] or match["who_first"]
+    people = people_in(who)
+    return len(people) == 1 and len(WORD_RE.findall(who)) <= len(WORD_RE.findall(people[0])) + 1
+
+
 def gives_name(text: str, question: str) -> bool:
     """Does ``text`` give a proper name that ``question`` does not: a person's (a run of
     ``people_in`` with a word the question lacks and Sastrawi's dictionary does not hold:
@@ -292,23 +312,3 @@ def is_year(figure: str) -> bool:
 def _year_of(date: re.Match[str]) -> str:
     year = re.search(r"/(\d{2,4})$", date[0])
     return f" {year[1]} " if year else " "
-
-
-# "Who is Dmitry Peskov?", "Siapa Jen Psaki?", "Ned Price itu siapa?": who someone named is.
-_IDENTITY_RE = re.compile(
-    r"^\s*(?:who(?:'s|\s+(?:is|was))|siapa(?:kah)?(?:\s+(?:itu|sih|sebenarnya))?)"
-    r"\s+(?P<who>[^?]+?)\s*\??\s*$"
-    r"|^\s*(?P<who_first>[^?]+?)\s+(?:itu\s+)?siapa(?:\s+sih)?\s*\??\s*$",
-    re.IGNORECASE,
-)
-
-
-def asks_identity(question: str) -> bool:
-    """Does ``question`` ask only who a named person is ("Who is Dmitry Peskov?", "Siapa Jen
-    Psaki?")? Not "Who is the president of Kazakhstan?", which asks for a name."""
-    match = _IDENTITY_RE.match(question)
-    if match is None:
-        return False
-    who = match["who"] or match["who_first"]
-    people = people_in(who)
-    return len(people) == 1 and len(WORD_RE.findall(who)) <= len(WORD_RE.findall(people[0])) + 1
