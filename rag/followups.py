@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from rag.lexicon import WORD_RE
 from rag.markers import MARKER_RE
-from rag.names import names_in, people_in
+from rag.names import names_in, names_inside, people_in
 
 Turn = tuple[str, str]  # (role, text), role "user" or "assistant"
 
@@ -49,6 +49,15 @@ _ANAPHORA = frozenset(
     ]
 )
 _NYA_RE = re.compile(r"\b\w{3,}nya\b", re.IGNORECASE)
+# Question words. A short question that opens with one and names someone or something ("Who
+# is Ned Price?", "Siapa Jen Psaki?") stands alone; "What about Blinken?" does not.
+QUESTION_WORDS = frozenset(
+    ("siapa", "apa", "apakah", "kapan", "mana", "dimana", "berapa", "bagaimana", "mengapa",
+     "kenapa", "who", "whom", "whose", "what", "when", "where", "which", "why", "how")
+)  # fmt: skip
+_ELLIPTICAL_RE = re.compile(
+    r"^\s*(?:what|how)\s+about\b|^\s*(?:bagaimana|gimana)\s+(?:dengan|kalau)\b", re.IGNORECASE
+)
 _FIGURE_RE = re.compile(r"\b\d[\d.,]*\d\b|\b\d\b")
 _INTRO_RE = re.compile(r"^(?:According to|Menurut) [^:\n]*:", re.MULTILINE)
 # A pronoun that stands for one person ("her" is left out: object or possessive?).
@@ -74,13 +83,25 @@ def normalize_history(history: Sequence[object], max_turns: int) -> list[Turn]:
 
 
 def is_followup(question: str, history: Sequence[Turn]) -> bool:
-    """Does ``question`` lean on earlier turns (a pronoun, '-nya', or too few words)?"""
+    """Does ``question`` lean on earlier turns (a pronoun, '-nya', or too few words)?
+
+    A short question that asks about someone or something it names stands alone: "Who is Ned
+    Price?" after a question about the CSTO had been searched with that turn's names, and
+    the gate found nothing close enough.
+    """
     if not any(role == "user" for role, _ in history):
         return False
     words = [w.lower() for w in WORD_RE.findall(question)]
     if any(w in _ANAPHORA for w in words) or _NYA_RE.search(question):
         return True
-    return len(words) <= 4
+    return len(words) <= 4 and not _asks_about_named(question, words)
+
+
+def _asks_about_named(question: str, words: Sequence[str]) -> bool:
+    """Does ``question`` open with a question word and name someone or something?"""
+    if not words or words[0] not in QUESTION_WORDS or _ELLIPTICAL_RE.search(question):
+        return False
+    return bool(names_inside(question))
 
 
 # A rewrite that points at the conversation instead of naming what it said ("the countries

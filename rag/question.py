@@ -17,7 +17,14 @@ from typing import Literal
 
 from index.analyzer import stem
 from rag.answer import Language
-from rag.followups import Turn, is_followup, named_person, normalize_history, with_context
+from rag.followups import (
+    QUESTION_WORDS,
+    Turn,
+    is_followup,
+    named_person,
+    normalize_history,
+    with_context,
+)
 from rag.language import detect_language, other_language
 from rag.messages import message
 from rag.small_talk import small_talk, without_small_talk
@@ -59,12 +66,6 @@ _TASK_RE = re.compile(
     r"|songs?|lyrics|raps?|jokes?|puisi|pantun|syair|sajak|lagu|lirik|lelucon|lawakan)\b",
     re.IGNORECASE,
 )
-
-# Question words: in a message with one, a capitalised word counts as a name (``is_nonsense``).
-_QUESTION_WORDS = frozenset(
-    ("siapa", "apa", "apakah", "kapan", "mana", "dimana", "berapa", "bagaimana", "mengapa",
-     "kenapa", "who", "whom", "whose", "what", "when", "where", "which", "why", "how")
-)  # fmt: skip
 
 StopReason = Literal["empty", "link_only", "small_talk", "other_language", "nonsense", "task"]
 
@@ -209,10 +210,10 @@ def is_nonsense(text: str, vocabulary: Collection[str]) -> bool:
         return True
     # A capitalised word in a question ("Siapa Stanislav Zas?") is a name the corpus may not
     # hold: not found, rather than not understood.
-    asks = any(word.lower() in _QUESTION_WORDS for word in written)
+    asks = any(word.lower() in QUESTION_WORDS for word in written)
 
     def known(word: str) -> bool:
-        if asks and word[0].isupper() and word.lower() not in _QUESTION_WORDS:
+        if asks and word[0].isupper() and word.lower() not in QUESTION_WORDS:
             return True
         word = word.lower()
         forms = (word, *stem(word))

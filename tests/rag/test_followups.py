@@ -102,3 +102,21 @@ def test_a_rewrite_that_keeps_a_pronoun_and_names_nothing_new_still_points_back(
     rewritten: str, question: str, expected: bool
 ) -> None:
     assert still_points_back(rewritten, question) is expected
+
+
+@pytest.mark.parametrize(
+    ("question", "leans"),
+    [
+        ("Who is Ned Price?", False),  # a short question about someone it names
+        ("Siapa Jen Psaki?", False),
+        ("Kapan CSTO dibentuk?", False),
+        ("What about Blinken?", True),  # elliptical: about what, of Blinken?
+        ("Bagaimana dengan Rusia?", True),
+        ("And Psaki?", True),
+        ("Who sent troops?", True),  # short, and names nothing
+        ("Siapa dia?", True),
+    ],
+)
+def test_a_short_question_about_someone_named_stands_alone(question: str, leans: bool) -> None:
+    history = [("user", "Who asked the CSTO for help?"), ("assistant", "Tokayev [1].")]
+    assert is_followup(question, history) is leans
