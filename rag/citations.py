@@ -311,7 +311,7 @@ def verify_citations(
             dropped += 1
             continue
         facts = _facts(body, all_words, evidence)
-        if role_due and not kept and not any(f[0] == "entity" and f[1] in ROLES for f in facts):
+        if role_due and not kept and not _offices(facts):
             dropped += 1
             continue
         if (
@@ -538,7 +538,7 @@ def _unbound_office(facts: Sequence[Fact], evidence: Sequence[_Evidence]) -> boo
     An office binds to a name: some passage must hold the office with one of the sentence's
     names. Checked for each office, so two people in two roles may come from two passages.
     """
-    offices = [f for f in facts if f[0] == "entity" and f[1] in ROLES]
+    offices = _offices(facts)
     names = [f for f in facts if f[0] == "name"]
     if not offices or not names:
         return False
@@ -548,13 +548,18 @@ def _unbound_office(facts: Sequence[Fact], evidence: Sequence[_Evidence]) -> boo
     )
 
 
+def _offices(facts: Sequence[Fact]) -> list[Fact]:
+    """The offices (``ROLES``) among a sentence's facts."""
+    return [f for f in facts if f[0] == "entity" and f[1] in ROLES]
+
+
 def _office_beside(question: str, evidence: Sequence[_Evidence]) -> bool:
     """Does a passage that names the person ``question`` names also name an office
     (``ROLES``)? Only then is an office due: for someone whose passages give none (a coach,
     in articles about football), the gazetteer knows no office to ask for."""
     people = [person.lower().split() for person in people_in(question)]
     return any(
-        any(all(fuzzy_in(word, e.words) for word in person) for person in people)
+        any(all(e.has(("name", word)) for word in person) for person in people)
         and any(e.has(("entity", role)) for role in ROLES)
         for e in evidence
     )
