@@ -192,6 +192,13 @@ def asks_name(question: str) -> bool:
     return bool(_NAME_ASKED_RE.search(question))
 
 
+# The question words of both languages ("siapa", "who", ...): the follow-up test, the
+# nonsense test and the compound-question split read them.
+QUESTION_WORDS = frozenset(
+    ("siapa", "apa", "apakah", "kapan", "mana", "dimana", "berapa", "bagaimana", "mengapa",
+     "kenapa", "who", "whom", "whose", "what", "when", "where", "which", "why", "how")
+)  # fmt: skip
+
 # "Who is Dmitry Peskov?", "Siapa Jen Psaki?", "Ned Price itu siapa?": who someone named is.
 _IDENTITY_RE = re.compile(
     r"^\s*(?:who(?:'s|\s+(?:is|was))|siapa(?:kah)?(?:\s+(?:itu|sih|sebenarnya))?)"

@@ -21,13 +21,17 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from rag.answer import Answer, Citation, Passage
+from rag.answer_types import QUESTION_WORDS
 from rag.markers import MARKER_RE
 
-_QUESTION_WORDS = (
-    r"what|when|who|whom|whose|which|where|why|how|was|were|did|does|do|is|are|has|have|had"
-    r"|can|could|will|would|should"
-    r"|apa|apakah|kapan|siapa|berapa|mana|dimana|mengapa|kenapa|bagaimana|seberapa"
-    r"|benarkah|adakah|bisakah"
+# The question words, and the auxiliaries and "-kah" forms that open a question too.
+_QUESTION_WORDS = "|".join(
+    (
+        *sorted(QUESTION_WORDS),
+        *("was", "were", "did", "does", "do", "is", "are", "has", "have", "had"),
+        *("can", "could", "will", "would", "should"),
+        *("seberapa", "benarkah", "adakah", "bisakah"),
+    )
 )
 _ASKS_RE = re.compile(rf"\b(?:{_QUESTION_WORDS})\b", re.IGNORECASE)
 _STARTS_ASKING_RE = re.compile(rf"^(?:{_QUESTION_WORDS})\b", re.IGNORECASE)

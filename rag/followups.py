@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from rag.answer_types import QUESTION_WORDS
 from rag.lexicon import WORD_RE
 from rag.markers import MARKER_RE
 from rag.names import names_in, names_inside, people_in
@@ -49,12 +50,8 @@ _ANAPHORA = frozenset(
     ]
 )
 _NYA_RE = re.compile(r"\b\w{3,}nya\b", re.IGNORECASE)
-# Question words. A short question that opens with one and names someone or something ("Who
-# is Ned Price?", "Siapa Jen Psaki?") stands alone; "What about Blinken?" does not.
-QUESTION_WORDS = frozenset(
-    ("siapa", "apa", "apakah", "kapan", "mana", "dimana", "berapa", "bagaimana", "mengapa",
-     "kenapa", "who", "whom", "whose", "what", "when", "where", "which", "why", "how")
-)  # fmt: skip
+# A short question that opens with a question word and names someone or something ("Who is
+# Ned Price?", "Siapa Jen Psaki?") stands alone; "What about Blinken?" does not.
 _ELLIPTICAL_RE = re.compile(
     r"^\s*(?:what|how)\s+about\b|^\s*(?:bagaimana|gimana)\s+(?:dengan|kalau)\b", re.IGNORECASE
 )

@@ -17,14 +17,8 @@ from typing import Literal
 
 from index.analyzer import stem
 from rag.answer import Language
-from rag.followups import (
-    QUESTION_WORDS,
-    Turn,
-    is_followup,
-    named_person,
-    normalize_history,
-    with_context,
-)
+from rag.answer_types import QUESTION_WORDS
+from rag.followups import Turn, is_followup, named_person, normalize_history, with_context
 from rag.language import detect_language, other_language
 from rag.messages import message
 from rag.small_talk import small_talk, without_small_talk
