@@ -204,7 +204,13 @@ def stats(
 
 def _llama_runtime(settings: Any) -> str:
     """How the bundled model runs here (chosen at its first load), without loading it."""
-    from rag.generators.runtime import build_label, compiled_here, stored_choice, system_info
+    from rag.generators.runtime import (
+        RuntimeConfig,
+        build_label,
+        compiled_here,
+        stored_choice,
+        system_info,
+    )
     from rag.model_files import MODELS, model_file_path
 
     try:
@@ -213,7 +219,8 @@ def _llama_runtime(settings: Any) -> str:
         return "not installed (pip install xllamacpp)"
     path = model_file_path(MODELS[settings.model], settings.data_dir, settings.models_dir)
     if settings.extra_buffers != "auto":
-        return f"{build}; extra buffers {settings.extra_buffers} (RAG_EXTRA_BUFFERS)"
+        config = RuntimeConfig(settings.extra_buffers == "on")
+        return f"{config.label}, {build} (RAG_EXTRA_BUFFERS={settings.extra_buffers})"
     choice = stored_choice(path, settings.n_threads) if path.is_file() else None
     if choice is None:
         return f"{build}; configuration chosen at the model's first load"

@@ -103,10 +103,12 @@ class Settings(IndexSettings):
         default=None, description="Where the assembled model lives (default: <data_dir>/models)."
     )
     n_threads: int = Field(default=2, ge=1, le=64)
-    # llama.cpp's extra buffer types (repacked weights, AMX): "auto" tries both once per
-    # machine in child processes and keeps the faster one that does not crash
-    # (rag/generators/runtime.py); "on"/"off" skip the trials.
-    extra_buffers: Literal["auto", "on", "off"] = "auto"
+    # llama.cpp's extra buffer types (repacked weights, AMX). "off", the plain buffers, was
+    # the fastest or within 2% of it on every machine measured (docs/DESIGN.md, "The llama.cpp
+    # runtime"), and never crashed; on Intel Xeons with AMX, "on" kills the process. "auto"
+    # tries both once per machine in child processes (about 23 s, at the first model load)
+    # and keeps the faster one that does not crash (rag/generators/runtime.py).
+    extra_buffers: Literal["auto", "on", "off"] = "off"
     n_ctx: int = Field(default=4096, ge=512, le=32768)
     max_tokens: int = Field(default=200, ge=16, le=2048)
     # llama.cpp's repetition penalty for the bundled model: 1.0 is none. A penalty also falls

@@ -111,7 +111,7 @@ def get_engine(
     n_ctx: int,
     n_threads: int,
     verbose: bool = False,
-    extra_buffers: ExtraBuffers = "auto",
+    extra_buffers: ExtraBuffers = "off",
 ) -> Engine:
     """The process-wide engine for these settings, loading it on first use (thread-safe)."""
     key = (str(Path(model_path).resolve()), n_ctx, n_threads, extra_buffers)
@@ -163,8 +163,8 @@ class BundledLLM(ChatCompletionsLLM):
     )
     verbose: bool = Field(default=False, description="Let llama.cpp log to stderr.")
     extra_buffers: ExtraBuffers = Field(
-        default="auto",
-        description="llama.cpp's extra buffer types: 'auto' (tried per machine), 'on', 'off'.",
+        default="off",
+        description="llama.cpp's extra buffer types: 'off', 'on', 'auto' (tried per machine).",
     )
 
     def __init__(
@@ -179,7 +179,7 @@ class BundledLLM(ChatCompletionsLLM):
         cache_prompt: bool = True,
         max_repeats: int = 4,
         verbose: bool = False,
-        extra_buffers: ExtraBuffers = "auto",
+        extra_buffers: ExtraBuffers = "off",
         **kwargs: Any,
     ) -> None:
         model_path = Path(model_path)
