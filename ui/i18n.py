@@ -51,9 +51,9 @@ LABELS: dict[str, dict[Language, str]] = {
         "en": "Reading {n} passages from {docs} articles…",
     },
     "status_loading_model": {
-        "id": "Model bahasa sedang dimuat (saat server baru mulai, bisa setengah menit)…",
+        "id": "Model bahasa sedang dimuat (saat server baru mulai, bisa sekitar 15 detik)…",
         "en": "The language model is still loading (right after the server starts this can take "
-        "half a minute)…",
+        "about 15 seconds)…",
     },
     "status_writing": {
         "id": "Menulis jawaban dari {n} kutipan…",
