@@ -203,7 +203,8 @@ def stats(
 
 
 def _llama_runtime(settings: Any) -> str:
-    """How the bundled model runs here (chosen at its first load), without loading it."""
+    """How the bundled model runs here (``RAG_EXTRA_BUFFERS``; with "auto", what the trials
+    at its first load chose), without loading it."""
     from rag.generators.runtime import (
         RuntimeConfig,
         build_label,

@@ -1,4 +1,5 @@
-"""How llama.cpp runs the bundled model on this machine, chosen once by a trial that may crash.
+"""How llama.cpp runs the bundled model: plain buffers by default, or, with
+``RAG_EXTRA_BUFFERS=auto``, the configuration a trial on this machine chose (a trial may crash).
 
 llama.cpp can load the weights into "extra buffer types": repacked Q4_K blocks for its
 AVX2/AVX-512 GEMM kernels (CPU_REPACK) and, on Intel CPUs with AMX, tile buffers for the AMX
