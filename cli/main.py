@@ -206,8 +206,8 @@ def _llama_runtime(settings: Any) -> str:
     """How the bundled model runs here (``RAG_EXTRA_BUFFERS``; with "auto", what the trials
     at its first load chose), without loading it."""
     from rag.generators.runtime import (
-        RuntimeConfig,
         build_label,
+        choose_runtime,
         compiled_here,
         stored_choice,
         system_info,
@@ -219,9 +219,8 @@ def _llama_runtime(settings: Any) -> str:
     except ImportError:
         return "not installed (pip install xllamacpp)"
     path = model_file_path(MODELS[settings.model], settings.data_dir, settings.models_dir)
-    if settings.extra_buffers != "auto":
-        config = RuntimeConfig(settings.extra_buffers == "on")
-        return f"{config.label}, {build} (RAG_EXTRA_BUFFERS={settings.extra_buffers})"
+    if settings.extra_buffers != "auto":  # the setting is the choice: no trial runs
+        return choose_runtime(path, settings.n_threads, settings.extra_buffers).describe()
     choice = stored_choice(path, settings.n_threads) if path.is_file() else None
     if choice is None:
         return f"{build}; configuration chosen at the model's first load"

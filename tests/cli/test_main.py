@@ -41,6 +41,16 @@ def test_stats_describes_the_corpus_and_its_stores(data_dir: str) -> None:
     assert isinstance(info["llama.cpp"], str) and info["llama.cpp"]
 
 
+def test_stats_names_the_buffers_the_setting_chooses(
+    data_dir: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for setting, label in (("off", "plain buffers, "), ("on", "extra buffers (repack/AMX), ")):
+        monkeypatch.setenv("RAG_EXTRA_BUFFERS", setting)
+        info = json.loads(rag("stats", "--json", "--data-dir", data_dir).output)
+        assert info["llama.cpp"].startswith(label), info["llama.cpp"]
+        assert info["llama.cpp"].endswith(f"(RAG_EXTRA_BUFFERS={setting})")
+
+
 def test_ask_answers_with_citations_that_point_into_the_article(
     data_dir: str, seeded_settings: Any
 ) -> None:
