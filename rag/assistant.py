@@ -149,7 +149,9 @@ class Assistant:
     def ask(
         self, question: str, history: Sequence[Any] = (), **options: Unpack[AskOptions]
     ) -> Answer:
-        """Answer ``question``; ``history`` holds earlier (role, text) turns."""
+        """Answer ``question``; ``history`` holds the conversation's earlier turns: (role,
+        text) pairs, {"role", "content"} dicts, chat messages or (question, answer) pairs
+        (``rag.followups.normalize_history``)."""
         for item in self.events(question, history, **options):
             if isinstance(item, Answer):
                 return item

@@ -62,21 +62,64 @@ _PERSON_RE = re.compile(r"\b(?:he|she|him|his|dia|ia|beliau)\b", re.IGNORECASE)
 _PLURAL_RE = re.compile(r"\b(?:they|them|their|mereka)\b", re.IGNORECASE)
 
 
+# Role names as chat libraries spell them, and the role each is.
+_ROLES = {
+    "user": "user",
+    "human": "user",
+    "assistant": "assistant",
+    "ai": "assistant",
+    "bot": "assistant",
+}
+
+
 def normalize_history(history: Sequence[object], max_turns: int) -> list[Turn]:
-    """Accept (role, text) pairs or {"role", "content"} dicts; keep the last ``max_turns``."""
+    """The conversation as (role, text) turns, the last ``max_turns`` of them.
+
+    Accepted, so that a caller can pass what its own chat code holds: (role, text) pairs,
+    {"role", "content"} dicts, message objects with ``role`` and ``content`` (llama-index's
+    ``ChatMessage``), and (question, answer) exchanges, the tuple form of Gradio's chat
+    history, whose answer may still be None. Roles may also be named "human", "ai" or "bot";
+    "system" messages are not turns and are skipped.
+    """
     turns: list[Turn] = []
     for item in history:
-        if isinstance(item, dict):
-            role, text = item.get("role"), item.get("content")
-        elif isinstance(item, list | tuple) and len(item) == 2:
-            role, text = item
-        else:
-            raise ValueError(f"history items must be (role, text) pairs, got {item!r}")
-        if role not in ("user", "assistant") or not isinstance(text, str):
-            raise ValueError(f"history role must be 'user' or 'assistant' with text, got {role!r}")
-        if text.strip():
-            turns.append((role, text.strip()))
+        for role, text in _turns_of(item):
+            if text.strip():
+                turns.append((role, text.strip()))
     return turns[-max_turns:] if max_turns else []
+
+
+def _turns_of(item: object) -> list[Turn]:
+    if isinstance(item, dict):
+        role, text = item.get("role"), item.get("content")
+    elif isinstance(item, list | tuple) and len(item) == 2:
+        role, text = item
+        if isinstance(role, str) and role.lower() not in (*_ROLES, "system"):
+            return _exchange(item[0], item[1])
+    elif hasattr(item, "role") and hasattr(item, "content"):
+        role, text = item.role, item.content
+    else:
+        raise ValueError(
+            f"history items must be (role, text) pairs, {{'role', 'content'}} dicts or "
+            f"(question, answer) pairs, got {item!r}"
+        )
+    role = getattr(role, "value", role)  # an enum such as llama-index's MessageRole
+    if isinstance(role, str) and role.lower() == "system":
+        return []
+    if not isinstance(role, str) or role.lower() not in _ROLES or not isinstance(text, str):
+        raise ValueError(
+            f"history turns need a role ('user' or 'assistant') and text, got {item!r}"
+        )
+    return [(_ROLES[role.lower()], text)]
+
+
+def _exchange(question: object, answer: object) -> list[Turn]:
+    """A (question, answer) pair: the asker's turn, then the assistant's if it has one."""
+    if not isinstance(question, str) or not (answer is None or isinstance(answer, str)):
+        raise ValueError(
+            f"a (question, answer) history pair needs text, got {(question, answer)!r}"
+        )
+    return [("user", question)] + ([("assistant", answer)] if answer else [])
 
 
 def is_followup(question: str, history: Sequence[Turn]) -> bool:

@@ -71,10 +71,38 @@ def test_normalize_history_accepts_pairs_and_dicts_and_keeps_the_last_turns() ->
     assert turns == [("assistant", "b"), ("user", "c")]
 
 
-@pytest.mark.parametrize("bad", [("system", "x"), ("user",), 42, {"role": "user", "content": 3}])
-def test_normalize_history_rejects_malformed_turns(bad: object) -> None:
-    with pytest.raises(ValueError):
+def test_normalize_history_accepts_exchanges_message_objects_and_role_synonyms() -> None:
+    from llama_index.core.llms import ChatMessage, MessageRole
+
+    turns = normalize_history(
+        [
+            ("Who asked the CSTO for help?", "Tokayev [1]."),  # Gradio's tuple history
+            ["How many troops?", None],  # an exchange still waiting for its answer
+            ChatMessage(role=MessageRole.SYSTEM, content="You are helpful."),
+            ChatMessage(role=MessageRole.USER, content="Siapa Peskov?"),
+            {"role": "ai", "content": "Juru bicara Kremlin [1]."},
+            ("Human", "And Psaki?"),
+        ],
+        10,
+    )
+    assert turns == [
+        ("user", "Who asked the CSTO for help?"),
+        ("assistant", "Tokayev [1]."),
+        ("user", "How many troops?"),
+        ("user", "Siapa Peskov?"),
+        ("assistant", "Juru bicara Kremlin [1]."),
+        ("user", "And Psaki?"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [("user",), 42, {"role": "user", "content": 3}, {"role": "judge", "content": "x"}, ("q", 3)],
+)
+def test_normalize_history_rejects_malformed_turns_naming_them(bad: object) -> None:
+    with pytest.raises(ValueError) as caught:
         normalize_history([bad], 6)
+    assert repr(bad) in str(caught.value)
 
 
 def test_a_rewrite_that_points_at_the_conversation_is_not_standalone() -> None:
