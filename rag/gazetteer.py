@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 # What a seat of government stands for: "the Kremlin spokesman" is the one the articles call
 # "juru bicara presiden Rusia". These forms let a passage or the corpus hold the entry (the
@@ -119,7 +120,9 @@ ENTITIES: tuple[tuple[str, ...], ...] = (
     ("uganda",),
     ("ukraine", "ukraina", "ukrainian"),
     ("united kingdom", "inggris", "britain", "british", "uk"),
-    ("united states", "amerika serikat", "america", "amerika", "usa", "american"),
+    # "AS" (Amerika Serikat) is how the articles write it: "Menteri Luar Negeri AS Antony
+    # Blinken". It and "US" are common words in lower case, so taken in capitals only.
+    ("united states", "amerika serikat", "america", "amerika", "usa", "american", "as", "us"),
     ("uzbekistan", "uzbek"),
     ("venezuela",),
     ("vietnam", "vietnamese"),
@@ -236,17 +239,23 @@ _CASE_SENSITIVE = frozenset(
         "un",
         "eu",
         "ri",
+        "as",
+        "us",
     }
 )
-_ALL_CAPITALS = frozenset({"who", "un", "eu", "ri"})
+_ALL_CAPITALS = frozenset({"who", "un", "eu", "ri", "as", "us"})
 
 STANDS_FOR: frozenset[str] = frozenset(_KREMLIN_STANDS_FOR)
 """Forms an entry may be found by in a passage or the corpus, not read as naming it."""
 
+# Indonesian particles written onto a name with a hyphen: "AS-lah yang harus merenungkan
+# intervensinya sendiri" names the US.
+CLITIC_RE = re.compile(r"-(?:lah|kah|pun|nya|tah)\b", re.IGNORECASE)
+
 # Longest forms first, so "vice president" is found before the "president" inside it; each
-# with its pattern (a plural "-s" allowed).
+# with its pattern (a plural "-s" or a particle allowed).
 _FORMS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
-    (form, entry, re.compile(rf"(?<![\w-]){re.escape(form)}s?(?![\w-])"))
+    (form, entry, re.compile(rf"(?<![\w-]){re.escape(form)}s?(?={CLITIC_RE.pattern}|(?![\w-]))"))
     for form, entry in sorted(
         (
             (form, entry)
@@ -262,20 +271,31 @@ _FORMS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
 def entities_in(text: str) -> list[tuple[str, ...]]:
     """The gazetteer entries ``text`` mentions (by any form), in order of first mention."""
     found: list[tuple[str, ...]] = []
-    lowered = text.lower()
-    for form, entry, pattern in _FORMS:
-        match = pattern.search(lowered)
-        if not match:
-            continue
-        if form in _CASE_SENSITIVE and not text[match.start()].isupper():
-            continue
-        if form in _ALL_CAPITALS and text[match.start() : match.end()] != form.upper():
-            continue
+    for _, _, entry in sorted(mentions(text)):
         if entry not in found:
             found.append(entry)
-        # A longer form's words are not mentions of a shorter one ("vice president").
-        lowered = pattern.sub(lambda m: " " * len(m.group(0)), lowered)
     return found
+
+
+@lru_cache(maxsize=4096)
+def mentions(text: str) -> tuple[tuple[int, int, tuple[str, ...]], ...]:
+    """Where ``text`` mentions gazetteer entries: (start, end, entry) for every mention, longest
+    forms first (a longer form's words are not mentions of a shorter one: "vice president").
+    Cached: the citation check asks again of the same passages for every sentence."""
+    found: list[tuple[int, int, tuple[str, ...]]] = []
+    lowered = text.lower()
+    for form, entry, pattern in _FORMS:
+        taken = []
+        for match in pattern.finditer(lowered):
+            if form in _CASE_SENSITIVE and not text[match.start()].isupper():
+                continue
+            if form in _ALL_CAPITALS and text[match.start() : match.end()] != form.upper():
+                continue
+            found.append((match.start(), match.end(), entry))
+            taken.append(match)
+        for match in taken:
+            lowered = lowered[: match.start()] + " " * len(match[0]) + lowered[match.end() :]
+    return tuple(found)
 
 
 # The roles that are bodies (ministries, courts), not offices a person holds.

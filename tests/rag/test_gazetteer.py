@@ -78,3 +78,11 @@ def test_unnamed_in_is_what_the_question_names_and_the_text_does_not() -> None:
     # an office a person holds may go unsaid where the passage names the person
     spokeswoman = "Kapan juru bicara Gedung Putih mengatakan itu?"
     assert unnamed_in("Jen Psaki dari Gedung Putih mengatakan ...", spokeswoman) == []
+
+
+def test_a_name_with_a_particle_is_a_mention() -> None:
+    # "AS-lah yang harus merenungkan intervensinya sendiri": the US, with "-lah"
+    assert [e[0] for e in entities_in("AS-lah yang harus")] == ["united states"]
+    assert [e[0] for e in entities_in("Rusia-pun setuju")] == ["russia"]
+    # a compound is not the name alone
+    assert entities_in("pembicaraan AS-Rusia") == []
