@@ -47,6 +47,8 @@ from rag.generators.extractive import ExtractiveGenerator
 from rag.generators.factory import make_generator
 from rag.generators.warmup import ModelStatus, WarmUp
 from rag.messages import message
+from rag.names import people_in
+from rag.offices import miscast
 from rag.question import Condense, Question, QuestionPreparer, Stop
 from rag.refusal import says_not_found
 from rag.retrieval import Retrieval, Retriever
@@ -374,7 +376,9 @@ class Assistant:
         a figure (a photo caption dated "Kamis (6/1/2022)" gives none), one of what it counts
         (the check drops "225 jenazah" for the number detained; quoting the passage would
         show the same figure), for a question that asks a name, a name it does not give, and
-        every country, organisation and ministry the question names?"""
+        every country, organisation and ministry the question names, and no one the
+        question's office would miscast ("Menteri Luar Negeri AS Antony Blinken" for
+        "Siapa menteri luar negeri Rusia?")?"""
         quoted = " ".join(e.text for _, e in self._extractive.quotes(request))
         asked = q.answered
         if wants_figure(asked) and not has_figure(quoted, years=asks_year(asked)):
@@ -384,6 +388,8 @@ class Assistant:
         if unnamed_in(quoted, asked):
             return False
         if off_question(quoted, [quoted], asked):
+            return False
+        if miscast(quoted, asked, people_in(quoted), [quoted]):
             return False
         share = term_share(self.retriever.analyzer(asked), quoted, self.retriever.analyzer)
         return share >= self.settings.quote_min_share

@@ -64,9 +64,10 @@ from rag.answer_types import (
     wants_figure,
 )
 from rag.counted import miscounted, off_question
-from rag.gazetteer import ROLES, countries_in, entities_in
+from rag.gazetteer import CLITIC_RE, ROLES, countries_in, entities_in
 from rag.markers import MARKER_RE, markers
 from rag.names import fuzzy_in, names_in, people_in, unknown_names
+from rag.offices import miscast
 from rag.titles import english_title_order
 from rag.weekdays import calendar_weekdays, localized_months, weekdays_in
 
@@ -320,6 +321,7 @@ def verify_citations(
             or _unbound_speaker(body, facts, asked, evidence)
             or miscounted(body, bodies)
             or off_question(body, bodies, question)
+            or miscast(body, question, people_in(body), bodies)
         ):
             dropped += 1
             continue
@@ -446,7 +448,9 @@ def _render(sentence: CheckedSentence, used: list[int]) -> str:
 
 
 def _words(text: str) -> set[str]:
-    return {w.lower() for w in re.findall(r"[\w'-]+", text) if not w.isdigit()}
+    """The words of ``text``, lower-cased; a word with a particle ("AS-lah") also without it."""
+    words = {w.lower() for w in re.findall(r"[\w'-]+", text) if not w.isdigit()}
+    return words | {CLITIC_RE.sub("", w) for w in words if CLITIC_RE.search(w)}
 
 
 def _flat(text: str) -> str:

@@ -421,3 +421,20 @@ def test_a_quote_with_no_figure_does_not_answer_how_many(
     quoted = assistant.ask(question, generator="openai")
     assert not quoted.refused and quoted.generator == "extractive"
     assert "direbut kembali" in quoted.text
+
+
+def test_a_quote_about_another_countrys_office_holder_does_not_answer(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _model_says(monkeypatch, "HACKED [1].")
+    question = "Siapa menteri luar negeri Rusia?"  # no source says
+
+    answer = assistant.ask(question, generator="openai")
+
+    # the best passage names a foreign minister, the US's: "Menteri Luar Negeri AS Antony
+    # Blinken"
+    assert answer.refused and answer.refusal_reason == "unconfirmed"
+    monkeypatch.setattr(assistant_module, "miscast", lambda *args: False)
+    quoted = assistant.ask(question, generator="openai")
+    assert not quoted.refused and quoted.generator == "extractive"
+    assert "Blinken" in quoted.text

@@ -269,6 +269,33 @@ def test_a_name_in_an_office_its_passage_does_not_give_is_dropped() -> None:
     ).text.endswith("[1].")
 
 
+def test_a_person_given_another_countrys_office_is_dropped() -> None:
+    """Every fact of "The Russian foreign minister is Antony Blinken" is in its passage, but
+    the passage makes him the US's (``rag.offices``)."""
+    evidence = [
+        "Menteri Luar Negeri AS Antony Blinken memperingatkan Kazakhstan pada hari Jumat.",
+        "Presiden Kazakh Kassym-Jomart Tokayev meminta bantuan Rusia.",
+    ]
+    asked = "Who is the Russian foreign minister?"
+    wrong = verify_citations(
+        "The Russian foreign minister is Antony Blinken [1].", evidence, "en", question=asked
+    )
+    assert wrong.text == "" and wrong.dropped == 1
+    right = verify_citations(
+        "Kazakh President Kassym-Jomart Tokayev asked Russia for help [2].",
+        evidence,
+        "en",
+        question="Who asked Russia for help?",
+    )
+    assert right.text == "Kazakh President Kassym-Jomart Tokayev asked Russia for help [1]."
+
+
+def test_a_name_with_a_particle_in_its_passage_supports_the_name() -> None:
+    evidence = ["Pihak Rusia menanggapi bahwa AS-lah yang harus merenungkan intervensinya."]
+    checked = verify_citations("Russia said the US should reflect [1].", evidence, "en")
+    assert checked.text == "Russia said the US should reflect [1]."
+
+
 def test_a_figure_that_counts_something_else_in_its_passage_is_dropped() -> None:
     evidence = [
         "Kazakhstan mengonfirmasi 26 kematian dari bandit bersenjata, dan 18 petugas keamanan "
