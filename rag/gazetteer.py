@@ -298,13 +298,14 @@ def mentions(text: str) -> tuple[tuple[int, int, tuple[str, ...]], ...]:
     return tuple(found)
 
 
-# The roles that are bodies (ministries, courts), not offices a person holds.
-_INSTITUTIONS = frozenset(
+# The roles that are bodies (ministries, courts), and those held by a person (or a city).
+INSTITUTIONS = frozenset(
     role
     for role in ROLES
     if role[0]
     in {"foreign ministry", "defence ministry", "interior ministry", "health ministry", "court"}
 )
+OFFICES = frozenset(ROLES) - INSTITUTIONS
 
 
 def unnamed_in(text: str, question: str) -> list[tuple[str, ...]]:
@@ -314,7 +315,7 @@ def unnamed_in(text: str, question: str) -> list[tuple[str, ...]]:
     a passage that names Jen Psaki and the White House answers about its spokeswoman
     without the word "juru bicara"."""
     named = entities_in(text)
-    bodies = COUNTRIES | ORGANISATIONS | _INSTITUTIONS
+    bodies = COUNTRIES | ORGANISATIONS | INSTITUTIONS
     return [entry for entry in entities_in(question) if entry in bodies and entry not in named]
 
 

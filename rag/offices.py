@@ -21,18 +21,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag.gazetteer import COUNTRIES, ROLES, mentions
+from rag.gazetteer import COUNTRIES, OFFICES, mentions
 from rag.names import people_in
 
 Entry = tuple[str, ...]
 
-# The roles a person holds (not ministries or courts, which are bodies).
-_OFFICES = frozenset(
-    role
-    for role in ROLES
-    if role[0] not in {"foreign ministry", "defence ministry", "interior ministry"}
-    and role[0] not in {"health ministry", "court"}
-)
 # How far a title's country may stand from its office, in words: before it ("the Russian
 # foreign minister", "Kazakhstan's president") and after it ("presiden Rusia", "juru bicara
 # Departemen Luar Negeri AS", "the president of Ukraine").
@@ -68,7 +61,7 @@ def office_countries(text: str) -> dict[Entry, set[Entry]]:
     found = mentions(text)
     offices: dict[Entry, set[Entry]] = {}
     for start, end, entry in found:
-        if entry not in _OFFICES:
+        if entry not in OFFICES:
             continue
         before = _words_back(text, start, _WORDS_BEFORE)
         after = _words_on(text, end, _WORDS_AFTER)
@@ -93,7 +86,7 @@ def titles_of(person: str, passages: Sequence[str]) -> dict[Entry, list[set[Entr
             reach = _words_back(passage, begin, _TITLE_GAP_WORDS, commas=True)
             after = _appositive_end(passage, name.end())
             for start, end, entry in found:
-                if entry not in _OFFICES:
+                if entry not in OFFICES:
                     continue
                 if reach <= start and end <= begin:  # "Presiden Kazakh Kassym-Jomart Tokayev"
                     span = (_words_back(passage, start, _WORDS_BEFORE), begin)
