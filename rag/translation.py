@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from rag.answer_types import numbers_in
 from rag.citations import CheckedSentence, Verification
-from rag.gazetteer import ROLES
+from rag.gazetteer import ENTITIES, ROLES
 from rag.language import indonesian_words
 from rag.prompts import GLOSSARY_LINE, TRANSLATE_PROMPT
 
@@ -71,24 +71,38 @@ class Translator:
 
 
 def glossary_line(sentence: str) -> str:
-    """The gazetteer's English for the Indonesian offices and bodies ``sentence`` names
-    ("Words: juru bicara = spokesman; departemen luar negeri = foreign ministry"), or ""."""
+    """The gazetteer's English for the Indonesian offices, bodies, countries and
+    organisations ``sentence`` names ("Words: juru bicara = spokesperson; organisasi
+    perjanjian keamanan kolektif = collective security treaty organization"), or ""."""
     lowered = sentence.lower()
+    found = [
+        (form, english)
+        for form, english in _translations()
+        if re.search(rf"\b{re.escape(form)}\b", lowered)
+    ]
+    # "amerika" is no word of its own inside "amerika serikat"
     pairs = [
         f"{form} = {english}"
-        for form, english in _role_translations()
-        if re.search(rf"\b{re.escape(form)}\b", lowered)
+        for form, english in found
+        if not any(form != other and form in other for other, _ in found)
     ]
     return GLOSSARY_LINE.format(pairs="; ".join(pairs)) if pairs else ""
 
 
 @lru_cache(maxsize=1)
-def _role_translations() -> tuple[tuple[str, str], ...]:
-    """(Indonesian form, English form) for each office and body of ``gazetteer.ROLES``,
-    whose entries list their English forms first."""
-    return tuple(
-        (form, entry[0]) for entry in ROLES for form in entry[1:] if indonesian_words(form)
-    )
+def _translations() -> tuple[tuple[str, str], ...]:
+    """(Indonesian form, English form) for each entry of ``gazetteer.ROLES`` and
+    ``gazetteer.ENTITIES`` with an Indonesian form. Entries list their English form first;
+    for an acronym ("csto"), its first English long form is taken. Asked alone, the model had
+    turned "Organisasi Perjanjian Keamanan Kolektif multinasional (CSTO)" into "the
+    Multinational Security Assistance Force (MSAF)"."""
+    pairs: list[tuple[str, str]] = []
+    for entry in (*ROLES, *ENTITIES):
+        english = entry[0]
+        if " " not in english and len(english) <= 5:
+            english = next((f for f in entry if " " in f and not indonesian_words(f)), english)
+        pairs.extend((form, english) for form in entry[1:] if indonesian_words(form))
+    return tuple(pairs)
 
 
 def _marked_with_evidence(sentences: list[CheckedSentence]) -> str:

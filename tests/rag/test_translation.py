@@ -10,6 +10,18 @@ def test_the_glossary_gives_the_english_of_the_offices_a_sentence_names() -> Non
     assert glossary_line("Protesters took over the bandara internasional.") == ""
 
 
+def test_the_glossary_gives_the_english_of_countries_and_organisations() -> None:
+    line = glossary_line(
+        "The troops were led by Organisasi Perjanjian Keamanan Kolektif (CSTO), said Amerika "
+        "Serikat and Rusia."
+    )
+    # an acronym's entry gives its long form; "amerika" inside "amerika serikat" is no pair
+    assert line == (
+        "Words: rusia = russia; amerika serikat = united states; "
+        "organisasi perjanjian keamanan kolektif = collective security treaty organization\n"
+    )
+
+
 def test_the_translation_is_asked_with_the_glossary() -> None:
     """Asked alone, the model had turned "juru bicara Departemen Luar Negeri AS" into "a
     foreign affairs minister"; the check then dropped it, and the answer stayed Indonesian."""
