@@ -96,10 +96,10 @@ def _translations() -> tuple[tuple[str, str], ...]:
     for an acronym ("csto"), its first English long form is taken. Asked alone, the model had
     turned "Organisasi Perjanjian Keamanan Kolektif multinasional (CSTO)" into "the
     Multinational Security Assistance Force (MSAF)"."""
-    pairs: list[tuple[str, str]] = []
-    for entry in (*ROLES, *ENTITIES):
+    pairs = [(form, entry[0]) for entry in ROLES for form in entry[1:] if indonesian_words(form)]
+    for entry in ENTITIES:
         english = entry[0]
-        if " " not in english and len(english) <= 5:
+        if " " not in english and len(english) <= 5:  # "csto", "un", "who"; also "india"
             english = next((f for f in entry if " " in f and not indonesian_words(f)), english)
         pairs.extend((form, english) for form in entry[1:] if indonesian_words(form))
     return tuple(pairs)

@@ -20,6 +20,8 @@ def test_the_glossary_gives_the_english_of_countries_and_organisations() -> None
         "Words: rusia = russia; amerika serikat = united states; "
         "organisasi perjanjian keamanan kolektif = collective security treaty organization\n"
     )
+    # an office's or a body's English is its entry's first form, short or not
+    assert glossary_line("Dia dibawa ke pengadilan.") == "Words: pengadilan = court\n"
 
 
 def test_the_translation_is_asked_with_the_glossary() -> None:
