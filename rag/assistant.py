@@ -47,8 +47,7 @@ from rag.generators.extractive import ExtractiveGenerator
 from rag.generators.factory import make_generator
 from rag.generators.warmup import ModelStatus, WarmUp
 from rag.messages import message
-from rag.names import people_in
-from rag.offices import miscast
+from rag.offices import asked_offices, miscast
 from rag.question import Condense, Question, QuestionPreparer, Stop
 from rag.refusal import says_not_found
 from rag.retrieval import Retrieval, Retriever
@@ -389,7 +388,7 @@ class Assistant:
             return False
         if off_question(quoted, [quoted], asked):
             return False
-        if miscast(quoted, asked, people_in(quoted), [quoted]):
+        if miscast(quoted, asked_offices(asked), [quoted]):
             return False
         share = term_share(self.retriever.analyzer(asked), quoted, self.retriever.analyzer)
         return share >= self.settings.quote_min_share

@@ -67,7 +67,7 @@ from rag.counted import miscounted, off_question
 from rag.gazetteer import CLITIC_RE, ROLES, countries_in, entities_in
 from rag.markers import MARKER_RE, markers
 from rag.names import fuzzy_in, names_in, people_in, unknown_names
-from rag.offices import miscast
+from rag.offices import asked_offices, miscast
 from rag.titles import english_title_order
 from rag.weekdays import calendar_weekdays, localized_months, weekdays_in
 
@@ -289,6 +289,8 @@ def verify_citations(
     # ("a foreign affairs minister" for "juru bicara Departemen Luar Negeri AS") otherwise pass
     # as facts. The office's binding to the person is ``_unbound_office``'s.
     role_due = asks_identity(question) and _office_beside(question, evidence)
+    # The country of an office the question asks about binds the answer's person too.
+    offices_asked = asked_offices(question)
     removed = recited = dropped = 0
     kept: list[CheckedSentence] = []
     said: set[str] = set()
@@ -321,7 +323,7 @@ def verify_citations(
             or _unbound_speaker(body, facts, asked, evidence)
             or miscounted(body, bodies)
             or off_question(body, bodies, question)
-            or miscast(body, question, people_in(body), bodies)
+            or miscast(body, offices_asked, bodies)
         ):
             dropped += 1
             continue

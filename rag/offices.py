@@ -37,16 +37,14 @@ _CLAUSE_END_RE = re.compile(r"[.;:!?()\"“”]")
 _WORD_RE = re.compile(r"[\w'’-]+")
 
 
-def miscast(sentence: str, question: str, people: Sequence[str], passages: Sequence[str]) -> bool:
-    """Does ``sentence`` give one of ``people`` an office of a country the passages' titles
+def miscast(sentence: str, asked: dict[Entry, set[Entry]], passages: Sequence[str]) -> bool:
+    """Does ``sentence`` give someone it names an office of a country the passages' titles
     for that person and office never name? Checked against the countries the sentence gives
-    each office, and for a question about an office rather than a person ("Siapa menteri
-    luar negeri Rusia?"), against those the question gives it: a sentence about "Menteri
-    Luar Negeri AS Antony Blinken" does not answer that one."""
-    claims = [office_countries(sentence)]
-    if not people_in(question):
-        claims.append(office_countries(question))
-    for person in people:
+    each office, and against those the question gives it (``asked``, from ``asked_offices``):
+    a sentence about "Menteri Luar Negeri AS Antony Blinken" does not answer "Siapa menteri
+    luar negeri Rusia?"."""
+    claims = (office_countries(sentence), asked)
+    for person in people_in(sentence):
         titles = titles_of(person, passages)
         for claimed in claims:
             for office, countries in claimed.items():
@@ -54,6 +52,13 @@ def miscast(sentence: str, question: str, people: Sequence[str], passages: Seque
                 if countries and held and all(held) and not any(countries & t for t in held):
                     return True
     return False
+
+
+def asked_offices(question: str) -> dict[Entry, set[Entry]]:
+    """The offices a question asks about, with their countries, for ``miscast``; none for a
+    question that names a person: its offices are that person's ("Who asked Russian President
+    Putin for help?" is not answered about Russia's president)."""
+    return {} if people_in(question) else office_countries(question)
 
 
 def office_countries(text: str) -> dict[Entry, set[Entry]]:
