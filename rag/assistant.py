@@ -30,7 +30,14 @@ import numpy as np
 from index import DocumentRecord, IngestReport
 from index.ingest import ProgressFn, ingest
 from rag.answer import Answer, Passage, Progress
-from rag.answer_types import asks_name, asks_year, gives_name, has_figure, wants_figure
+from rag.answer_types import (
+    asks_for_several,
+    asks_name,
+    asks_year,
+    gives_name,
+    has_figure,
+    wants_figure,
+)
 from rag.checked_stream import CheckedStream
 from rag.citations import CitationChecker, Verification, render_sentences
 from rag.compose import citations_for, compose, compose_stop, quote_answer
@@ -232,6 +239,7 @@ class Assistant:
             language=q.language,
             evidence=tuple(selection.evidence),
             conflict=selection.conflict,
+            several=asks_for_several(q.answered),
         )
         yield Progress("reading", passages, len(request.evidence))
         if not chosen.uses_llm:

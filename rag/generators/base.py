@@ -21,15 +21,20 @@ from rag.evidence import Evidence
 from rag.followups import Turn, history_text, points_at_conversation, still_points_back
 from rag.generators.errors import GenerationError
 from rag.language import detect_language
-from rag.prompts import CONDENSE_PROMPT, EXAMPLES, SYSTEM_PROMPT, user_prompt
+from rag.prompts import CONDENSE_PROMPT, EXAMPLES, SYSTEM_PROMPT, several_prompt, user_prompt
 
 
 @dataclass(frozen=True)
 class GenerationRequest:
+    """What the model answers from. ``conflict``: the sources give the asked figure
+    differently; ``several``: the question asks for several things (a list, two things, a
+    change over time), which is asked in a prompt of its own (``rag.prompts.SEVERAL_PROMPT``)."""
+
     question: str
     language: Language
     evidence: tuple[Evidence, ...]
     conflict: bool = False
+    several: bool = False
 
 
 class Generator(Protocol):
@@ -59,6 +64,9 @@ class LLMGenerator:
         self.name = name
 
     def messages(self, request: GenerationRequest) -> list[ChatMessage]:
+        if request.several:
+            prompt = several_prompt(request.question, request.evidence, request.language)
+            return [ChatMessage(role=MessageRole.USER, content=prompt)]
         examples = [
             ChatMessage(role=role, content=text)
             for question, answer in EXAMPLES

@@ -8,6 +8,7 @@ from index.cleaning import normalize_whitespace
 from rag import Answer, Assistant
 from rag import assistant as assistant_module
 from rag.generators.base import LLMGenerator
+from rag.prompts import SYSTEM_PROMPT
 from tests.rag.scripted import ScriptedLLM
 
 
@@ -438,3 +439,26 @@ def test_a_quote_about_another_countrys_office_holder_does_not_answer(
     quoted = assistant.ask(question, generator="openai")
     assert not quoted.refused and quoted.generator == "extractive"
     assert "Blinken" in quoted.text
+
+
+def test_a_question_that_asks_for_several_things_gets_the_plain_prompt(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A list question is asked without the worked examples (``rag.prompts.SEVERAL_PROMPT``),
+    a single-fact one with them; both answers are checked the same way."""
+    llm = ScriptedLLM(
+        reply="Rusia, Belarus, Armenia, Tajikistan dan Kirgistan mengirim pasukan [1].",
+        prompts=[],
+    )
+    model = LLMGenerator(llm, "openai")
+    monkeypatch.setattr(assistant_module, "make_generator", lambda settings, name=None: model)
+
+    listed = assistant.ask(
+        "Negara mana saja yang mengirim pasukan ke Kazakhstan?", generator="openai"
+    )
+    assert "Answer the question using only the numbered sources below." in llm.prompts[-1]
+    assert SYSTEM_PROMPT not in llm.prompts[-1]
+    assert not listed.refused and "Tajikistan" in listed.text
+
+    assistant.ask("Berapa jumlah pasukan penjaga perdamaian CSTO?", generator="openai")
+    assert SYSTEM_PROMPT in llm.prompts[-1]

@@ -1,12 +1,14 @@
-"""LLMGenerator: what it keeps of a model's condensed follow-up question."""
+"""LLMGenerator: the messages it sends, and what it keeps of a model's condensed follow-up."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import pytest
+from llama_index.core.base.llms.types import MessageRole
 
-from rag.generators.base import LLMGenerator
+from rag.evidence import Evidence
+from rag.generators.base import GenerationRequest, LLMGenerator
 from rag.prompts import EXAMPLES, SYSTEM_PROMPT
 from tests.rag.scripted import ScriptedLLM
 
@@ -15,6 +17,32 @@ HISTORY: Sequence[tuple[str, str]] = [
     ("assistant", "President Kassym-Jomart Tokayev asked the CSTO for help [1]."),
 ]
 QUESTION = "How many troops did they send?"
+
+
+TEXT = "Pasukan dari Rusia, Belarus dan Armenia mulai dikerahkan pada Kamis."
+EVIDENCE = (Evidence("d", "Rusia Kirim Pasukan", None, "Antara", TEXT, 0, len(TEXT), 0.9, 0.9, 0),)
+
+
+def test_a_question_is_sent_after_the_system_prompt_and_the_worked_examples() -> None:
+    request = GenerationRequest("Negara mana yang mengirim pasukan?", "id", EVIDENCE)
+    messages = LLMGenerator(ScriptedLLM(), "scripted").messages(request)
+    assert messages[0].role == MessageRole.SYSTEM and messages[0].content == SYSTEM_PROMPT
+    assert len(messages) == 2 + 2 * len(EXAMPLES)
+    assert "[1] (Antara) " + TEXT in str(messages[-1].content)
+    assert "Question: Negara mana yang mengirim pasukan?" in str(messages[-1].content)
+
+
+def test_a_question_that_asks_for_several_things_is_asked_plainly() -> None:
+    """No system prompt and no worked examples: they show one fact per answer, and the model
+    named one item of a list, or restated the question."""
+    question = "Negara mana saja yang mengirim pasukan?"
+    request = GenerationRequest(question, "id", EVIDENCE, several=True)
+    (message,) = LLMGenerator(ScriptedLLM(), "scripted").messages(request)
+    content = str(message.content)
+    assert message.role == MessageRole.USER
+    assert content.startswith("Answer the question using only the numbered sources below.")
+    assert "in Indonesian, and cite the sources you use like [1]" in content
+    assert "[1] (Antara) " + TEXT in content and content.endswith(f"Question: {question}")
 
 
 def condensed(reply: str) -> str | None:
