@@ -82,7 +82,21 @@ _MARKS = rf"(?:{MARKER_RE.pattern}\s*)+"  # a run of markers
 # marker the phrase is left dangling ("According to, 18 ..."), so the phrase goes with it.
 _SOURCE_PHRASE = r"(?:according to|as reported by|based on|menurut|berdasarkan|dilansir)"
 _LEADING_MARKS_RE = re.compile(rf"{_MARKS}")
-_LEADING_SOURCE_RE = re.compile(rf"^{_SOURCE_PHRASE}\s*({_MARKS}),?\s*", re.IGNORECASE)
+# The sources named by a word rather than a marker: "According to the sources, ...", "Based on
+# the sources provided, ...", "Berdasarkan sumber, ..." and, in an Indonesian answer to the
+# English several-things prompt, "Dalam sources, ...". As a sentence's opening, with or without
+# markers ("According to source [1], ..."), it names no article, so it goes; its markers cite
+# the sentence. Never a name: "Menurut Peskov, ..." stays.
+_SOURCE_NOUN = (
+    r"(?:(?:the|these|this)\s+)?(?:sources?|sumber(?:-sumber)?)"
+    r"(?:\s+(?:provided|given|above|yang\s+(?:ada|diberikan|tersedia)|tersebut|di\s+atas))?"
+)
+_MARKER_LIST = rf"{_MARKS}(?:(?:and|dan|&|,)\s*{_MARKS})*"  # "[1] and [2]"
+_LEADING_SOURCE_RE = re.compile(
+    rf"^(?:{_SOURCE_PHRASE}|dalam)\s*(?:{_SOURCE_NOUN}\s*(?P<after>{_MARKER_LIST})?"
+    rf"|(?P<marks>{_MARKER_LIST})),?\s*",
+    re.IGNORECASE,
+)
 _INNER_SOURCE_RE = re.compile(rf",?\s*\b{_SOURCE_PHRASE}\s*({_MARKS})", re.IGNORECASE)
 # "[2] and [3] both report that 26 people were killed, but [3] adds that ...": a marker as the
 # subject. Without it the sentence reads "and both report that ... but adds that"; the
@@ -177,7 +191,8 @@ def split_answer(text: str) -> list[tuple[str, list[int]]]:
         source = _LEADING_SOURCE_RE.match(piece)
         if source and piece[source.end() :].strip():
             rest = piece[source.end() :].strip()
-            piece = f"{rest[0].upper()}{rest[1:]} {source.group(1).strip()}"
+            marks = source.group("marks") or source.group("after") or ""
+            piece = f"{rest[0].upper()}{rest[1:]} {marks.strip()}".strip()
         piece = _INNER_SOURCE_RE.sub(lambda m: " " + m.group(1).strip(), piece)
         piece = _without_marker_subjects(piece)
         leading = _LEADING_MARKS_RE.match(piece)
