@@ -61,7 +61,8 @@ Question: {question}
 # that form, naming one item of a list ("Blinken tidak mau ada korban dari pihak Rusia") or
 # restating the question. Measured on the 32 such dev questions (docs/DESIGN.md, "Generator
 # choice"): right 7 -> 10, citation precision 0.57 -> 0.65. Asked of every question, the same
-# prompt lost 16 of the other answers and gained 8.
+# prompt lost 16 of the other answers and gained 8. It has no ``CONFLICT_HINT`` line: it was
+# measured without one.
 SEVERAL_PROMPT = """Answer the question using only the numbered sources below. \
 Answer briefly, in {language_name}, and cite the sources you use like [1].
 
