@@ -407,12 +407,15 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         chat_inputs = [question, turns, generator, top_k, show_timings, ui_lang]
         chat_outputs = [chatbot, turns, sources, question]
         # Asked by Enter, the send button or an example (the button's text is the question);
-        # one at a time: a question asked meanwhile waits its turn.
+        # one at a time: a question asked meanwhile waits its turn. No Gradio progress overlay:
+        # the answer bubble says what is happening, and the overlay's timer repaints several
+        # times a second on the CPU the model needs (ui/assets.py).
         asking: dict[str, Any] = {
             "api_visibility": "private",
             "concurrency_id": CONCURRENCY_ID,
             "concurrency_limit": 1,
             "trigger_mode": "multiple",
+            "show_progress": "hidden",
         }
         chat_events: list[dict[str, Any]] = [
             trigger(handlers.respond, chat_inputs, chat_outputs, **asking)

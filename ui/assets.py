@@ -77,14 +77,15 @@ button.kr-copy {
 button.kr-copy.kr-copied::after { content: " ✓"; }
 .kr-pending, .kr-streaming { color: var(--body-text-color-subdued); }
 .kr-streaming .kr-answer-text { color: var(--body-text-color); }
+/* Nothing moves while an answer is on its way: the browser usually runs on the same two
+   cores as the model, and repainting a spinner, a blinking caret and Gradio's progress timer
+   took CPU time from llama.cpp (answers about 0.7 s slower in the chat; docs/DESIGN.md,
+   "The llama.cpp runtime"). The bubble's status line says what is happening instead. */
 .kr-spinner {
-  display: inline-block; width: .8em; height: .8em; border-radius: 50%;
-  border: 2px solid var(--border-color-primary); border-top-color: var(--color-accent);
-  animation: kr-spin .8s linear infinite; vertical-align: -.1em;
+  display: inline-block; width: .55em; height: .55em; border-radius: 50%;
+  background: var(--color-accent); vertical-align: .05em;
 }
-.kr-caret::after { content: "▍"; animation: kr-blink 1s steps(1) infinite; }
-@keyframes kr-spin { to { transform: rotate(360deg); } }
-@keyframes kr-blink { 50% { opacity: 0; } }
+.kr-caret::after { content: "▍"; }
 .kr-examples button { font-size: .85rem; }
 .kr-examples-title {
   font-size: .85rem; font-weight: 600; color: var(--body-text-color-subdued); margin-top: .3rem;
