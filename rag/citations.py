@@ -78,6 +78,8 @@ _SPLIT_RE = re.compile(r"(?<=[.!?])\s+|\n+")
 _SPACED_THOUSANDS_RE = re.compile(r"(?<![\d.,])(\d{1,3}),\s(\d{3})\b")
 _MONTH_BEFORE_RE = re.compile(rf"\b(?:{MONTH_NAMES})\.?\s+$", re.IGNORECASE)
 _MARKS = rf"(?:{MARKER_RE.pattern}\s*)+"  # a run of markers
+_MARKER_JOINER = r"(?:and|dan|&|,)"  # "[2] and [3]"
+_MARKER_LIST = rf"{_MARKS}(?:{_MARKER_JOINER}\s*{_MARKS})*"  # "[1] and [2]", "[1], [2]"
 # "According to [1], ..." / "..., menurut [2]." name the source by its marker alone; without the
 # marker the phrase is left dangling ("According to, 18 ..."), so the phrase goes with it.
 _SOURCE_PHRASE = r"(?:according to|as reported by|based on|menurut|berdasarkan|dilansir)"
@@ -91,7 +93,6 @@ _SOURCE_NOUN = (
     r"(?:(?:the|these|this)\s+)?(?:sources?|sumber(?:-sumber)?)"
     r"(?:\s+(?:provided|given|above|yang\s+(?:ada|diberikan|tersedia)|tersebut|di\s+atas))?"
 )
-_MARKER_LIST = rf"{_MARKS}(?:(?:and|dan|&|,)\s*{_MARKS})*"  # "[1] and [2]"
 _LEADING_SOURCE_RE = re.compile(
     rf"^(?:{_SOURCE_PHRASE}|dalam)\s*(?:{_SOURCE_NOUN}\s*(?P<after>{_MARKER_LIST})?"
     rf"|(?P<marks>{_MARKER_LIST})),?\s*",
@@ -105,7 +106,6 @@ _REPORTING_VERB = (
     r"(?:report|say|state|mention|note|add|confirm|show|write)(?:s|ed)?|said|wrote"
     r"|menyebut(?:kan)?|mengatakan|melaporkan|menyatakan|menambahkan|menjelaskan|menulis"
 )
-_MARKER_JOINER = r"(?:and|dan|&|,)"  # "[2] and [3]"
 _MARKER_ALSO = r"(?:both|also|juga|keduanya)"  # "[2] also reports"
 # Words after which a marker can stand as a clause's subject ("Then [2] reports that ...").
 _BEFORE_MARKER_SUBJECT = (
@@ -114,7 +114,7 @@ _BEFORE_MARKER_SUBJECT = (
 )
 _MARKER_SUBJECT_RE = re.compile(
     r"(?:^|(?<=,\s)|" + "|".join(rf"(?<=\b{w}\s)" for w in _BEFORE_MARKER_SUBJECT) + ")"
-    rf"(?P<marks>{_MARKS}(?:{_MARKER_JOINER}\s*{_MARKS})*)"
+    rf"(?P<marks>{_MARKER_LIST})"
     rf"(?:{_MARKER_ALSO}\s+)?(?:{_REPORTING_VERB})\s+(?:that\s+|bahwa\s+)?",
     re.IGNORECASE,
 )
