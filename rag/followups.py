@@ -171,6 +171,15 @@ def still_points_back(rewritten: str, question: str) -> bool:
     return all(name.lower() in asked for name in names_in(rewritten))
 
 
+def drops_a_name(rewritten: str, question: str) -> bool:
+    """Does a rewritten follow-up leave out a name the question gave? The rewrite then asks
+    something else: "And what did she say the US would keep giving Kiev?" became "What did
+    Psaki say about the upcoming US-Russia talks?", the last turn's question, and the answer
+    was about the talks. The first word of a sentence is not read as a name."""
+    kept = rewritten.casefold()
+    return any(name.casefold() not in kept for name in names_inside(question))
+
+
 def named_person(question: str, history: Sequence[Turn]) -> str | None:
     """The question with its one "he/she/dia" replaced by the one person the last turn names
     (None: no such pronoun, or no one person to put in its place)."""

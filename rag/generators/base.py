@@ -18,7 +18,13 @@ from llama_index.core.llms import LLM
 
 from rag.answer import Language
 from rag.evidence import Evidence
-from rag.followups import Turn, history_text, points_at_conversation, still_points_back
+from rag.followups import (
+    Turn,
+    drops_a_name,
+    history_text,
+    points_at_conversation,
+    still_points_back,
+)
 from rag.generators.errors import GenerationError
 from rag.language import detect_language
 from rag.prompts import CONDENSE_PROMPT, EXAMPLES, SYSTEM_PROMPT, several_prompt, user_prompt
@@ -122,7 +128,7 @@ class LLMGenerator:
             return None
         if _words(rewritten) == _words(question) or points_at_conversation(rewritten):
             return None
-        if still_points_back(rewritten, question):
+        if still_points_back(rewritten, question) or drops_a_name(rewritten, question):
             return None
         # The 1.5B model sometimes translates instead of rewriting ("Negara mana kirim
         # pasukan?" after an English turn became "Which country sent troops?", then refused):

@@ -1,6 +1,7 @@
 import pytest
 
 from rag.followups import (
+    drops_a_name,
     history_text,
     is_followup,
     named_person,
@@ -130,6 +131,35 @@ def test_a_rewrite_that_keeps_a_pronoun_and_names_nothing_new_still_points_back(
     rewritten: str, question: str, expected: bool
 ) -> None:
     assert still_points_back(rewritten, question) is expected
+
+
+@pytest.mark.parametrize(
+    ("rewritten", "question", "expected"),
+    [
+        # the last turn's question given back: "Kiev" is gone
+        (
+            "What did Psaki say about the US-Russia talks?",
+            "And what did she say the US would keep giving Kiev?",
+            True,
+        ),
+        (
+            "What did Psaki say the US would keep giving kiev?",
+            "What did she say the US gives Kiev?",
+            False,
+        ),
+        # a capitalised opener is no name; pronouns resolved are what a rewrite is for
+        ("Kapan Jen Psaki mengatakan itu?", "Kapan dia ngomong begitu?", False),
+        (
+            "Apakah Peskov bilang Rusia diminta membantu?",
+            "Menurut dia, Kazakhstan minta tolong ke Rusia?",
+            True,
+        ),
+    ],
+)
+def test_a_rewrite_that_leaves_out_a_name_of_the_question_drops_it(
+    rewritten: str, question: str, expected: bool
+) -> None:
+    assert drops_a_name(rewritten, question) is expected
 
 
 @pytest.mark.parametrize(

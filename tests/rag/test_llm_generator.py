@@ -103,6 +103,21 @@ def test_a_rewrite_in_the_other_language_is_refused(question: str, reply: str) -
     assert generator.condense(question, HISTORY) is None
 
 
+def test_a_rewrite_that_drops_a_name_the_question_gave_is_refused() -> None:
+    """The 1.5B model gave back the last turn's question instead: the answer was about the
+    talks, not the aid to Kiev. The rule-based form puts Psaki in place of "she"."""
+    history = [
+        ("user", "What did Psaki say about the upcoming US-Russia talks?"),
+        ("assistant", "She accused Moscow of creating a European security crisis [1]."),
+    ]
+    question = "And what did she say the US would keep giving Kiev?"
+    lost = LLMGenerator(ScriptedLLM(reply="What did Psaki say about the US-Russia talks?"), "s")
+    assert lost.condense(question, history) is None
+    rewrite = "What did Psaki say the US would keep giving Kiev?"
+    kept = LLMGenerator(ScriptedLLM(reply=rewrite), "s")
+    assert kept.condense(question, history) == rewrite
+
+
 def test_a_rewrite_of_a_question_that_needs_nothing_from_the_conversation_is_kept() -> None:
     """ "its" made this a follow-up; the model's rewrite rightly borrows nothing, and the
     rule-based form would have added the hospital turn's names to the search."""
