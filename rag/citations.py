@@ -68,6 +68,7 @@ from rag.gazetteer import CLITIC_RE, ROLES, countries_in, entities_in
 from rag.markers import MARKER_RE, markers
 from rag.names import fuzzy_in, names_in, people_in, unknown_names
 from rag.offices import asked_offices, miscast
+from rag.prompts import EXAMPLE_STORY_TERMS
 from rag.titles import english_title_order
 from rag.weekdays import calendar_weekdays, localized_months, weekdays_in
 
@@ -289,6 +290,7 @@ def verify_citations(
     asked = set(_facts(question, all_words, evidence))
     question_words = _words(question)
     names = {n.lower() for t in evidence_texts for n in names_in(t)}
+    stories = _example_stories_absent([*evidence_texts, question])
     # The words only the labels give (the outlet: "Radartasik.com"), unless the question asks
     # about the articles themselves or names the outlet.
     told = set().union(*(_words(b) for b in bodies))
@@ -325,7 +327,7 @@ def verify_citations(
         if name_due and not kept and not gives_name(body, question):
             dropped += 1
             continue
-        if unknown_names(body, all_words | question_words):
+        if unknown_names(body, all_words | question_words) or _tells(body, stories):
             dropped += 1
             continue
         facts = _facts(body, all_words, evidence)
@@ -385,6 +387,25 @@ def verify_citations(
                 used.append(i)
     text = render_sentences(kept, used)
     return Verification(text, tuple(used), tuple(kept), removed, recited, dropped)
+
+
+def _example_stories_absent(texts: Sequence[str]) -> list[frozenset[str]]:
+    """The worked examples' story terms (``EXAMPLE_STORY_TERMS``) that none of ``texts`` use."""
+    used = _terms(texts)
+    return [group for group in EXAMPLE_STORY_TERMS if not group & used]
+
+
+def _terms(texts: Sequence[str]) -> set[str]:
+    return {term for text in texts for term in default_analyzer()(text)}
+
+
+def _tells(sentence: str, stories: Sequence[frozenset[str]]) -> bool:
+    """Does ``sentence`` tell one of ``stories``: the worked examples', which the sources and
+    the question do not tell ("... dan kecelakaan bus" in an answer about protests)?"""
+    if not stories:
+        return False
+    terms = _terms([sentence])
+    return any(group & terms for group in stories)
 
 
 def render_sentences(sentences: Sequence[CheckedSentence], used: Sequence[int]) -> str:

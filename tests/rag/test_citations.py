@@ -771,3 +771,22 @@ def test_a_speaker_must_say_it_in_some_passage() -> None:
     assert verify_citations(psaki, passages, "en", question=question).text == (
         "Psaki said the US would keep giving defence aid to Ukraine [1]."
     )
+
+
+def test_a_sentence_that_tells_a_worked_example_s_story_is_dropped() -> None:
+    """The prompt's examples are about a flood and a bus accident; the 1.5B model carried the
+    accident into an answer about protests. The same words pass where a source uses them."""
+    passage = ["Protes damai atas harga energi memuncak menjadi kerusuhan massal."]
+    question = "Kenapa warga Kazakhstan protes?"
+    leaked = "Warga protes karena harga energi yang tinggi dan kecelakaan bus [1]."
+    assert verify_citations(leaked, passage, "id", question=question).text == ""
+    kept = "Warga protes karena harga energi yang tinggi [1]."
+    assert verify_citations(kept, passage, "id", question=question).text == kept
+    told = [
+        "Sebuah bus mengalami kecelakaan saat membawa pengunjuk rasa yang memprotes harga energi."
+    ]
+    answer = "Pengunjuk rasa memprotes harga energi, dan sebuah bus mengalami kecelakaan [1]."
+    assert verify_citations(answer, told, "id", question=question).sentences
+    flood = "Thousands were evacuated after the flood [1]."
+    assert not verify_citations(flood, passage, "en").sentences
+    assert verify_citations(flood, ["Ribuan warga mengungsi setelah banjir."], "en").sentences
