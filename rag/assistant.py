@@ -39,7 +39,7 @@ from rag.answer_types import (
     wants_figure,
 )
 from rag.checked_stream import CheckedStream
-from rag.citations import CitationChecker, Verification, render_sentences
+from rag.citations import CitationChecker, Verification, first_sentence, render_sentences
 from rag.compose import citations_for, compose, compose_stop, quote_answer
 from rag.compound import joined, renumbered, split_compound
 from rag.counted import off_question
@@ -323,22 +323,29 @@ class Assistant:
         held: CheckedStream,
     ) -> Iterator[Event]:
         english = q.language == "en" and chosen.uses_llm
+        stream = chosen.stream(request)
         try:
             with trace.stage("generate"):
-                for delta in chosen.stream(request):
+                for delta in stream:
                     trace.mark("first_token")
                     shown = held.feed(delta)
                     if shown:
                         trace.mark("first_text")
                         yield shown
+                    if request.one_sentence and held.settled_sentences:
+                        break  # the answer is its first checked sentence: the model can stop
         except GenerationError as exc:
             notice = message("generator_failed", q.language, error=exc)
             yield from self._quote(q, request, passages, trace, "extractive", (notice,), held.shown)
             return
+        finally:
+            _close(stream)
         if says_not_found(held.raw, [e.text for e in request.evidence]):
             yield from self._refuse(q, passages, trace, chosen.name, shown=held.shown)
             return
         verification = held.close()
+        if request.one_sentence:
+            verification = first_sentence(verification)
         if english and first_untranslated(verification) is not None:
             with trace.stage("translate"):
                 verification = Translator(chosen.complete).run(verification, held.check)
@@ -448,6 +455,14 @@ class Assistant:
                     return None
 
         return condense
+
+
+def _close(stream: Iterator[str]) -> None:
+    """Close a model's stream that was left before its end: a generator's ``close`` runs
+    down to the engine's request, which then stops writing (``BundledLLM._stream_request``)."""
+    close = getattr(stream, "close", None)
+    if callable(close):
+        close()
 
 
 def _until_untranslated(verification: Verification) -> str:

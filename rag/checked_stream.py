@@ -36,6 +36,7 @@ class CheckedStream:
         self._settled = ""
         self._shown = ""
         self._diverged = False
+        self._settled_sentences = 0
 
     @property
     def raw(self) -> str:
@@ -47,6 +48,11 @@ class CheckedStream:
         """The checked text handed out so far."""
         return self._shown
 
+    @property
+    def settled_sentences(self) -> int:
+        """How many sentences of the settled text the check has kept."""
+        return self._settled_sentences
+
     def feed(self, delta: str) -> str:
         """Take a delta; return the checked text it completes (often ``""``)."""
         self._raw += delta
@@ -54,7 +60,9 @@ class CheckedStream:
         if len(settled) <= len(self._settled):
             return ""
         self._settled = settled
-        return self._advance(self._showable(self.check(settled)))
+        verification = self.check(settled)
+        self._settled_sentences = len(verification.sentences)
+        return self._advance(self._showable(verification))
 
     def close(self) -> Verification:
         """The check of the whole answer (nothing more is handed out: see ``finish``)."""

@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -406,6 +406,16 @@ def _tells(sentence: str, stories: Sequence[frozenset[str]]) -> bool:
         return False
     terms = _terms([sentence])
     return any(group & terms for group in stories)
+
+
+def first_sentence(verification: Verification) -> Verification:
+    """The verification of the answer's first checked sentence alone, markers renumbered."""
+    kept = verification.sentences[:1]
+    used = tuple(dict.fromkeys(i for sentence in kept for i in sentence.sources))
+    dropped = verification.dropped + len(verification.sentences) - len(kept)
+    return replace(
+        verification, text=render_sentences(kept, used), used=used, sentences=kept, dropped=dropped
+    )
 
 
 def render_sentences(sentences: Sequence[CheckedSentence], used: Sequence[int]) -> str:

@@ -42,6 +42,14 @@ class GenerationRequest:
     conflict: bool = False
     several: bool = False
 
+    @property
+    def one_sentence(self) -> bool:
+        """Is the answer one sentence? A question for one fact, whose sources agree on it. The
+        1.5B model pads such an answer with whatever else its sources say ("19 people were in
+        a very serious condition [2]." after the right figure), and what it adds is not what
+        was asked."""
+        return not (self.several or self.conflict)
+
 
 class Generator(Protocol):
     name: str

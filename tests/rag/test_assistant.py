@@ -1,13 +1,14 @@
 """End to end with the extractive generator (real Chroma, real embedder, seeded corpus)."""
 
 import json
+from collections.abc import Iterator
 
 import pytest
 
 from index.cleaning import normalize_whitespace
 from rag import Answer, Assistant
 from rag import assistant as assistant_module
-from rag.generators.base import LLMGenerator
+from rag.generators.base import GenerationRequest, LLMGenerator
 from rag.prompts import SYSTEM_PROMPT
 from tests.rag.scripted import ScriptedLLM
 
@@ -462,3 +463,63 @@ def test_a_question_that_asks_for_several_things_gets_the_plain_prompt(
 
     assistant.ask("Berapa jumlah pasukan penjaga perdamaian CSTO?", generator="openai")
     assert SYSTEM_PROMPT in llm.prompts[-1]
+
+
+class _CountingGenerator(LLMGenerator):
+    """Streams its reply a word at a time and records how far it got and whether the
+    stream was closed (what stops the bundled engine)."""
+
+    def __init__(self, reply: str) -> None:
+        super().__init__(ScriptedLLM(reply=reply), "openai")
+        self.words = reply.split(" ")
+        self.yielded = 0
+        self.closed = False
+
+    def stream(self, request: GenerationRequest) -> Iterator[str]:
+        try:
+            for i, word in enumerate(self.words):
+                self.yielded += 1
+                yield word if i == 0 else " " + word
+        finally:
+            self.closed = True
+
+
+def test_a_one_fact_answer_is_its_first_checked_sentence_and_the_model_stops_there(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 1.5B model pads a one-fact answer with more of its sources ("19 people were in a
+    very serious condition [2]." after the right figure)."""
+    model = _CountingGenerator(
+        "Sekitar 2.600 orang mencari perawatan di rumah sakit [1]. "
+        "Presiden Kassym-Jomart Tokayev meminta bantuan CSTO [2]. "
+        "Pasukan itu berjumlah sekitar 2.500 orang [3]."
+    )
+    monkeypatch.setattr(assistant_module, "make_generator", lambda settings, name=None: model)
+
+    items = list(
+        assistant.stream("Berapa orang yang mencari perawatan di rumah sakit?", generator="openai")
+    )
+
+    final = items[-1]
+    assert isinstance(final, Answer)
+    assert final.text == "Sekitar 2.600 orang mencari perawatan di rumah sakit [1]."
+    assert "".join(i for i in items[:-1] if isinstance(i, str)) == final.text
+    assert len(final.citations) == 1
+    assert model.closed and model.yielded < len(model.words)  # stopped as the second began
+
+
+def test_a_question_that_asks_for_several_things_keeps_every_checked_sentence(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = _CountingGenerator(
+        "Pasukan dikirim oleh Rusia dan Belarus [1]. Armenia, Tajikistan dan Kirgistan juga "
+        "mengirim pasukan [1]."
+    )
+    monkeypatch.setattr(assistant_module, "make_generator", lambda settings, name=None: model)
+
+    answer = assistant.ask(
+        "Negara mana saja yang mengirim pasukan ke Kazakhstan?", generator="openai"
+    )
+
+    assert "Belarus" in answer.text and "Kirgistan" in answer.text
+    assert model.yielded == len(model.words)

@@ -73,3 +73,12 @@ def test_nothing_more_is_shown_once_a_check_takes_back_what_was_shown() -> None:
     rest = held.finish(final.text)
     assert rest == ""  # the final answer replaces the shown text
     assert final.text == "Other [1]. Second [1]."
+
+
+def test_it_counts_the_settled_sentences_the_check_keeps() -> None:
+    held = CheckedStream(check)
+    for ch in "HACKED [3]. About 2,600 people sought treatment [1].":
+        held.feed(ch)
+    assert held.settled_sentences == 0  # the planted sentence is dropped; the next not settled
+    held.feed(" Tokayev")
+    assert held.settled_sentences == 1

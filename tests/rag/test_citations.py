@@ -6,6 +6,7 @@ import pytest
 from rag.citations import (
     SIMILARITY_CACHE_SIZE,
     CitationChecker,
+    first_sentence,
     normalize_numbers,
     settled_prefix,
     split_answer,
@@ -790,3 +791,15 @@ def test_a_sentence_that_tells_a_worked_example_s_story_is_dropped() -> None:
     flood = "Thousands were evacuated after the flood [1]."
     assert not verify_citations(flood, passage, "en").sentences
     assert verify_citations(flood, ["Ribuan warga mengungsi setelah banjir."], "en").sentences
+
+
+def test_the_first_sentence_alone_keeps_its_citations_renumbered() -> None:
+    both = verify_citations(
+        "Tokayev asked the CSTO for help [3]. About 2,600 people sought treatment [2].",
+        EVIDENCE,
+        "en",
+    )
+    first = first_sentence(both)
+    assert first.text == "Tokayev asked the CSTO for help [1]."
+    assert first.used == (2,) and len(first.sentences) == 1
+    assert first.dropped == both.dropped + 1
