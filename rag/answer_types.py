@@ -243,6 +243,30 @@ def asks_for_several(question: str) -> bool:
     return bool(_SEVERAL_RE.search(question))
 
 
+# A yes/no question: an auxiliary or "apakah" first, or "... atau tidak?" / "... or not?" last.
+_YES_NO_RE = re.compile(
+    r"^\s*(?:apakah|did|does|do|is|are|was|were|has|have|had|can|could|will|would)\b"
+    r"|\b(?:atau\s+(?:tidak|bukan|belum|enggak|nggak|gak)|or\s+not)\s*\??\s*$",
+    re.IGNORECASE,
+)
+
+
+def asks_yes_or_no(question: str) -> bool:
+    """Is ``question`` a yes/no question ("Apakah ...?", "Did ...?", "... atau tidak?")?"""
+    return bool(_YES_NO_RE.search(question))
+
+
+def answered_in_one_sentence(question: str, conflict: bool) -> bool:
+    """Is the answer to ``question`` one sentence: one fact, on which the sources agree?
+
+    Not a question for several things, nor one whose figure the sources give differently
+    (each figure goes with its date), nor a yes/no question, whose verdict often comes
+    second ("Peskov mengatakan Kazakhstan mampu menyelesaikan masalahnya sendiri [1]. ...
+    Kazakhstan tidak meminta bantuan Rusia [1].").
+    """
+    return not (conflict or asks_for_several(question) or asks_yes_or_no(question))
+
+
 def asks_about_sources(question: str) -> bool:
     """Does ``question`` ask about the articles themselves ("Media mana saja yang
     memberitakan ...?", "Which outlet published ...?")?"""

@@ -31,6 +31,7 @@ from index import DocumentRecord, IngestReport
 from index.ingest import ProgressFn, ingest
 from rag.answer import Answer, Passage, Progress
 from rag.answer_types import (
+    answered_in_one_sentence,
     asks_for_several,
     asks_name,
     asks_year,
@@ -240,6 +241,7 @@ class Assistant:
             evidence=tuple(selection.evidence),
             conflict=selection.conflict,
             several=asks_for_several(q.answered),
+            one_sentence=answered_in_one_sentence(q.answered, selection.conflict),
         )
         yield Progress("reading", passages, len(request.evidence))
         if not chosen.uses_llm:

@@ -41,14 +41,10 @@ class GenerationRequest:
     evidence: tuple[Evidence, ...]
     conflict: bool = False
     several: bool = False
-
-    @property
-    def one_sentence(self) -> bool:
-        """Is the answer one sentence? A question for one fact, whose sources agree on it. The
-        1.5B model pads such an answer with whatever else its sources say ("19 people were in
-        a very serious condition [2]." after the right figure), and what it adds is not what
-        was asked."""
-        return not (self.several or self.conflict)
+    # The answer is its first checked sentence (``answer_types.answered_in_one_sentence``):
+    # the 1.5B model pads a one-fact answer with more of its sources ("19 people were in a
+    # very serious condition [2]." after the right figure), and what it adds was not asked.
+    one_sentence: bool = False
 
 
 class Generator(Protocol):

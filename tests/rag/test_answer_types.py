@@ -3,6 +3,7 @@
 import pytest
 
 from rag.answer_types import (
+    answered_in_one_sentence,
     asked_amount,
     asks_about_sources,
     asks_for_countries,
@@ -259,3 +260,22 @@ def test_a_question_may_ask_about_the_articles_themselves() -> None:
     assert asks_about_sources("Which outlet published the photo?")
     assert not asks_about_sources("Kantor berita apa yang mewawancarai Jen Psaki?")
     assert not asks_about_sources("Which reporter asked Psaki about the talks?")
+
+
+@pytest.mark.parametrize(
+    ("question", "conflict", "one"),
+    [
+        ("Berapa korban luka?", False, True),
+        ("Berapa korban luka?", True, False),  # figures by date: one sentence each
+        ("Negara mana saja yang mengirim pasukan?", False, False),
+        ("Menurut dia, Kazakhstan minta tolong ke Rusia atau tidak?", False, False),
+        ("Apakah Rusia mengirim pasukan?", False, False),
+        ("Did the Kremlin name the US?", False, False),
+        ("Who did Tokayev blame?", False, True),
+        ("Is it true? Who said so?", False, False),
+    ],
+)
+def test_a_one_fact_question_is_answered_in_one_sentence(
+    question: str, conflict: bool, one: bool
+) -> None:
+    assert answered_in_one_sentence(question, conflict) is one

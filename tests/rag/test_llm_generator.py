@@ -154,10 +154,3 @@ def test_warming_up_a_remote_model_sends_nothing() -> None:
     llm = ScriptedLLM(reply="x")  # no load: an endpoint, where a request costs tokens
     LLMGenerator(llm, "remote").warm_up()
     assert llm.prompts == []
-
-
-def test_a_one_fact_answer_is_one_sentence_unless_its_sources_disagree() -> None:
-    """Figures that differ by date are given each with its date: one sentence each."""
-    assert GenerationRequest("Berapa korban luka?", "id", EVIDENCE).one_sentence
-    assert not GenerationRequest("Berapa korban luka?", "id", EVIDENCE, conflict=True).one_sentence
-    assert not GenerationRequest("Siapa saja?", "id", EVIDENCE, several=True).one_sentence
