@@ -270,6 +270,13 @@ def test_refusal_error_and_new_chat_states(
         chat.close()
 
 
+# The page's running animations that repeat for ever (spinners, a blinking caret), by the
+# element they run on.
+LOOPING_ANIMATIONS = """() => document.getAnimations()
+  .filter((a) => a.playState === "running" && a.effect.getTiming().iterations === Infinity)
+  .map((a) => `${a.effect.target.tagName}.${a.effect.target.className} ${a.animationName}`)"""
+
+
 class _SlowStream:
     """The real assistant, but every answer streams as many small deltas first."""
 
@@ -308,6 +315,9 @@ def test_long_answers_stream_without_freezing_the_page(
         box.press("Enter")
         streaming = page.locator("#kr-chat .kr-streaming .kr-answer-text")
         expect(streaming).to_contain_text("kata1", timeout=60_000)
+        # Nothing on the page loops while an answer is on its way: the browser shares the CPU
+        # with llama.cpp, whose two threads stall whenever a core is taken for a repaint.
+        assert page.evaluate(LOOPING_ANIMATIONS) == []
         before = len(streaming.inner_text())
         chat.open_accordion("kr-settings")  # the page still reacts while text arrives
         expect(page.locator("#kr-generator")).to_be_visible()
