@@ -44,7 +44,7 @@ from rag.citations import CitationChecker, Verification, first_sentence, render_
 from rag.compose import citations_for, compose, compose_stop, quote_answer
 from rag.compound import joined, renumbered, split_compound
 from rag.counted import off_question
-from rag.evidence import EvidenceSelector, Selection, SentenceVectors, term_share
+from rag.evidence import EvidenceSelector, Selection, SentenceVectors, term_share, topic_terms
 from rag.filters import Filters
 from rag.followups import Turn
 from rag.gate import Background, GateDecision, RelevanceGate
@@ -394,7 +394,9 @@ class Assistant:
         show the same figure), for a question that asks a name, a name it does not give, and
         every country, organisation and ministry the question names, and no one the
         question's office would miscast ("Menteri Luar Negeri AS Antony Blinken" for
-        "Siapa menteri luar negeri Rusia?")?"""
+        "Siapa menteri luar negeri Rusia?"), and something of what the question asks besides
+        its names (``evidence.topic_terms``: "Kapan Tokayev lahir?" is not answered by a
+        passage about Tokayev that says nothing of his birth)?"""
         quoted = " ".join(e.text for _, e in self._extractive.quotes(request))
         asked = q.answered
         if wants_figure(asked) and not has_figure(quoted, years=asks_year(asked)):
@@ -407,7 +409,11 @@ class Assistant:
             return False
         if miscast(quoted, asked_offices(asked), [quoted]):
             return False
-        share = term_share(self.retriever.analyzer(asked), quoted, self.retriever.analyzer)
+        analyzer = self.retriever.analyzer
+        topic = topic_terms(asked, analyzer)
+        if topic and not topic & set(analyzer(quoted)):
+            return False
+        share = term_share(analyzer(asked), quoted, analyzer)
         return share >= self.settings.quote_min_share
 
     def _refuse(

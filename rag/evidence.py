@@ -24,6 +24,7 @@ from index.cleaning import normalize_whitespace
 from rag.answer import SourceSpan
 from rag.answer_types import asks_for_several, expected_answer_type, has_answer_type
 from rag.conflicts import figures_conflict
+from rag.gazetteer import mentions
 from rag.injection import is_injection
 from rag.names import people_in, people_meant
 from rag.retrieval import PassageNode, Retrieval
@@ -305,6 +306,17 @@ def term_share(
     for extra in also:
         terms.update(analyzer(extra))
     return len(asked & terms) / len(asked)
+
+
+def topic_terms(question: str, analyzer: IndonesianAnalyzer) -> set[str]:
+    """The question's terms outside the names it gives (people, countries, bodies, offices):
+    what it asks about them. "Kapan Tokayev lahir?" -> {"lahir"}; "Siapa Jen Psaki?" -> {}.
+    A passage that shares only the names is about the same people, not about what was asked:
+    "Tokayev sudah jadi presiden Kazakhstan sejak tahun berapa?" is not answered by Tokayev
+    asking the CSTO for help, though it shares three of the question's four terms."""
+    named = [question[start:end] for start, end, _ in mentions(question)] + people_in(question)
+    name_terms = {term for name in named for term in analyzer(name)}
+    return set(analyzer(question)) - name_terms
 
 
 @lru_cache(maxsize=256)

@@ -355,8 +355,10 @@ def test_a_quote_about_something_else_is_a_refusal_not_an_answer(
     assert answer.draft == "HACKED [1]. HACKED [2]."  # what the model wrote, kept for the record
     assert Answer.from_dict(answer.to_dict()) == answer
     # what it would have quoted: a passage about Tokayev that shares few of the question's words
+    # (and none but his name: the topic rule, tested on its own below, refuses it too)
     anything = assistant.settings.model_copy(update={"quote_min_share": 0.0})
     monkeypatch.setattr(assistant, "settings", anything)
+    monkeypatch.setattr(assistant_module, "topic_terms", lambda question, analyzer: set())
     quoted = assistant.ask(question, generator="openai")
     assert not quoted.refused and quoted.generator == "extractive" and "Tokayev" in quoted.text
 
@@ -440,6 +442,22 @@ def test_a_quote_about_another_countrys_office_holder_does_not_answer(
     quoted = assistant.ask(question, generator="openai")
     assert not quoted.refused and quoted.generator == "extractive"
     assert "Blinken" in quoted.text
+
+
+def test_a_quote_that_shares_only_the_questions_names_does_not_answer(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _model_says(monkeypatch, "HACKED [1].")
+    question = "Kapan Tokayev lahir?"  # no source says
+
+    answer = assistant.ask(question, generator="openai")
+
+    # the best passage is about Tokayev, with a weekday for "kapan", and says nothing of a birth
+    assert answer.refused and answer.refusal_reason == "unconfirmed"
+    monkeypatch.setattr(assistant_module, "topic_terms", lambda question, analyzer: set())
+    quoted = assistant.ask(question, generator="openai")
+    assert not quoted.refused and quoted.generator == "extractive"
+    assert "Tokayev" in quoted.text
 
 
 def test_a_question_that_asks_for_several_things_gets_the_plain_prompt(

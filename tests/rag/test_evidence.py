@@ -16,6 +16,7 @@ from rag.evidence import (
     _widen,
     select_evidence,
     term_share,
+    topic_terms,
 )
 
 
@@ -312,3 +313,21 @@ def test_term_share_counts_the_question_terms_a_text_holds() -> None:
         pytest.approx(2 / 3)
     )
     assert term_share([], "apa saja", analyzer) == 0.0
+
+
+def test_topic_terms_are_what_a_question_asks_besides_its_names() -> None:
+    from index.analyzer import default_analyzer
+
+    analyzer = default_analyzer()
+    assert topic_terms("Kapan Tokayev lahir?", analyzer) == {"lahir"}
+    assert topic_terms("Tokayev sudah jadi presiden Kazakhstan sejak tahun berapa?", analyzer) == {
+        "tahun"
+    }
+    assert topic_terms("Kantor berita apa yang mewawancarai Jen Psaki?", analyzer) == {
+        "kantor",
+        "berita",
+        "wawancara",
+    }
+    # only names: nothing else to look for
+    assert topic_terms("Siapa Jen Psaki?", analyzer) == set()
+    assert topic_terms("Siapa menteri luar negeri Rusia?", analyzer) == set()
