@@ -21,11 +21,13 @@ RefusalReason = Literal[
     "link_only",
     "task",
     "small_talk",
+    "vague",
 ]
 """Why an answer is a refusal: the corpus does not hold it (``not_found``), nothing the model
 wrote held up against the sources (``unconfirmed``), or the question could not be asked
 (``task``: a request to write a poem, a song or a joke, which no article answers), or
-nothing was asked (``small_talk``: a greeting, thanks, a goodbye, answered in kind)."""
+nothing was asked (``small_talk``: a greeting, thanks, a goodbye, answered in kind;
+``vague``: question words alone, "berapa", "how many?")."""
 Stage = Literal["searching", "reading", "loading_model", "writing"]
 
 

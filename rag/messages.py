@@ -18,6 +18,7 @@ MessageKey = Literal[
     "empty",
     "link_only",
     "nonsense",
+    "vague",
     "other_language",
     "task",
     "greeting",
@@ -53,6 +54,12 @@ MESSAGES: dict[MessageKey, dict[Language, str]] = {
         "id": "Pertanyaan itu tidak dapat dipahami. Tulis pertanyaan tentang berita di korpus.",
         "en": "That question could not be understood. Please type a question about the news "
         "in the corpus.",
+    },
+    "vague": {
+        "id": "Pertanyaan itu belum menyebut apa yang ditanyakan. Tulis pertanyaan lengkap "
+        "tentang berita di korpus, misalnya siapa melakukan apa, atau berapa jumlah apa.",
+        "en": "That question does not say what it asks about. Please ask a whole question "
+        "about the news in the corpus, such as who did what, or how many of what.",
     },
     "other_language": {
         "id": "Asisten menjawab pertanyaan dalam bahasa Indonesia atau Inggris ({name} "

@@ -61,7 +61,16 @@ _TASK_RE = re.compile(
     re.IGNORECASE,
 )
 
-StopReason = Literal["empty", "link_only", "small_talk", "other_language", "nonsense", "task"]
+# Words that, beside question words, still name nothing to look for: "how many", "berapa
+# banyak", "how long". A question of these alone ("berapa", "how many?", "why") asks about
+# nothing; retrieval would match it to whatever passage has a figure, and the model would
+# recite figures ("2600 people were seeking medical attention [1]. 2500 people were
+# deployed [2]. ..."). In a conversation it is a follow-up ("Why?") and goes on.
+_BARE_WORDS = frozenset(("many", "much", "long", "banyak", "lama", "saja", "aja"))
+
+StopReason = Literal[
+    "empty", "link_only", "small_talk", "other_language", "nonsense", "task", "vague"
+]
 
 
 @dataclass(frozen=True)
@@ -156,6 +165,8 @@ class QuestionPreparer:
             return Stop("nonsense", message("nonsense", spoken), spoken, text, notices)
         if _TASK_RE.search(words.strip()):
             return Stop("task", message("task", language), language, text, notices)
+        if not turns and asks_nothing(words):
+            return Stop("vague", message("vague", spoken), spoken, text, notices)
         # What is searched for: links say nothing about what the question asks.
         standalone = re.sub(r"\s+", " ", words).strip()
         model_text = None
@@ -219,6 +230,12 @@ def is_nonsense(text: str, vocabulary: Collection[str]) -> bool:
         )
 
     return sum(known(w) for w in written) < MIN_KNOWN_SHARE * len(written)
+
+
+def asks_nothing(text: str) -> bool:
+    """Is ``text`` question words alone ("berapa", "How many?", "why", "siapa saja")?"""
+    written = [word.lower() for word in _WORD_RE.findall(text)]
+    return bool(written) and all(w in QUESTION_WORDS or w in _BARE_WORDS for w in written)
 
 
 def _has_words(text: str) -> bool:

@@ -92,6 +92,35 @@ def test_an_overlong_question_is_cut_with_a_notice() -> None:
     assert len(question.text) <= 200 and question.notices
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("berapa", "id"),
+        ("Siapa saja?", "id"),
+        ("Berapa lama?", "id"),
+        ("how many?", "en"),
+        ("Why", "en"),
+    ],
+)
+def test_question_words_alone_ask_for_a_whole_question(text: str, language: str) -> None:
+    stopped = _prepare(text)
+    assert isinstance(stopped, Stop) and stopped.reason == "vague"
+    assert stopped.message == message("vague", language)  # type: ignore[arg-type]
+
+
+def test_question_words_alone_in_a_conversation_are_a_followup() -> None:
+    history = [("user", "Siapa yang meminta bantuan CSTO?"), ("assistant", "Tokayev [1].")]
+    question = _prepare("Kenapa?", history, lambda q, turns: "Kenapa Tokayev meminta bantuan?")
+    assert isinstance(question, Question)
+    assert question.standalone == "Kenapa Tokayev meminta bantuan?"
+
+
+@pytest.mark.parametrize("text", ["Apa yang terjadi?", "What happened?", "Apa saja yang terjadi?"])
+def test_a_broad_question_is_not_vague(text: str) -> None:
+    prepared = _prepare(text)
+    assert not (isinstance(prepared, Stop) and prepared.reason == "vague")
+
+
 def test_nonsense_after_a_question_is_not_taken_for_a_followup() -> None:
     history = [("user", "Berapa pasukan CSTO?"), ("assistant", "Sekitar 2.500 orang [1].")]
     stopped = _prepare("asdfgh qwerty", history, lambda q, turns: "Berapa pasukan CSTO?")
