@@ -30,33 +30,23 @@ import numpy as np
 from index import DocumentRecord, IngestReport
 from index.ingest import ProgressFn, ingest
 from rag.answer import Answer, Passage, Progress
-from rag.answer_types import (
-    answered_in_one_sentence,
-    asks_for_several,
-    asks_name,
-    asks_year,
-    gives_name,
-    has_figure,
-    wants_figure,
-)
+from rag.answer_types import answered_in_one_sentence, asks_for_several
 from rag.checked_stream import CheckedStream
 from rag.citations import CitationChecker, Verification, first_sentence, render_sentences
 from rag.compose import citations_for, compose, compose_stop, quote_answer
 from rag.compound import joined, renumbered, split_compound
-from rag.counted import off_question
-from rag.evidence import EvidenceSelector, Selection, SentenceVectors, term_share, topic_terms
+from rag.evidence import EvidenceSelector, Selection, SentenceVectors
 from rag.filters import Filters
 from rag.followups import Turn
 from rag.gate import Background, GateDecision, RelevanceGate
-from rag.gazetteer import unnamed_in
 from rag.generators.base import GenerationRequest, Generator
 from rag.generators.errors import GenerationError
 from rag.generators.extractive import ExtractiveGenerator
 from rag.generators.factory import make_generator
 from rag.generators.warmup import ModelStatus, WarmUp
 from rag.messages import message
-from rag.offices import asked_offices, miscast
 from rag.question import Condense, Question, QuestionPreparer, Stop
+from rag.quoting import quote_answers
 from rag.refusal import says_not_found
 from rag.retrieval import Retrieval, Retriever
 from rag.scope import QuestionScope
@@ -387,34 +377,11 @@ class Assistant:
         yield compose(q, body, trace, name, passages, citations=citations, notices=notices)
 
     def _quote_answers(self, q: Question, request: GenerationRequest) -> bool:
-        """Is the quotation ``_quote`` would give about the question: does it hold at least
-        ``Settings.quote_min_share`` of the question's terms, and, for a "how many" question,
-        a figure (a photo caption dated "Kamis (6/1/2022)" gives none), one of what it counts
-        (the check drops "225 jenazah" for the number detained; quoting the passage would
-        show the same figure), for a question that asks a name, a name it does not give, and
-        every country, organisation and ministry the question names, and no one the
-        question's office would miscast ("Menteri Luar Negeri AS Antony Blinken" for
-        "Siapa menteri luar negeri Rusia?"), and something of what the question asks besides
-        its names (``evidence.topic_terms``: "Kapan Tokayev lahir?" is not answered by a
-        passage about Tokayev that says nothing of his birth)?"""
+        """Is the quotation ``_quote`` would give about the question (``rag.quoting``)?"""
         quoted = " ".join(e.text for _, e in self._extractive.quotes(request))
-        asked = q.answered
-        if wants_figure(asked) and not has_figure(quoted, years=asks_year(asked)):
-            return False
-        if asks_name(asked) and not gives_name(quoted, asked):
-            return False
-        if unnamed_in(quoted, asked):
-            return False
-        if off_question(quoted, [quoted], asked):
-            return False
-        if miscast(quoted, asked_offices(asked), [quoted]):
-            return False
-        analyzer = self.retriever.analyzer
-        topic = topic_terms(asked, analyzer)
-        if topic and not topic & set(analyzer(quoted)):
-            return False
-        share = term_share(analyzer(asked), quoted, analyzer)
-        return share >= self.settings.quote_min_share
+        return quote_answers(
+            q.answered, quoted, self.retriever.analyzer, self.settings.quote_min_share
+        )
 
     def _refuse(
         self,

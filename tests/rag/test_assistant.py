@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import pytest
 
 from index.cleaning import normalize_whitespace
-from rag import Answer, Assistant
+from rag import Answer, Assistant, quoting
 from rag import assistant as assistant_module
 from rag.generators.base import GenerationRequest, LLMGenerator
 from rag.prompts import SYSTEM_PROMPT
@@ -358,7 +358,7 @@ def test_a_quote_about_something_else_is_a_refusal_not_an_answer(
     # (and none but his name: the topic rule, tested on its own below, refuses it too)
     anything = assistant.settings.model_copy(update={"quote_min_share": 0.0})
     monkeypatch.setattr(assistant, "settings", anything)
-    monkeypatch.setattr(assistant_module, "topic_terms", lambda question, analyzer: set())
+    monkeypatch.setattr(quoting, "topic_terms", lambda question, analyzer: set())
     quoted = assistant.ask(question, generator="openai")
     assert not quoted.refused and quoted.generator == "extractive" and "Tokayev" in quoted.text
 
@@ -376,7 +376,7 @@ def test_a_quote_whose_figures_count_something_else_is_a_refusal_not_an_answer(
     assert answer.refused and answer.refusal_reason == "unconfirmed"
     assert answer.citations == ()
     # without the figure rule the same question gets the quotation
-    monkeypatch.setattr(assistant_module, "off_question", lambda *args: False)
+    monkeypatch.setattr(quoting, "off_question", lambda *args: False)
     quoted = assistant.ask(question, generator="openai")
     assert not quoted.refused and quoted.generator == "extractive" and "225" in quoted.text
 
@@ -391,7 +391,7 @@ def test_a_quote_with_no_name_does_not_answer_a_name_question(
 
     # the photo caption names no one but the question's own building, city and a weekday
     assert answer.refused and answer.refusal_reason == "unconfirmed"
-    monkeypatch.setattr(assistant_module, "gives_name", lambda text, question: True)
+    monkeypatch.setattr(quoting, "gives_name", lambda text, question: True)
     quoted = assistant.ask(question, generator="openai")
     assert not quoted.refused and quoted.generator == "extractive"
 
@@ -406,7 +406,7 @@ def test_a_quote_that_leaves_out_the_body_asked_about_does_not_answer(
 
     # the best passage names spokespeople, none of Kazakhstan's interior ministry
     assert answer.refused and answer.refusal_reason == "unconfirmed"
-    monkeypatch.setattr(assistant_module, "unnamed_in", lambda text, question: [])
+    monkeypatch.setattr(quoting, "unnamed_in", lambda text, question: [])
     quoted = assistant.ask(question, generator="openai")
     assert not quoted.refused and quoted.generator == "extractive"
 
@@ -421,7 +421,7 @@ def test_a_quote_with_no_figure_does_not_answer_how_many(
 
     # the passage that tells of the airport retaken gives a date, "(2/1/2022)", and no figure
     assert answer.refused and answer.refusal_reason == "unconfirmed"
-    monkeypatch.setattr(assistant_module, "has_figure", lambda text, years=False: True)
+    monkeypatch.setattr(quoting, "has_figure", lambda text, years=False: True)
     quoted = assistant.ask(question, generator="openai")
     assert not quoted.refused and quoted.generator == "extractive"
     assert "direbut kembali" in quoted.text
@@ -438,7 +438,7 @@ def test_a_quote_about_another_countrys_office_holder_does_not_answer(
     # the best passage names a foreign minister, the US's: "Menteri Luar Negeri AS Antony
     # Blinken"
     assert answer.refused and answer.refusal_reason == "unconfirmed"
-    monkeypatch.setattr(assistant_module, "miscast", lambda *args: False)
+    monkeypatch.setattr(quoting, "miscast", lambda *args: False)
     quoted = assistant.ask(question, generator="openai")
     assert not quoted.refused and quoted.generator == "extractive"
     assert "Blinken" in quoted.text
@@ -454,7 +454,7 @@ def test_a_quote_that_shares_only_the_questions_names_does_not_answer(
 
     # the best passage is about Tokayev, with a weekday for "kapan", and says nothing of a birth
     assert answer.refused and answer.refusal_reason == "unconfirmed"
-    monkeypatch.setattr(assistant_module, "topic_terms", lambda question, analyzer: set())
+    monkeypatch.setattr(quoting, "topic_terms", lambda question, analyzer: set())
     quoted = assistant.ask(question, generator="openai")
     assert not quoted.refused and quoted.generator == "extractive"
     assert "Tokayev" in quoted.text
