@@ -4,7 +4,8 @@ When nothing the model wrote holds up against the sources, an Indonesian asker g
 evidence quoted (``Assistant``; the quotation is ``ExtractiveGenerator``'s) if this module
 says the quotation is about what was asked, and the "not confirmed" refusal otherwise.
 Quoted, a passage on the question's topic that lacks the one thing asked reads as an
-answer, so each test below names a way the best passage has been found to miss the question.
+answer, so each check in ``quote_answers`` is a way the best passage has been found to miss
+the question.
 """
 
 from __future__ import annotations
