@@ -42,7 +42,10 @@ GateReason = Literal[
 
 # Everyday topics a news question is not about, in both languages. Fixed text, so the
 # contrast means the same on every corpus; long enough lists of subjects that any question
-# about them finds a close one.
+# about them finds a close one. No prices or markets: they are news, and a sentence of
+# share prices rising (here until stop 46) was closer than the corpus to the searches
+# "harga gas", "kenaikan harga BBM" and "gas prices", which the protests began with; no
+# gold question's decision changed when it went.
 BACKGROUND: tuple[str, ...] = (
     "Cuaca cerah diperkirakan terjadi di Jakarta besok pagi.",
     "The weather will be sunny tomorrow.",
@@ -50,8 +53,6 @@ BACKGROUND: tuple[str, ...] = (
     "The team won the football match last night.",
     "Resep nasi goreng ini mudah dibuat di rumah.",
     "This recipe for fried rice is easy to make at home.",
-    "Harga saham perusahaan teknologi naik hari ini.",
-    "Tech company shares rose today.",
     "Film baru itu dirilis di bioskop minggu ini.",
     "The new movie was released in cinemas this week.",
     "Cara merawat tanaman hias di dalam rumah.",

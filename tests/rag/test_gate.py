@@ -122,3 +122,23 @@ def test_an_amount_no_passage_gives_is_refused(
 ) -> None:
     decision = _run(_gate(0.5), question, 0.9, passages)
     assert decision.reason == reason
+
+
+def _decision_on_seeds(assistant, question: str) -> GateDecision:  # type: ignore[no-untyped-def]
+    """The gate's decision on the seed articles, with the real embedder."""
+    prepared = assistant.prepare.run(question, [])
+    asked, filters = assistant.scope.run(prepared, None)
+    retrieval = assistant.retriever.search(asked.searched, filters=filters)
+    selection = assistant.select.run(asked.searched, retrieval)
+    return assistant.gate.run(asked, retrieval, selection)
+
+
+@pytest.mark.parametrize("search", ["harga gas", "kenaikan harga BBM", "gas prices"])
+def test_a_search_for_what_the_protests_began_with_goes_on(assistant, search: str) -> None:  # type: ignore[no-untyped-def]
+    # Prices are news: no background sentence may be closer to them than the corpus is.
+    assert _decision_on_seeds(assistant, search).reason == "go"
+
+
+@pytest.mark.parametrize("search", ["resep nasi goreng", "weather tomorrow", "konser Surabaya"])
+def test_an_everyday_search_is_refused_on_the_seeds(assistant, search: str) -> None:  # type: ignore[no-untyped-def]
+    assert not _decision_on_seeds(assistant, search).go
