@@ -294,7 +294,8 @@ def verify_citations(
     # The words only the labels give (the outlet: "Radartasik.com"), unless the question asks
     # about the articles themselves or names the outlet.
     told = set().union(*(_words(b) for b in bodies))
-    labels_only = set() if asks_about_sources(question) else all_words - told - question_words
+    about_sources = asks_about_sources(question)
+    labels_only = set() if about_sources else all_words - told - question_words
     # A "how many" answer starts with its figure; a sentence before any figure answers
     # something else ("Seorang pria berdiri di depan gedung ..." copied for a death toll).
     figure_due = wants_figure(question)
@@ -318,7 +319,7 @@ def verify_citations(
         said.add(body.lower())
         valid = [m - 1 for m in dict.fromkeys(cited) if 1 <= m <= len(evidence)]
         removed += len(cited) - len(valid)
-        if question and _restates(body, question):
+        if question and _restates(body, question, about_sources):
             dropped += 1
             continue
         if figure_due and not kept and not _counts(body, question):
@@ -423,12 +424,14 @@ def render_sentences(sentences: Sequence[CheckedSentence], used: Sequence[int]) 
     return " ".join(_render(s, list(used)) for s in sentences)
 
 
-def _restates(sentence: str, question: str) -> bool:
+def _restates(sentence: str, question: str, about_sources: bool = False) -> bool:
     """Does ``sentence`` say nothing the question does not: is each of its stems one of the
     question's, or an inflection of one ("changed" of "change", "said" of "say": the
     Indonesian stemmer leaves English words alone, so they are lemmatised)? A yes, a no or a
     "not" the question lacks is something said: "The Kremlin did not name the US" answers
-    "Did the Kremlin name the US?"."""
+    "Did the Kremlin name the US?". Words about the sources themselves add nothing either
+    ("Kazakhstan is mentioned in [1], [2] and [3]" for "Kazakhstan"), unless the question
+    asks about the sources (``about_sources``)."""
     polarity = _POLARITY_RE.findall(sentence.lower())
     if set(polarity) - set(_POLARITY_RE.findall(question.lower())):
         return False
@@ -436,7 +439,15 @@ def _restates(sentence: str, question: str) -> bool:
         return False
     terms = {_english_lemma(t) for t in default_analyzer()(sentence)}
     asked = {_english_lemma(t) for t in default_analyzer()(question)}
-    return bool(terms) and all(_inflection_of(t, asked) for t in terms)
+    told = terms if about_sources else terms - _ABOUT_SOURCES
+    return bool(terms) and all(_inflection_of(t, asked) for t in told)
+
+
+# The sources as a subject (lemmas and Indonesian stems): a sentence that only says they
+# speak of what was asked has not answered it.
+_ABOUT_SOURCES = frozenset(
+    {"mention", "source", "article", "discuss", "sumber", "artikel", "bahas", "sebut"}
+)
 
 
 @lru_cache(maxsize=4096)

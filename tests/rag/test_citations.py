@@ -561,6 +561,32 @@ def test_an_indonesian_answer_in_stopwords_is_not_a_restatement(
     assert _restates(sentence, question) is restates
 
 
+@pytest.mark.parametrize(
+    ("sentence", "question", "about_sources", "restates"),
+    [
+        # that the sources speak of what was asked is no answer to it
+        ("Kazakhstan is mentioned in the sources.", "Kazakhstan", False, True),
+        ("Almaty disebutkan dalam artikel.", "Almaty", False, True),
+        ("Almaty is the largest city of Kazakhstan.", "Almaty", False, False),
+        # unless the question asks about the sources themselves
+        ("Psaki is mentioned in the article.", "Which article names Psaki?", True, False),
+    ],
+)
+def test_a_sentence_about_the_sources_only_is_a_restatement(
+    sentence: str, question: str, about_sources: bool, restates: bool
+) -> None:
+    from rag.citations import _restates
+
+    assert _restates(sentence, question, about_sources=about_sources) is restates
+
+
+def test_an_answer_that_only_says_the_sources_mention_the_question_is_dropped() -> None:
+    evidence = ["Protes di Kazakhstan dimulai pada 2 Januari karena harga gas naik."]
+    answer = "Kazakhstan is mentioned in [1]."
+    assert verify_citations(answer, evidence, "en", question="Kazakhstan").text == ""
+    assert verify_citations(answer, evidence, "en", question="Apa itu CSTO?").text != ""
+
+
 DATED = [
     "Protes dimulai pada Minggu (2/1/2022) di kota Zhanaozen.",
     "Pasukan CSTO mulai dikerahkan pada hari Kamis.",
