@@ -107,6 +107,7 @@ _EN_WORDS = frozenset(
     ]
 )
 _WORD_RE = re.compile(r"[^\W\d_]+")
+SHORT_SEARCH_WORDS = 3
 
 
 @lru_cache(maxsize=1)
@@ -126,6 +127,12 @@ def detect_language(text: str, default: Language = "en") -> Language:
     en_votes = sum(w in _EN_WORDS for w in words)
     if id_votes != en_votes and max(id_votes, en_votes) >= 2 * min(id_votes, en_votes) + 1:
         return "id" if id_votes > en_votes else "en"
+    if len(words) <= SHORT_SEARCH_WORDS:
+        # A search of a word or two has too few letters for lingua ("protes": English at
+        # 0.69), so its words' frequencies in the two languages decide when they agree.
+        indonesian = any(map(_is_indonesian, words))
+        if indonesian != any(map(_is_english, words)):
+            return "id" if indonesian else "en"
     confidences = {
         c.language.name: c.value for c in _detector().compute_language_confidence_values(text)
     }
@@ -293,6 +300,16 @@ def _is_indonesian(word: str) -> bool:
     return (
         zipf_frequency(word, "id") >= INDONESIAN_MIN_ZIPF
         and zipf_frequency(word, "en") < ENGLISH_MAX_ZIPF
+    )
+
+
+def _is_english(word: str) -> bool:
+    """The mirror of ``_is_indonesian``: common in English, rare in Indonesian."""
+    from wordfreq import zipf_frequency
+
+    return (
+        zipf_frequency(word, "en") >= INDONESIAN_MIN_ZIPF
+        and zipf_frequency(word, "id") < ENGLISH_MAX_ZIPF
     )
 
 

@@ -15,6 +15,13 @@ from rag.language import detect_language, indonesian_words, other_language
         ("What did he order the security forces to do?", "en"),
         # Malay is treated as Indonesian.
         ("Berapakah bilangan askar yang dihantar ke Kazakhstan?", "id"),
+        # A search of a word or two: its words' frequencies in each language decide
+        ("protes", "id"),  # lingua alone: English, 0.69
+        ("harga gas", "id"),
+        ("korban tewas", "id"),
+        ("gas prices", "en"),
+        ("death toll", "en"),
+        ("bandara Almaty", "id"),
     ],
 )
 def test_detects_indonesian_and_english(text: str, expected: str) -> None:
@@ -24,6 +31,12 @@ def test_detects_indonesian_and_english(text: str, expected: str) -> None:
 def test_no_words_gives_the_default() -> None:
     assert detect_language("2022?", default="id") == "id"
     assert detect_language("🙂🙂", default="en") == "en"
+
+
+def test_a_name_alone_tells_no_language() -> None:
+    # common in both languages' text: neither side's word
+    assert detect_language("Kazakhstan", default="id") == "id"
+    assert detect_language("Kazakhstan", default="en") == "en"
 
 
 @pytest.mark.parametrize(
