@@ -61,6 +61,26 @@ _TASK_RE = re.compile(
     re.IGNORECASE,
 )
 
+# A request's opening ("tell me about", "ceritakan tentang", "info soal") names nothing to
+# look for, and in a short request it is most of what is embedded: "tell me about the
+# protests" was closer to the gate's everyday sentences than to the corpus (contrast 0.009,
+# refused as off-topic) where "the protests" is not (0.034). It leaves the searched text;
+# the model still reads the request whole. No gold question opens with one.
+_REQUEST_OPENING_RE = re.compile(
+    r"^(?:(?:please|pls|tolong|coba|can you|could you)[\s,]+)?(?:"
+    r"tell (?:me|us)(?: (?:more|everything|something|all))? (?:about|of|on)"
+    r"|what do (?:you|the (?:articles|sources|reports|news)) (?:know|say|report) (?:about|on)"
+    r"|(?:give me )?(?:some |more )?(?:info|information|details|an overview|a summary)"
+    r" (?:about|on|of)"
+    r"|(?:ceritakan|ceritain|jelaskan|jelasin|terangkan)(?: dong| donk| dulu)?"
+    r"(?: (?:tentang|soal|mengenai))?"
+    r"|(?:minta )?(?:info|informasi|penjelasan)(?: dong)? (?:tentang|soal|mengenai)"
+    r"|apa (?:yang )?(?:kamu|anda|artikel|berita)(?: ini)? (?:tahu|ketahui|katakan|bilang)"
+    r" (?:tentang|soal|mengenai)"
+    r")\s+(?=\S)",
+    re.IGNORECASE,
+)
+
 # Words that, beside question words, still name nothing to look for: "how many", "berapa
 # banyak", "how long". A question of these alone ("berapa", "how many?", "why") asks about
 # nothing; retrieval would match it to whatever passage has a figure, and the model would
@@ -177,8 +197,16 @@ class QuestionPreparer:
                 model_text, standalone = standalone, with_context(standalone, turns)
             else:
                 standalone = rewritten
+        searched = _REQUEST_OPENING_RE.sub("", standalone, count=1)
         return Question(
-            asked, text, language, standalone, tuple(turns), notices, model_text=model_text
+            asked,
+            text,
+            language,
+            standalone,
+            tuple(turns),
+            notices,
+            search_text=searched if searched != standalone else None,
+            model_text=model_text,
         )
 
     def clean(self, question: str) -> tuple[str, bool]:

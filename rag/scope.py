@@ -68,7 +68,7 @@ class QuestionScope:
     def run(self, question: Question, filters: Filters | None) -> tuple[Question, Filters | None]:
         if filters is not None and not filters.empty:
             return question, filters
-        scope = find_scope(question.standalone, self.documents())
+        scope = find_scope(question.searched, self.documents())
         if scope is None:
             return question, filters
         published = message("published", question.language)

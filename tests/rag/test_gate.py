@@ -142,3 +142,8 @@ def test_a_search_for_what_the_protests_began_with_goes_on(assistant, search: st
 @pytest.mark.parametrize("search", ["resep nasi goreng", "weather tomorrow", "konser Surabaya"])
 def test_an_everyday_search_is_refused_on_the_seeds(assistant, search: str) -> None:  # type: ignore[no-untyped-def]
     assert not _decision_on_seeds(assistant, search).go
+
+
+def test_a_request_for_a_topic_is_weighed_by_its_topic(assistant) -> None:  # type: ignore[no-untyped-def]
+    # "tell me about" is generic text, closer to the everyday background than the corpus
+    assert _decision_on_seeds(assistant, "tell me about the protests").reason == "go"

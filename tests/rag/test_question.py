@@ -214,3 +214,26 @@ def test_a_followup_after_thanks_leans_on_the_question_before() -> None:
     greeted = [("user", "halo"), ("assistant", message("greeting", "id"))]
     question = _prepare("Berapa pasukan yang dikirim?", greeted)
     assert isinstance(question, Question) and not question.is_followup
+
+
+@pytest.mark.parametrize(
+    ("text", "searched"),
+    [
+        ("tell me about the protests", "the protests"),
+        ("Can you tell me more about Tokayev?", "Tokayev?"),
+        ("What do the articles say about the CSTO troops?", "the CSTO troops?"),
+        ("ceritakan tentang protes", "protes"),
+        ("Jelasin dong soal CSTO", "CSTO"),
+        ("info tentang korban tewas", "korban tewas"),
+        # a question, or a request for something the news tells, stays whole
+        ("Tell me the story of the protests", "Tell me the story of the protests"),
+        ("Apa yang terjadi di Almaty?", "Apa yang terjadi di Almaty?"),
+        ("tell me about", "tell me about"),
+    ],
+)
+def test_a_request_opening_is_not_searched_for(text: str, searched: str) -> None:
+    prepared = _prepare(text)
+    assert isinstance(prepared, Question)
+    assert prepared.searched == searched
+    assert prepared.answered == text  # the model reads the request whole
+    assert not prepared.is_followup
