@@ -24,8 +24,11 @@ After generation (a small model cites imperfectly):
   pada 16 Januari 2022"; asked which airline flew the troops home, "The Russian troops flew
   back home on January 16, 2022"), which it is not;
 - citations are renumbered 1..n in order of first use.
-Before any of that, four repairs: a number split by a space ("2, 600") is joined and
-written in the answer's language, a weekday beside a whole date is made that date's weekday
+Before any of that, five repairs: a number split by a space ("2, 600") is joined and
+written in the answer's language, a bracketed numeric date the model copied is written out
+("(2/1/2022)" -> "(2 Januari 2022)", ``rag.weekdays.spelled_dates``, as the prompt's sources
+give it; an English reader would take 2/1 for 1 February), a weekday beside a whole date is
+made that date's weekday
 ("Monday (6 January 2022)" -> "Thursday (...)", ``rag.weekdays.calendar_weekdays``), a
 month name after a day is written in the answer's language ("2 Januari" -> "2 January"), and
 in English a title before a nationality is put the English way round ("President Kazakh
@@ -70,7 +73,7 @@ from rag.names import fuzzy_in, names_in, people_in, unknown_names
 from rag.offices import asked_offices, miscast
 from rag.prompts import EXAMPLE_STORY_TERMS
 from rag.titles import english_title_order
-from rag.weekdays import calendar_weekdays, localized_months, weekdays_in
+from rag.weekdays import calendar_weekdays, localized_months, spelled_dates, weekdays_in
 
 _SPLIT_RE = re.compile(r"(?<=[.!?])\s+|\n+")
 # A thousands separator the model split with a space ("2, 600"): one to three digits after
@@ -277,7 +280,8 @@ def verify_citations(
     ``bodies``: the passages without the labels ``evidence_texts`` may carry (source, date of
     publication); the dates that answer a "when" question are looked for there.
     """
-    answer = localized_months(calendar_weekdays(normalize_numbers(answer, language)), language)
+    answer = spelled_dates(normalize_numbers(answer, language))
+    answer = localized_months(calendar_weekdays(answer), language)
     answer = english_title_order(answer, language)
     bodies = evidence_texts if bodies is None else bodies
     evidence = [

@@ -587,6 +587,29 @@ def test_an_answer_that_only_says_the_sources_mention_the_question_is_dropped() 
     assert verify_citations(answer, evidence, "en", question="Apa itu CSTO?").text != ""
 
 
+@pytest.mark.parametrize(
+    ("answer", "language", "expected"),
+    [
+        # the weekday is repaired once the date is written out, and the sentence kept
+        (
+            "The protests began on Monday (2/1/2022) [1].",
+            "en",
+            "The protests began on Sunday (2 January 2022) [1].",
+        ),
+        (
+            "Protes dimulai pada Minggu (2/1/2022) [1].",
+            "id",
+            "Protes dimulai pada Minggu (2 Januari 2022) [1].",
+        ),
+    ],
+)
+def test_a_numeric_date_in_an_answer_is_written_out(
+    answer: str, language: str, expected: str
+) -> None:
+    evidence = ["Protes dimulai pada Minggu (2/1/2022) di kota Zhanaozen."]
+    assert verify_citations(answer, evidence, language).text == expected  # type: ignore[arg-type]
+
+
 DATED = [
     "Protes dimulai pada Minggu (2/1/2022) di kota Zhanaozen.",
     "Pasukan CSTO mulai dikerahkan pada hari Kamis.",
