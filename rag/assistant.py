@@ -45,6 +45,7 @@ from rag.generators.extractive import ExtractiveGenerator
 from rag.generators.factory import make_generator
 from rag.generators.warmup import ModelStatus, WarmUp
 from rag.messages import message
+from rag.overview import corpus_overview
 from rag.question import Condense, Question, QuestionPreparer, Stop
 from rag.quoting import quote_answers
 from rag.refusal import says_not_found
@@ -97,7 +98,10 @@ class Assistant:
         embedder = retriever.stores.embedder
         self.sentence_vectors = SentenceVectors(embedder)
         self.prepare = QuestionPreparer(
-            settings.max_question_chars, settings.history_turns, retriever.vocabulary
+            settings.max_question_chars,
+            settings.history_turns,
+            retriever.vocabulary,
+            overview=lambda language: corpus_overview(retriever.documents(), language),
         )
         self.scope = QuestionScope(retriever.documents)
         self.select: Selector = select or EvidenceSelector.from_settings(

@@ -148,12 +148,16 @@ class QuestionPreparer:
         max_chars: int,
         history_turns: int,
         vocabulary: Callable[[], Collection[str]],
+        overview: Callable[[Language], str] | None = None,
     ) -> None:
+        """``vocabulary``: the corpus's lower-cased words; ``overview``: what the corpus
+        holds, said in a language (``rag.overview``), for "What is this about?"."""
         if max_chars < 1:
             raise ValueError(f"max_chars must be positive, got {max_chars}")
         self.max_chars = max_chars
         self.history_turns = history_turns
         self.vocabulary = vocabulary
+        self.overview = overview
 
     def run(
         self, asked: str, history: Sequence[object] = (), condense: Condense | None = None
@@ -175,7 +179,11 @@ class QuestionPreparer:
         chat = small_talk(words)
         if chat is not None:  # a greeting or thanks, not a question (nor a follow-up)
             said_in = chat.language or spoken
-            return Stop("small_talk", message(chat.kind, said_in), said_in, text, notices)
+            if chat.kind == "about" and self.overview is not None:
+                said = self.overview(said_in)
+            else:  # without the corpus to tell of, "what is this about?" gets what we do
+                said = message("greeting" if chat.kind == "about" else chat.kind, said_in)
+            return Stop("small_talk", said, said_in, text, notices)
         vocabulary = self.vocabulary()
         foreign = other_language(words, vocabulary)
         if foreign is not None:

@@ -19,7 +19,7 @@ from typing import Literal
 
 from rag.answer import Language
 
-SmallTalkKind = Literal["greeting", "thanks", "goodbye"]
+SmallTalkKind = Literal["greeting", "thanks", "goodbye", "about"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,24 @@ _PHRASES: tuple[tuple[str, SmallTalkKind, Language | None], ...] = (
     (r"how\s+are\s+you(?:\s+doing)?|what'?s\s+up|who\s+are\s+you", "greeting", "en"),
     (r"what\s+can\s+you\s+do|help(?:\s+me)?", "greeting", "en"),
     (r"hey+|yo", "greeting", None),
+    # what the corpus holds or what may be asked: told from the articles (``rag.overview``)
+    (
+        r"(?:(?:ini|korpus(?:nya)?|artikel(?:nya)?)\s+)?(?:tentang|soal)\s+apa(?:\s+(?:ini|saja|aja|sih))?"
+        r"|(?:apa\s+)?isi(?:nya)?\s+(?:korpus|artikel|berita|koleksi)(?:nya)?(?:\s+(?:ini|apa))?"
+        r"|(?:artikel|berita|dokumen)(?:nya)?\s+apa\s+(?:saja|aja)(?:\s+yang\s+(?:ada|tersedia))?"
+        r"|apa\s+(?:saja|aja)\s+yang\s+bisa\s+(?:saya|aku)\s+tanya(?:kan)?"
+        r"|(?:apa\s+)?yang\s+bisa\s+(?:kamu|anda)\s+jawab",
+        "about",
+        "id",
+    ),
+    (
+        r"what(?:'s|\s+is)\s+(?:this|it)(?:\s+all)?\s+about"
+        r"|what(?:'s|\s+is)\s+in\s+(?:the|this|your)\s+(?:corpus|collection|database)"
+        r"|what\s+(?:articles|news|documents|stories)\s+(?:do\s+you\s+have|are\s+there)"
+        r"|what\s+can\s+i\s+ask(?:\s+(?:you|about))?",
+        "about",
+        "en",
+    ),
     (rf"(?:terima\s*kasih|makasih|trims|tengkyu)(?:\s+banyak)?{_FOR_ID}|mantap", "thanks", "id"),
     (
         rf"(?:thanks?(?:\s+you)?(?:\s+(?:a\s+lot|so\s+much))?|thx|ty|cheers){_FOR_EN}",

@@ -15,6 +15,12 @@ from rag.small_talk import small_talk, without_small_talk
         ("good morning!", "greeting", "en"),
         ("What can you do?", "greeting", "en"),
         ("help", "greeting", "en"),
+        ("What is this about?", "about", "en"),
+        ("What can I ask?", "about", "en"),
+        ("What articles do you have?", "about", "en"),
+        ("ini tentang apa sih?", "about", "id"),
+        ("artikel apa saja yang ada?", "about", "id"),
+        ("Apa isi korpus ini?", "about", "id"),
         ("terima kasih!", "thanks", "id"),
         ("makasih banyak kak 🙏", "thanks", "id"),
         ("Terima kasih atas jawabannya.", "thanks", "id"),
@@ -47,6 +53,10 @@ def test_words_of_no_language_leave_the_language_open() -> None:
         "hiking",  # a phrase at the start of a longer word
         "Apa kabar terbaru soal CSTO?",
         "CSTO",
+        # asking what the corpus says about something is a question about the news
+        "What is this about Tokayev?",
+        "Tentang apa protes itu?",
+        "What can I ask about the CSTO?",
         "",
     ],
 )
