@@ -90,16 +90,16 @@ MESSAGES: dict[MessageKey, dict[Language, str]] = {
     },
     # what the corpus holds (rag.overview), for "What is this about?", "artikel apa saja?"
     "corpus": {
-        "id": "Korpus berisi {n} artikel berita{span}{outlets}: {titles}. Tanyakan isinya "
+        "id": "Korpus berisi {n} artikel berita{span}{outlets}:\n{titles}\nTanyakan isinya "
         "(siapa, apa, kapan, berapa) dalam bahasa Indonesia atau Inggris; setiap jawaban "
         "menunjuk kalimat sumbernya dengan [n].",
-        "en": "The corpus holds {n} news articles{span}{outlets}: {titles}. Ask about what they "
-        "report (who, what, when, how many) in Indonesian or English; every answer points to "
-        "its source sentences with [n].",
+        "en": "The corpus holds {n} news articles{span}{outlets}:\n{titles}\nAsk about what "
+        "they report (who, what, when, how many) in Indonesian or English; every answer points "
+        "to its source sentences with [n].",
     },
     "corpus_span": {"id": " terbitan {days}", "en": " published {days}"},
     "corpus_outlets": {"id": " dari {outlets}", "en": " by {outlets}"},
-    "corpus_more": {"id": "; dan {n} lainnya", "en": "; and {n} more"},
+    "corpus_more": {"id": "dan {n} lainnya", "en": "and {n} more"},
     "corpus_empty": {
         "id": "Korpus masih kosong. Tambahkan artikel lewat *Tambah artikel* atau `rag ingest`.",
         "en": "The corpus is empty. Add articles under *Add articles* or with `rag ingest`.",

@@ -30,7 +30,9 @@ def corpus_overview(documents: Sequence[DocumentRecord], language: Language) -> 
     outlets = sorted({d.publisher for d in documents if d.publisher}, key=str.lower)
     titles = [_titled(d, language) for d in latest[:TITLES_SHOWN]]
     more = len(documents) - len(titles)
-    listed = "; ".join(titles) + (message("corpus_more", language, n=more) if more else "")
+    if more:
+        titles.append(message("corpus_more", language, n=more))
+    listed = "\n".join(f"- {line}" for line in titles)  # one line each (the chat keeps breaks)
     return message(
         "corpus",
         language,
