@@ -55,6 +55,13 @@ _NYA_RE = re.compile(r"\b\w{3,}nya\b", re.IGNORECASE)
 _ELLIPTICAL_RE = re.compile(
     r"^\s*(?:what|how)\s+about\b|^\s*(?:bagaimana|gimana)\s+(?:dengan|kalau)\b", re.IGNORECASE
 )
+# A question that opens by joining on to the last ("And how many were police?", "Terus
+# bandaranya ...?", "Kalau yang luka?") continues the conversation, however long: "And how
+# many were police?" after a death toll had been searched alone, and answered with the
+# troop count.
+_CONTINUES_RE = re.compile(
+    r"^\s*(?:and|also|but|then|so|dan|lalu|terus|trus|kalau|kalo|tapi|trs)\b", re.IGNORECASE
+)
 _FIGURE_RE = re.compile(r"\b\d[\d.,]*\d\b|\b\d\b")
 _INTRO_RE = re.compile(r"^(?:According to|Menurut) [^:\n]*:", re.MULTILINE)
 # A pronoun that stands for one person ("her" is left out: object or possessive?).
@@ -133,6 +140,8 @@ def is_followup(question: str, history: Sequence[Turn]) -> bool:
         return False
     words = [w.lower() for w in WORD_RE.findall(question)]
     if any(w in _ANAPHORA for w in words) or _NYA_RE.search(question):
+        return True
+    if _CONTINUES_RE.match(question):
         return True
     return len(words) <= 4 and not _asks_about_named(question, words)
 

@@ -24,6 +24,20 @@ def test_pronoun_questions_are_followups() -> None:
     assert is_followup("And Russia?", HISTORY)  # too short to stand alone
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "And how many of the dead were police officers?",
+        "Terus berapa yang luka-luka di rumah sakit Almaty?",
+        "kalau jumlah korban luka menurut kementerian kesehatan?",
+        "But what did the Russian foreign ministry say?",
+    ],
+)
+def test_a_question_that_opens_by_joining_on_is_a_followup(question: str) -> None:
+    assert is_followup(question, HISTORY)
+    assert not is_followup(question, [])
+
+
 def test_standalone_questions_and_empty_history_are_not_followups() -> None:
     assert not is_followup("How many people sought hospital treatment in Kazakhstan?", HISTORY)
     assert not is_followup("What did he order the security forces to do?", [])
