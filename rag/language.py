@@ -230,8 +230,9 @@ def preload() -> None:
 
 # An Indonesian word in English text: a lower-case word common in Indonesian and rare in
 # English (wordfreq's Zipf scale: 3 is once per million words): "sifat", "permintaan", "saat".
-INDONESIAN_MIN_ZIPF = 3.0
-ENGLISH_MAX_ZIPF = 3.0
+# An English word (``_is_english``, for short searches) the other way round.
+COMMON_ZIPF = 3.0  # at least this often in the word's own language
+RARE_ZIPF = 3.0  # less often than this in the other
 _QUOTED_RE = re.compile(r'["\u201c\u201d\u201e][^"\u201c\u201d\u201e]*["\u201c\u201d\u201e]')
 _LOWER_WORD_RE = re.compile(r"(?<![\w'-])[a-z]{3,}(?![\w'-])")
 # Capitalised words in a row, one space apart ("Ministry of Dalam Negeri" holds "Dalam Negeri").
@@ -297,20 +298,14 @@ def _is_common_indonesian(word: str) -> bool:
 def _is_indonesian(word: str) -> bool:
     from wordfreq import zipf_frequency
 
-    return (
-        zipf_frequency(word, "id") >= INDONESIAN_MIN_ZIPF
-        and zipf_frequency(word, "en") < ENGLISH_MAX_ZIPF
-    )
+    return zipf_frequency(word, "id") >= COMMON_ZIPF and zipf_frequency(word, "en") < RARE_ZIPF
 
 
 def _is_english(word: str) -> bool:
     """The mirror of ``_is_indonesian``: common in English, rare in Indonesian."""
     from wordfreq import zipf_frequency
 
-    return (
-        zipf_frequency(word, "en") >= INDONESIAN_MIN_ZIPF
-        and zipf_frequency(word, "id") < ENGLISH_MAX_ZIPF
-    )
+    return zipf_frequency(word, "en") >= COMMON_ZIPF and zipf_frequency(word, "id") < RARE_ZIPF
 
 
 @lru_cache(maxsize=1)
