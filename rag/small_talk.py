@@ -45,9 +45,10 @@ _PHRASES: tuple[tuple[str, SmallTalkKind, Language | None], ...] = (
     (r"how\s+are\s+you(?:\s+doing)?|what'?s\s+up|who\s+are\s+you", "greeting", "en"),
     (r"what\s+can\s+you\s+do|help(?:\s+me)?", "greeting", "en"),
     (r"hey+|yo", "greeting", None),
-    # what the corpus holds or what may be asked: told from the articles (``rag.overview``)
+    # what the corpus holds or what may be asked: told from the articles (``rag.overview``);
+    # "tentang apa?" alone is a follow-up ("about what?"), so the subject is required
     (
-        r"(?:(?:ini|korpus(?:nya)?|artikel(?:nya)?)\s+)?(?:tentang|soal)\s+apa(?:\s+(?:ini|saja|aja|sih))?"
+        r"(?:ini|korpus(?:nya)?|artikel(?:nya)?(?:\s+ini)?)\s+(?:tentang|soal)\s+apa(?:\s+(?:saja|aja|sih))?"
         r"|(?:apa\s+)?isi(?:nya)?\s+(?:korpus|artikel|berita|koleksi)(?:nya)?(?:\s+(?:ini|apa))?"
         r"|(?:artikel|berita|dokumen)(?:nya)?\s+apa\s+(?:saja|aja)(?:\s+yang\s+(?:ada|tersedia))?"
         r"|apa\s+(?:saja|aja)\s+yang\s+bisa\s+(?:saya|aku)\s+tanya(?:kan)?"
@@ -56,7 +57,7 @@ _PHRASES: tuple[tuple[str, SmallTalkKind, Language | None], ...] = (
         "id",
     ),
     (
-        r"what(?:'s|\s+is)\s+(?:this|it)(?:\s+all)?\s+about"
+        r"what(?:'s|\s+is)\s+this(?:\s+all)?\s+about"
         r"|what(?:'s|\s+is)\s+in\s+(?:the|this|your)\s+(?:corpus|collection|database)"
         r"|what\s+(?:articles|news|documents|stories)\s+(?:do\s+you\s+have|are\s+there)"
         r"|what\s+can\s+i\s+ask(?:\s+(?:you|about))?",

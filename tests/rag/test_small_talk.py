@@ -19,6 +19,7 @@ from rag.small_talk import small_talk, without_small_talk
         ("What can I ask?", "about", "en"),
         ("What articles do you have?", "about", "en"),
         ("ini tentang apa sih?", "about", "id"),
+        ("Artikel ini tentang apa?", "about", "id"),
         ("artikel apa saja yang ada?", "about", "id"),
         ("Apa isi korpus ini?", "about", "id"),
         ("terima kasih!", "thanks", "id"),
@@ -57,6 +58,8 @@ def test_words_of_no_language_leave_the_language_open() -> None:
         "What is this about Tokayev?",
         "Tentang apa protes itu?",
         "What can I ask about the CSTO?",
+        "tentang apa?",  # after an answer: "about what?", a follow-up
+        "What is it about?",  # "it": the last answer's subject
         "",
     ],
 )
