@@ -52,7 +52,10 @@ _PHRASES: tuple[tuple[str, SmallTalkKind, Language | None], ...] = (
         r"|(?:apa\s+)?isi(?:nya)?\s+(?:korpus|artikel|berita|koleksi)(?:nya)?(?:\s+(?:ini|apa))?"
         r"|(?:artikel|berita|dokumen)(?:nya)?\s+apa\s+(?:saja|aja)(?:\s+yang\s+(?:ada|tersedia))?"
         r"|apa\s+(?:saja|aja)\s+yang\s+bisa\s+(?:saya|aku)\s+tanya(?:kan)?"
-        r"|(?:apa\s+)?yang\s+bisa\s+(?:kamu|anda)\s+jawab",
+        r"|(?:apa\s+)?yang\s+bisa\s+(?:kamu|anda)\s+jawab"
+        # a summary of everything: the titles are the articles' own summaries
+        r"|(?:ringkas(?:kan|lah)?|rangkum(?:kan|lah)?|rangkuman|ringkasan)\s+(?:semua\s+|seluruh\s+)?"
+        r"(?:artikel|berita|korpus)(?:nya)?(?:\s+(?:ini|itu))?",
         "about",
         "id",
     ),
@@ -60,7 +63,8 @@ _PHRASES: tuple[tuple[str, SmallTalkKind, Language | None], ...] = (
         r"what(?:'s|\s+is)\s+this(?:\s+all)?\s+about"
         r"|what(?:'s|\s+is)\s+in\s+(?:the|this|your)\s+(?:corpus|collection|database)"
         r"|what\s+(?:articles|news|documents|stories)\s+(?:do\s+you\s+have|are\s+there)"
-        r"|what\s+can\s+i\s+ask(?:\s+(?:you|about))?",
+        r"|what\s+can\s+i\s+ask(?:\s+(?:you|about))?"
+        r"|summari[sz]e\s+(?:the|all(?:\s+the)?|these)\s+(?:articles|news|corpus)",
         "about",
         "en",
     ),

@@ -20,6 +20,8 @@ from rag.small_talk import small_talk, without_small_talk
         ("What articles do you have?", "about", "en"),
         ("ini tentang apa sih?", "about", "id"),
         ("Artikel ini tentang apa?", "about", "id"),
+        ("ringkas semua artikel", "about", "id"),
+        ("Summarize the articles", "about", "en"),
         ("artikel apa saja yang ada?", "about", "id"),
         ("Apa isi korpus ini?", "about", "id"),
         ("terima kasih!", "thanks", "id"),
@@ -60,6 +62,7 @@ def test_words_of_no_language_leave_the_language_open() -> None:
         "What can I ask about the CSTO?",
         "tentang apa?",  # after an answer: "about what?", a follow-up
         "What is it about?",  # "it": the last answer's subject
+        "Ringkas artikel tentang Blinken",  # a summary of something: a question
         "",
     ],
 )
